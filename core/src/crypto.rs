@@ -1,0 +1,1 @@
+//! Hashes, signing input, strict and batch Ed25519. (Being written.)

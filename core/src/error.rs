@@ -1,0 +1,177 @@
+//! The one error type of the core.
+//!
+//! Every reason a check can fail has a stable numeric code and a stable name. Codes are grouped by
+//! range and never reused; the C library and the WebAssembly build map this enum once, and
+//! `docs/SPEC.md` lists the table.
+
+use core::fmt;
+
+macro_rules! errors {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $code:literal, $name:literal, $msg:literal; )*) => {
+        /// Why a record, proof or input was rejected.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        #[repr(u16)]
+        pub enum Error {
+            $( $(#[doc = $doc])* $variant = $code, )*
+        }
+
+        impl Error {
+            /// Every error, in code order (for documentation and binding tables).
+            pub const ALL: &'static [Error] = &[$(Error::$variant),*];
+
+            /// The stable numeric code.
+            pub const fn code(self) -> u16 {
+                self as u16
+            }
+
+            /// The stable upper-case name, e.g. `DUPLICATE_KEY`.
+            pub const fn name(self) -> &'static str {
+                match self { $(Error::$variant => $name,)* }
+            }
+
+            /// A one-line human-readable description.
+            pub const fn message(self) -> &'static str {
+                match self { $(Error::$variant => $msg,)* }
+            }
+
+            /// The error with this code, if any.
+            pub fn from_code(code: u16) -> Option<Error> {
+                match code { $($code => Some(Error::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+errors! {
+    // 1xx: input and strict I-JSON (RFC 7493, wire format §2).
+    /// The input exceeds the configured size limit (default 1 MiB).
+    InputTooLarge = 100, "INPUT_TOO_LARGE", "input exceeds the size limit";
+    /// The input is not valid UTF-8.
+    InvalidUtf8 = 101, "INVALID_UTF8", "input is not valid UTF-8";
+    /// The input starts with a byte-order mark.
+    ByteOrderMark = 102, "BYTE_ORDER_MARK", "input starts with a byte-order mark";
+    /// The input is not well-formed JSON (RFC 8259).
+    JsonSyntax = 103, "JSON_SYNTAX", "malformed JSON";
+    /// An object has two members with the same name.
+    DuplicateKey = 104, "DUPLICATE_KEY", "duplicate member name in a JSON object";
+    /// A string escape encodes a lone UTF-16 surrogate.
+    LoneSurrogate = 105, "LONE_SURROGATE", "string contains a lone surrogate escape";
+    /// A number is not finite or exceeds 2^53-1 in magnitude.
+    NumberOutOfRange = 106, "NUMBER_OUT_OF_RANGE", "number exceeds 2^53-1 in magnitude";
+    /// Arrays and objects are nested deeper than the limit (default 64).
+    DepthExceeded = 107, "DEPTH_EXCEEDED", "nesting depth exceeds the limit";
+    /// The top-level value is not a JSON object.
+    NotAnObject = 108, "NOT_AN_OBJECT", "a record must be a JSON object";
+    /// A JSON Lines file contains a blank line.
+    BlankLine = 109, "BLANK_LINE", "blank line in a JSON Lines file";
+
+    // 2xx: text encodings (wire format §1, §9).
+    /// A digest is not `blake3:` followed by 64 lowercase hex digits.
+    MalformedDigest = 200, "MALFORMED_DIGEST", "malformed digest";
+    /// A digest names an algorithm other than `blake3`.
+    UnsupportedHashAlgorithm = 201, "UNSUPPORTED_HASH_ALGORITHM", "unsupported hash algorithm";
+    /// A public key is not `ed25519:z…` / `did:key:z…` with the Ed25519 multicodec and 32 bytes.
+    MalformedKey = 202, "MALFORMED_KEY", "malformed public key";
+    /// A public key's point encoding is not canonical (y >= p, or x = 0 with the sign bit set).
+    NonCanonicalKey = 203, "NON_CANONICAL_KEY", "non-canonical public key encoding";
+    /// A public key is a point of small order.
+    SmallOrderKey = 204, "SMALL_ORDER_KEY", "public key is a small-order point";
+    /// A signature is not `z` + base58btc of exactly 64 bytes.
+    MalformedSignature = 205, "MALFORMED_SIGNATURE", "malformed signature encoding";
+    /// A timestamp is not `YYYY-MM-DDTHH:MM:SSZ` naming a real UTC second.
+    MalformedTimestamp = 206, "MALFORMED_TIMESTAMP", "malformed timestamp";
+    /// An actor id is not `did:vm:{mesh|human|agent}:<name>` (or not of the class required).
+    MalformedActorId = 207, "MALFORMED_ACTOR_ID", "malformed actor id";
+    /// An engine id is not `engine:<name>`.
+    MalformedEngineId = 208, "MALFORMED_ENGINE_ID", "malformed engine id";
+    /// A count, index, size or level is not a non-negative integer without fraction or exponent.
+    NotAnInteger = 209, "NOT_AN_INTEGER", "expected a non-negative integer";
+
+    // 3xx: record structure.
+    /// A required field is absent.
+    MissingField = 300, "MISSING_FIELD", "required field is missing";
+    /// A field has the wrong JSON type or an invalid value.
+    InvalidField = 301, "INVALID_FIELD", "field has an invalid type or value";
+    /// The record kind is unknown, or an untyped record was given without a kind.
+    UnknownKind = 302, "UNKNOWN_KIND", "unknown record kind";
+    /// A typed record's `type` differs from the kind it is verified as.
+    KindMismatch = 303, "KIND_MISMATCH", "record type does not match the expected kind";
+    /// The record's signature field is absent.
+    MissingSignature = 304, "MISSING_SIGNATURE", "missing signature";
+
+    // 4xx: signatures (RFC 8032 §5.1.7 with strict checks).
+    /// No key is known for the signer.
+    UnknownSigner = 400, "UNKNOWN_SIGNER", "no key known for the signer";
+    /// The signature's S is not reduced (S >= L), or R is not a canonical encoding.
+    NonCanonicalSignature = 401, "NON_CANONICAL_SIGNATURE", "non-canonical signature";
+    /// The signature's R is a point of small order.
+    SmallOrderSignature = 402, "SMALL_ORDER_SIGNATURE", "signature R is a small-order point";
+    /// The signature does not verify under the signer's key.
+    SignatureMismatch = 403, "SIGNATURE_MISMATCH", "signature does not verify";
+    /// A key in the record disagrees with the key the verifier knows for that party.
+    KeyMismatch = 404, "KEY_MISMATCH", "key does not match the known key";
+
+    // 5xx: Merkle trees and proofs (RFC 9162 §2.1).
+    /// A proof object is malformed.
+    MalformedProof = 500, "MALFORMED_PROOF", "malformed proof";
+    /// An inclusion proof does not lead to the expected root.
+    InclusionProofMismatch = 501, "INCLUSION_PROOF_MISMATCH", "inclusion proof does not match the root";
+    /// A consistency proof does not lead to the expected roots.
+    ConsistencyProofMismatch = 502, "CONSISTENCY_PROOF_MISMATCH", "consistency proof does not match the roots";
+    /// A leaf index is not below the tree size.
+    IndexOutOfRange = 503, "INDEX_OUT_OF_RANGE", "leaf index out of range";
+    /// A tree size is invalid (zero, or old size greater than new size).
+    InvalidTreeSize = 504, "INVALID_TREE_SIZE", "invalid tree size";
+    /// A root or size differs from the checkpoint it is compared with.
+    CheckpointMismatch = 505, "CHECKPOINT_MISMATCH", "root or size differs from the checkpoint";
+
+    // 6xx: federation records.
+    /// The agreement's `agreement_hash` is not the hash of its body.
+    AgreementHashMismatch = 600, "AGREEMENT_HASH_MISMATCH", "agreement hash does not match its body";
+    /// An agreement's parties are not distinct, or `key_exchange`/`signatures` do not name exactly the parties.
+    PartyMismatch = 601, "PARTY_MISMATCH", "parties, key exchange and signatures disagree";
+    /// A trust level is not an integer from 0 to 4.
+    InvalidTrustLevel = 602, "INVALID_TRUST_LEVEL", "trust level must be an integer 0-4";
+    /// A witness receipt's result disagrees with its discrepancies.
+    WitnessResultInconsistent = 603, "WITNESS_RESULT_INCONSISTENT", "verification result disagrees with discrepancies";
+    /// A cross-anchor's combined root is not the root of its entries.
+    CombinedRootMismatch = 604, "COMBINED_ROOT_MISMATCH", "combined root does not match the anchored roots";
+    /// A cross-anchor's agreement is below trust level 3 (attest).
+    TrustLevelTooLow = 605, "TRUST_LEVEL_TOO_LOW", "agreement trust level below 3 (attest)";
+    /// A mesh cross-anchors itself.
+    SelfAnchor = 606, "SELF_ANCHOR", "a mesh cannot cross-anchor itself";
+    /// A cross-anchor includes no roots of the anchored mesh.
+    EmptyRootsIncluded = 607, "EMPTY_ROOTS_INCLUDED", "roots_included must not be empty";
+    /// A cross-anchor's meshes are not the parties of the given agreement.
+    AgreementMismatch = 608, "AGREEMENT_MISMATCH", "record is not covered by the given agreement";
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({}): {}", self.name(), self.code(), self.message())
+    }
+}
+
+impl core::error::Error for Error {}
+
+/// Result with the core's [`Error`].
+pub type Result<T> = core::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_round_trip() {
+        for (i, a) in Error::ALL.iter().enumerate() {
+            assert_eq!(Error::from_code(a.code()), Some(*a));
+            for b in &Error::ALL[i + 1..] {
+                assert_ne!(a.code(), b.code());
+                assert_ne!(a.name(), b.name());
+            }
+        }
+        assert_eq!(Error::DuplicateKey.code(), 104);
+        assert_eq!(Error::from_code(0), None);
+    }
+}

@@ -1,0 +1,1 @@
+//! Federation verifiers. (Being written.)

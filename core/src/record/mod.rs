@@ -1,0 +1,1 @@
+//! Record kinds and verification. (Being written.)
