@@ -27,10 +27,10 @@ extern crate std;
 pub mod crypto;
 pub mod encoding;
 pub mod error;
-pub mod federation;
+// pub mod federation; (being integrated)
 pub mod json;
 pub mod merkle;
-pub mod record;
+// pub mod record; (being integrated)
 
 pub use encoding::Digest;
 pub use error::{Error, Result};
