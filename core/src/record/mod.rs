@@ -118,6 +118,63 @@ pub fn verify_record(
 
 /// [`verify_record`] on an already parsed record.
 pub fn verify_value(record: &Value<'_>, kind: Option<Kind>, keyring: &Keyring) -> Result<Verified, Failure> {
+    let signed = prepare(record, kind, keyring)?;
+    crypto::verify_strict(&signed.key, &signed.message, &signed.signature)
+        .map_err(|e| Failure::at(e, signed.kind.spec().signature_field))?;
+    Ok(signed.verified())
+}
+
+/// Verifies many records with one Ed25519 batch equation. Each item's verdict is exactly
+/// [`verify_record`]'s (see [`crypto::verify_batch`] for how strictness is kept); when the batch
+/// fails, the failing items are identified individually. `seed` adds caller randomness to the
+/// batch coefficients (pass fresh random bytes where available).
+pub fn verify_batch(
+    inputs: &[&[u8]],
+    kind: Option<Kind>,
+    keyring: &Keyring,
+    limits: &Limits,
+    seed: &[u8; 32],
+) -> Vec<Result<Verified, Failure>> {
+    let prepared: Vec<Result<Signed, Failure>> = inputs
+        .iter()
+        .map(|input| prepare(&json::parse_record(input, limits)?, kind, keyring))
+        .collect();
+    let ready: Vec<&Signed> = prepared.iter().filter_map(|p| p.as_ref().ok()).collect();
+    let items: Vec<crypto::BatchItem<'_>> = ready
+        .iter()
+        .map(|s| crypto::BatchItem { key: &s.key, message: &s.message, signature: &s.signature })
+        .collect();
+    let mut verdicts = crypto::verify_batch(&items, seed).into_iter();
+    prepared
+        .iter()
+        .map(|p| {
+            let signed = p.as_ref().map_err(|f| *f)?;
+            match verdicts.next() {
+                Some(Ok(())) => Ok(signed.verified()),
+                Some(Err(e)) => Err(Failure::at(e, signed.kind.spec().signature_field)),
+                None => Err(Failure::from(Error::SignatureMismatch)),
+            }
+        })
+        .collect()
+}
+
+/// A record checked up to its signature: the key, the signing input and the signature.
+struct Signed {
+    kind: Kind,
+    key: PublicKey,
+    signature: SignatureBytes,
+    message: Vec<u8>,
+    receipt_hash: Digest,
+}
+
+impl Signed {
+    fn verified(&self) -> Verified {
+        Verified { kind: self.kind, receipt_hash: self.receipt_hash }
+    }
+}
+
+/// Everything but the signature check: kind, fields, signer key, canonical bytes.
+fn prepare(record: &Value<'_>, kind: Option<Kind>, keyring: &Keyring) -> Result<Signed, Failure> {
     let object = record.as_object().ok_or(Error::NotAnObject)?;
     let spec = check_shape(object, kind)?.spec();
     let signature = signature_of(object, spec)?;
@@ -126,8 +183,7 @@ pub fn verify_value(record: &Value<'_>, kind: Option<Kind>, keyring: &Keyring) -
     let mut message = Vec::with_capacity(canonical.bytes.len() + 48);
     crypto::write_signing_input(spec.domain, &mut message);
     canonical.write_body(&mut message);
-    crypto::verify_strict(&key, &message, &signature).map_err(|e| Failure::at(e, spec.signature_field))?;
-    Ok(Verified { kind: spec.kind, receipt_hash: canonical.receipt_hash() })
+    Ok(Signed { kind: spec.kind, key, signature, message, receipt_hash: canonical.receipt_hash() })
 }
 
 /// Resolves the record's kind and checks its defined fields (not the signature).
