@@ -1,1 +1,536 @@
-//! Hashes, signing input, strict and batch Ed25519. (Being written.)
+//! Signing input with domains, strict Ed25519 verification and batch verification (wire format
+//! §3). Hashes of records are [`crate::Digest::of`] over their canonical bytes.
+//!
+//! # Strictness
+//!
+//! Verification is RFC 8032 §5.1.7 Ed25519 with the checks of ed25519-dalek's `verify_strict`:
+//! `S` must be reduced (S < L), `R` and `A` must be canonical encodings of points that are not of
+//! small order, and the check is the cofactorless equation `[S]B = R + [k]A` with
+//! `k = SHA-512(R ‖ A ‖ M) mod L`, compared on the encoding of `R`. Keys are checked when they are
+//! parsed ([`PublicKey`]); [`verify_strict`] checks the signature and names the first rule it
+//! breaks.
+
+use crate::encoding::{PublicKey, SignatureBytes};
+use crate::error::{Error, Result};
+use alloc::vec;
+use alloc::vec::Vec;
+use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
+use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
+use curve25519_dalek::scalar::Scalar;
+use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
+use sha2::{Digest as _, Sha512};
+
+/// The prefix of every signing input.
+pub const SIG_PREFIX: &[u8; 16] = b"vaultmesh-sig-v1";
+
+/// The signature domain of a record kind (wire format §3). A signature made for one domain never
+/// verifies for another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Domain {
+    /// `fed_discovery`: a discovery record's optional self-signature.
+    FedDiscovery,
+    /// `fed_proposal`: a trust proposal.
+    FedProposal,
+    /// `fed_proposal_response`: accept, reject or counter.
+    FedProposalResponse,
+    /// `fed_agreement`: one party's signature on an agreement.
+    FedAgreement,
+    /// `scroll_checkpoint`: a signed tree head.
+    ScrollCheckpoint,
+    /// `fed_witness_event`: a witness receipt.
+    FedWitnessEvent,
+    /// `fed_cross_anchor`: a cross-anchor.
+    FedCrossAnchor,
+    /// `gov_proposal`, signed by `author`.
+    GovProposal,
+    /// `gov_vote`, signed by `voter`.
+    GovVote,
+    /// `gov_ratification`, signed by `ratified_by`.
+    GovRatification,
+    /// `gov_amendment`, signed by `activated_by`.
+    GovAmendment,
+    /// `gov_executive_order`, signed by `issued_by`.
+    GovExecutiveOrder,
+    /// `gov_violation`, signed by `detected_by`.
+    GovViolation,
+    /// `gov_enforcement`, signed by `enforced_by`.
+    GovEnforcement,
+}
+
+impl Domain {
+    /// Every domain, in the order of the wire format's table.
+    pub const ALL: [Domain; 14] = [
+        Domain::FedDiscovery,
+        Domain::FedProposal,
+        Domain::FedProposalResponse,
+        Domain::FedAgreement,
+        Domain::ScrollCheckpoint,
+        Domain::FedWitnessEvent,
+        Domain::FedCrossAnchor,
+        Domain::GovProposal,
+        Domain::GovVote,
+        Domain::GovRatification,
+        Domain::GovAmendment,
+        Domain::GovExecutiveOrder,
+        Domain::GovViolation,
+        Domain::GovEnforcement,
+    ];
+
+    /// The domain string written into the signing input (for typed records, their `type`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Domain::FedDiscovery => "fed_discovery",
+            Domain::FedProposal => "fed_proposal",
+            Domain::FedProposalResponse => "fed_proposal_response",
+            Domain::FedAgreement => "fed_agreement",
+            Domain::ScrollCheckpoint => "scroll_checkpoint",
+            Domain::FedWitnessEvent => "fed_witness_event",
+            Domain::FedCrossAnchor => "fed_cross_anchor",
+            Domain::GovProposal => "gov_proposal",
+            Domain::GovVote => "gov_vote",
+            Domain::GovRatification => "gov_ratification",
+            Domain::GovAmendment => "gov_amendment",
+            Domain::GovExecutiveOrder => "gov_executive_order",
+            Domain::GovViolation => "gov_violation",
+            Domain::GovEnforcement => "gov_enforcement",
+        }
+    }
+
+    /// The domain with this exact name (case-sensitive), if any.
+    pub fn from_name(name: &str) -> Option<Domain> {
+        Domain::ALL.into_iter().find(|d| d.as_str() == name)
+    }
+
+    /// True for the `gov_*` domains.
+    pub const fn is_governance(self) -> bool {
+        matches!(
+            self,
+            Domain::GovProposal
+                | Domain::GovVote
+                | Domain::GovRatification
+                | Domain::GovAmendment
+                | Domain::GovExecutiveOrder
+                | Domain::GovViolation
+                | Domain::GovEnforcement
+        )
+    }
+}
+
+impl core::fmt::Display for Domain {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Appends `"vaultmesh-sig-v1" ‖ 0x00 ‖ domain ‖ 0x00` to `out`; the caller then appends the
+/// canonical bytes (RFC 8785) of the record body to the same buffer, which is the signed message.
+pub fn write_signing_input(domain: Domain, out: &mut Vec<u8>) {
+    out.extend_from_slice(SIG_PREFIX);
+    out.push(0);
+    out.extend_from_slice(domain.as_str().as_bytes());
+    out.push(0);
+}
+
+/// `"vaultmesh-sig-v1" ‖ 0x00 ‖ domain ‖ 0x00 ‖ canonical_body` as a new buffer.
+pub fn signing_input(domain: Domain, canonical_body: &[u8]) -> Vec<u8> {
+    let mut out =
+        Vec::with_capacity(SIG_PREFIX.len() + domain.as_str().len() + 2 + canonical_body.len());
+    write_signing_input(domain, &mut out);
+    out.extend_from_slice(canonical_body);
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Point encodings.
+
+/// The canonical encodings of the eight points of small order (the torsion subgroup E[8]).
+const SMALL_ORDER_ENCODINGS: [[u8; 32]; 8] = {
+    let mut t = [[0u8; 32]; 8];
+    // Identity (0, 1).
+    t[0][0] = 1;
+    // Order 2: (0, -1); y = p - 1.
+    let mut i = 0;
+    while i < 32 {
+        t[1][i] = 0xff;
+        i += 1;
+    }
+    t[1][0] = 0xec;
+    t[1][31] = 0x7f;
+    // Order 4: (±sqrt(-1), 0); y = 0 with either sign.
+    t[3][31] = 0x80;
+    // Order 8: y = ±y8 with either sign.
+    t[4] = ORDER8_A;
+    t[5] = ORDER8_A;
+    t[5][31] |= 0x80;
+    t[6] = ORDER8_B;
+    t[7] = ORDER8_B;
+    t[7][31] |= 0x80;
+    t
+};
+const ORDER8_A: [u8; 32] = [
+    0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+    0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05,
+];
+const ORDER8_B: [u8; 32] = [
+    0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
+    0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a,
+];
+
+/// True when `b` is a canonical point encoding as far as the bytes can tell (RFC 8032 §5.1.3):
+/// the 255-bit `y` is below p = 2^255 - 19, and the sign bit is clear when `x` would be 0
+/// (y = 1 or y = p - 1). curve25519-dalek's decompression accepts both non-canonical forms, so
+/// this is checked on the bytes. (Whether a point with this `y` exists is decompression's job.)
+pub(crate) fn is_canonical_point_encoding(b: &[u8; 32]) -> bool {
+    let top = b[31] & 0x7f;
+    let middle_all_ff = b[1..31].iter().all(|&x| x == 0xff);
+    // y >= p: y is 2^255 - 19 + k, k = 0..18: bytes ed+k, ff × 30, 7f.
+    if top == 0x7f && middle_all_ff && b[0] >= 0xed {
+        return false;
+    }
+    let sign = b[31] & 0x80 != 0;
+    if sign {
+        let y_is_one = b[0] == 1 && top == 0 && b[1..31].iter().all(|&x| x == 0);
+        let y_is_minus_one = b[0] == 0xec && top == 0x7f && middle_all_ff;
+        if y_is_one || y_is_minus_one {
+            return false;
+        }
+    }
+    true
+}
+
+/// True when the canonical encoding `b` is that of a point of small order.
+fn is_small_order_encoding(b: &[u8; 32]) -> bool {
+    SMALL_ORDER_ENCODINGS.iter().any(|t| t == b)
+}
+
+/// True when `point` is in the prime-order subgroup: `[L]P = 0`, tested as `[L-1]P = -P` with a
+/// variable-time scalar multiplication (public data only).
+pub(crate) fn is_torsion_free(point: &EdwardsPoint) -> bool {
+    let l_minus_one = -Scalar::ONE;
+    EdwardsPoint::vartime_double_scalar_mul_basepoint(&l_minus_one, point, &Scalar::ZERO) == -point
+}
+
+/// The strict checks on a signature's encoding, in this order: `R` non-canonical or `S >= L`
+/// ([`Error::NonCanonicalSignature`]), then `R` of small order ([`Error::SmallOrderSignature`]).
+/// Returns `S`.
+fn check_signature_encoding(sig: &SignatureBytes) -> Result<Scalar> {
+    let r = sig.r_bytes();
+    if !is_canonical_point_encoding(&r) {
+        return Err(Error::NonCanonicalSignature);
+    }
+    let s: Option<Scalar> = Scalar::from_canonical_bytes(sig.s_bytes()).into();
+    let s = s.ok_or(Error::NonCanonicalSignature)?;
+    if is_small_order_encoding(&r) {
+        return Err(Error::SmallOrderSignature);
+    }
+    Ok(s)
+}
+
+/// Verifies `sig` on `msg` under `key`, strictly (RFC 8032 §5.1.7 with ed25519-dalek's
+/// `verify_strict` semantics; wire format §3).
+///
+/// Errors, checked in this order:
+/// - [`Error::NonCanonicalSignature`]: `R` is not a canonical encoding (y ≥ p, or x = 0 with the
+///   sign bit set), or `S ≥ L`;
+/// - [`Error::SmallOrderSignature`]: `R` is one of the eight points of small order;
+/// - [`Error::SignatureMismatch`]: anything else `verify_strict` rejects: the equation does not
+///   hold, or `R`'s `y` has no point on the curve.
+///
+/// Small-order and non-canonical keys cannot reach this function: [`PublicKey`] rejects them.
+/// The final verdict is ed25519-dalek's own `verify_strict`; the checks before it only name the
+/// reason for inputs it rejects anyway.
+pub fn verify_strict(key: &PublicKey, msg: &[u8], sig: &SignatureBytes) -> Result<()> {
+    check_signature_encoding(sig)?;
+    let signature = ed25519_dalek::Signature::from_bytes(&sig.0);
+    key.verifying_key()
+        .verify_strict(msg, &signature)
+        .map_err(|_| Error::SignatureMismatch)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batch verification.
+
+/// One signature to check in [`verify_batch`].
+#[derive(Clone, Copy, Debug)]
+pub struct BatchItem<'a> {
+    /// The signer's key.
+    pub key: &'a PublicKey,
+    /// The signed message (the whole signing input).
+    pub message: &'a [u8],
+    /// The signature.
+    pub signature: &'a SignatureBytes,
+}
+
+/// Domain separation of the coefficient derivation.
+const BATCH_CONTEXT: &[u8] = b"vaultmesh batch coefficients v1";
+
+/// Sub-batches of at most this many items are settled one by one with [`verify_strict`].
+const LEAF_SIZE: usize = 2;
+
+/// An item that passed the encoding checks and takes part in the batch equation.
+struct Entry {
+    /// Index into the caller's items.
+    item: usize,
+    /// Index into the batch's distinct keys.
+    key: usize,
+    /// The decompressed `R`.
+    r: EdwardsPoint,
+    /// `S`.
+    s: Scalar,
+    /// `k = SHA-512(R ‖ A ‖ M) mod L`.
+    k: Scalar,
+    /// The random odd coefficient, `1 <= z < 2^128`.
+    z: Scalar,
+}
+
+/// Verifies many signatures at once; the result for every item is the result
+/// [`verify_strict`] gives for it (including the same error), up to the one case described below.
+///
+/// `seed` should be 32 fresh random bytes (a fixed seed still works, see below). The length of
+/// the result equals `items.len()`.
+///
+/// # How
+///
+/// Each item first gets the encoding checks of [`verify_strict`] (`S < L`, `R` canonical and not
+/// of small order; the key was checked when it was parsed); an item that fails them gets that
+/// error and takes no further part. An item whose key is not torsion-free
+/// ([`PublicKey::is_torsion_free`]; never the case for an honestly generated key) is verified on
+/// its own with [`verify_strict`], because below its scalar would be reduced mod L, which is
+/// only sound for points of order L. For the rest, with `k_i = SHA-512(R_i ‖ A_i ‖ M_i) mod L`
+/// and `D_i = R_i + [k_i]A_i - [S_i]B`, an item is valid under `verify_strict` exactly when
+/// `D_i = 0` (the cofactorless equation of RFC 8032 §5.1.7, as ed25519-dalek checks it). The
+/// batch checks, with ONE variable-time multiscalar multiplication,
+///
+/// ```text
+/// [-Σ z_i S_i mod L]B + Σ [z_i]R_i + Σ_A [Σ_{i: A_i = A} z_i k_i mod L]A  ==  identity
+/// ```
+///
+/// (terms of items sharing a key are merged) where the `z_i` are odd integers `1 <= z_i < 2^128`
+/// read from the BLAKE3 XOF keyed with `seed` over every item's index, signature and
+/// `SHA-512(R_i ‖ A_i ‖ M_i)` (which binds `R_i`, `A_i` and the message). Because `B` and every
+/// `A_i` here have prime order and `z_i < L`, the left side is exactly `Σ [z_i]D_i`: a batch of
+/// valid items always passes, with no multiplication by the cofactor. If it fails, the batch is
+/// halved and the halves checked with the same coefficients (a failing set whose first half
+/// passes must fail in its second half, which is then split without being checked); sets of at
+/// most two items are settled with [`verify_strict`], so every reported error is exactly its
+/// error.
+///
+/// # When the verdict could differ from `verify_strict`
+///
+/// Only ever by accepting a set of items that `verify_strict` would reject, never the other
+/// way round, and only in these cases:
+///
+/// 1. Prime-order parts: some `D_i` have a component of order L and `Σ [z_i]D_i` still vanishes.
+///    For coefficients unknown to whoever made the signatures this happens with probability
+///    at most about 2^-127 per check (the odd `z_i` carry 127 random bits). With a fixed or
+///    public seed the `z_i` are still bound to the items by the hash, so finding such a set
+///    means grinding that hash at about 2^127 attempts each.
+/// 2. Torsion parts, the known limit of cofactorless batching (Chalkias, Garillot,
+///    Nikolaenko, "Taming the many EdDSAs", SSR 2020): the torsion group of edwards25519 is
+///    cyclic of order 8, so when every `D_i` of the bad items is a pure torsion point `[t_i]T8`,
+///    the batch sees only `Σ z_i t_i mod 8`. Because every `z_i` is odd, a single such item can
+///    never cancel (`z_i t_i ≢ 0 mod 8` for `t_i ≠ 0`), and neither can any set whose torsion
+///    parts do not sum to zero for all odd coefficients. But two or more can: for instance two
+///    items whose `R` carries the point of order 2 (`t_1 = t_2 = 4`) give
+///    `4(z_1 + z_2) ≡ 0 (mod 8)` for EVERY choice of odd coefficients, i.e. probability 1; two
+///    items with order-4 components `t_1 = 2, t_2 = 6` (or `2, 2`) cancel with probability 1/2,
+///    order-8 pairs with probability 1/4. Such a `D_i` satisfies the cofactored equation
+///    `[8][S]B = [8]R + [8][k]A`, and since `A_i` is torsion-free, `R_i` = (the honest nonce
+///    point) + torsion with `S_i = r + k_i a mod L` for the new `k_i`: making one requires the
+///    secret key `a`. So the gap is not a forgery: it lets a signer (or signers colluding) make
+///    two or more non-canonical variants of their own signatures that this function accepts
+///    together while `verify_strict` rejects each one. Any item batched alone, or with only
+///    honestly made signatures, is judged exactly as `verify_strict` judges it.
+///
+/// Where even that must not happen (e.g. to reject malleated receipts), call [`verify_strict`].
+pub fn verify_batch(items: &[BatchItem<'_>], seed: &[u8; 32]) -> Vec<Result<()>> {
+    let mut results: Vec<Result<()>> = vec![Ok(()); items.len()];
+    let mut entries: Vec<Entry> = Vec::with_capacity(items.len());
+    let mut coefficients = blake3::Hasher::new_keyed(seed);
+    coefficients.update(BATCH_CONTEXT);
+    coefficients.update(&(items.len() as u64).to_le_bytes());
+
+    for (i, item) in items.iter().enumerate() {
+        let outcome = prepare(i, item);
+        match outcome {
+            Prepared::Entry(entry, digest) => {
+                coefficients.update(&(i as u64).to_le_bytes());
+                coefficients.update(&item.signature.0);
+                coefficients.update(&digest);
+                entries.push(entry);
+            }
+            Prepared::Done(result) => {
+                if let Some(slot) = results.get_mut(i) {
+                    *slot = result;
+                }
+            }
+            Prepared::Single => {
+                if let Some(slot) = results.get_mut(i) {
+                    *slot = verify_strict(item.key, item.message, item.signature);
+                }
+            }
+        }
+    }
+    if entries.is_empty() {
+        return results;
+    }
+
+    let mut xof = coefficients.finalize_xof();
+    for entry in entries.iter_mut() {
+        let mut z = [0u8; 32];
+        xof.fill(&mut z[..16]);
+        z[0] |= 1;
+        entry.z = Scalar::from_bytes_mod_order(z);
+    }
+
+    // Distinct keys: sort the entries' keys by their bytes and number them.
+    let mut order: Vec<(&[u8; 32], usize)> = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(j, e)| items.get(e.item).map(|it| (it.key.as_bytes(), j)))
+        .collect();
+    order.sort_unstable();
+    let mut keys: Vec<EdwardsPoint> = Vec::new();
+    let mut last: Option<&[u8; 32]> = None;
+    for (bytes, j) in order {
+        if last != Some(bytes) {
+            if let Some(item) = entries.get(j).and_then(|e| items.get(e.item)) {
+                keys.push(item.key.verifying_key().to_edwards());
+            }
+            last = Some(bytes);
+        }
+        if let Some(entry) = entries.get_mut(j) {
+            entry.key = keys.len().saturating_sub(1);
+        }
+    }
+
+    if !equation_holds(&entries, &keys) {
+        locate_failures(&entries, &keys, items, &mut results);
+    }
+    results
+}
+
+enum Prepared {
+    /// Takes part in the batch equation; with the 64-byte SHA-512 digest.
+    Entry(Entry, [u8; 64]),
+    /// Settled by the encoding checks.
+    Done(Result<()>),
+    /// To be verified on its own (key with a torsion component).
+    Single,
+}
+
+fn prepare(index: usize, item: &BatchItem<'_>) -> Prepared {
+    let s = match check_signature_encoding(item.signature) {
+        Ok(s) => s,
+        Err(e) => return Prepared::Done(Err(e)),
+    };
+    if !item.key.is_torsion_free() {
+        return Prepared::Single;
+    }
+    let r_bytes = item.signature.r_bytes();
+    let Some(r) = CompressedEdwardsY(r_bytes).decompress() else {
+        // `verify_strict` rejects an `R` with no point the same way.
+        return Prepared::Done(Err(Error::SignatureMismatch));
+    };
+    let mut digest = [0u8; 64];
+    digest.copy_from_slice(
+        &Sha512::new()
+            .chain_update(r_bytes)
+            .chain_update(item.key.as_bytes())
+            .chain_update(item.message)
+            .finalize(),
+    );
+    let k = Scalar::from_bytes_mod_order_wide(&digest);
+    Prepared::Entry(
+        Entry {
+            item: index,
+            key: 0,
+            r,
+            s,
+            k,
+            z: Scalar::ZERO,
+        },
+        digest,
+    )
+}
+
+/// Checks the batch equation on `entries` (see [`verify_batch`]).
+fn equation_holds(entries: &[Entry], keys: &[EdwardsPoint]) -> bool {
+    let mut scalars: Vec<Scalar> = Vec::with_capacity(2 * entries.len() + 1);
+    let mut points: Vec<EdwardsPoint> = Vec::with_capacity(2 * entries.len() + 1);
+    let mut b = Scalar::ZERO;
+    let mut per_key: Vec<(usize, Scalar)> = Vec::with_capacity(entries.len());
+    for e in entries {
+        b -= e.z * e.s;
+        scalars.push(e.z);
+        points.push(e.r);
+        per_key.push((e.key, e.z * e.k));
+    }
+    per_key.sort_unstable_by_key(|&(key, _)| key);
+    let mut iter = per_key.into_iter().peekable();
+    while let Some((key, mut coefficient)) = iter.next() {
+        while let Some((_, more)) = iter.next_if(|&(next, _)| next == key) {
+            coefficient += more;
+        }
+        if let Some(point) = keys.get(key) {
+            scalars.push(coefficient);
+            points.push(*point);
+        }
+    }
+    scalars.push(b);
+    points.push(ED25519_BASEPOINT_POINT);
+    EdwardsPoint::vartime_multiscalar_mul(scalars, points).is_identity()
+}
+
+/// Finds the failing items of `entries`, a set whose batch equation is known to fail.
+fn locate_failures(
+    entries: &[Entry],
+    keys: &[EdwardsPoint],
+    items: &[BatchItem<'_>],
+    results: &mut [Result<()>],
+) {
+    if entries.len() <= LEAF_SIZE {
+        for e in entries {
+            if let (Some(item), Some(slot)) = (items.get(e.item), results.get_mut(e.item)) {
+                *slot = verify_strict(item.key, item.message, item.signature);
+            }
+        }
+        return;
+    }
+    let (left, right) = entries.split_at(entries.len() / 2);
+    if equation_holds(left, keys) {
+        // The sums are exact, so the failure is in the right half.
+        locate_failures(right, keys, items, results);
+    } else {
+        locate_failures(left, keys, items, results);
+        if !equation_holds(right, keys) {
+            locate_failures(right, keys, items, results);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signing.
+
+/// Signs `msg` with the Ed25519 secret key (the 32-byte seed of RFC 8032 §5.1.5), RFC 8032
+/// §5.1.6. The signature is deterministic.
+#[cfg(feature = "signing")]
+pub fn sign(secret: &[u8; 32], msg: &[u8]) -> SignatureBytes {
+    use ed25519_dalek::Signer as _;
+    let key = ed25519_dalek::SigningKey::from_bytes(secret);
+    SignatureBytes(key.sign(msg).to_bytes())
+}
+
+/// The public key of the secret key `secret` (RFC 8032 §5.1.5). Always canonical, never of small
+/// order and torsion-free.
+#[cfg(feature = "signing")]
+pub fn derive_public_key(secret: &[u8; 32]) -> PublicKey {
+    let key = ed25519_dalek::SigningKey::from_bytes(secret);
+    PublicKey::from_derived(key.verifying_key())
+}
+
+/// Signs a record body: `sign(secret, signing_input(domain, canonical_body))`.
+#[cfg(feature = "signing")]
+pub fn sign_record(secret: &[u8; 32], domain: Domain, canonical_body: &[u8]) -> SignatureBytes {
+    sign(secret, &signing_input(domain, canonical_body))
+}
