@@ -1,0 +1,1348 @@
+//! Tests of the `vm-verify` binary: every command's valid case and its failures, through the
+//! built executable, on files written to a fresh temporary directory.
+//!
+//! Signed records are made with the core's `signing` feature and deterministic secrets. Every
+//! failure is checked for its exit status (1 checked and invalid, 2 unusable or usage), its one
+//! line on standard error with the stable error name and code, and empty standard output (or one
+//! JSON object with `--json`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use vaultmesh_core::crypto::derive_public_key;
+use vaultmesh_core::federation::{combined_root, sign_agreement};
+use vaultmesh_core::json::{self, Limits, Object, Value};
+use vaultmesh_core::merkle::{self, ConsistencyProof, InclusionProof};
+use vaultmesh_core::record::{sign_record, Kind};
+use vaultmesh_core::{Digest, Error};
+
+const ALICE: &str = "did:vm:human:alice";
+const DUBLIN: &str = "did:vm:mesh:dublin";
+const OSLO: &str = "did:vm:mesh:oslo";
+const ALICE_SECRET: [u8; 32] = [1; 32];
+const DUBLIN_SECRET: [u8; 32] = [2; 32];
+const OSLO_SECRET: [u8; 32] = [3; 32];
+const T0: &str = "2026-01-01T00:00:00Z";
+
+fn key_of(secret: &[u8; 32]) -> String {
+    derive_public_key(secret).to_string()
+}
+
+fn key_arg(actor: &str, secret: &[u8; 32]) -> String {
+    format!("{actor}={}", key_of(secret))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temporary files and running the binary.
+
+/// A fresh directory under the system temporary directory, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("vm-verify-test-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    /// Writes `name` and returns its path as a string argument.
+    fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_str().unwrap().to_string()
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.0.join(name).to_str().unwrap().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The result of one run of the binary.
+#[derive(Debug)]
+struct Run {
+    status: i32,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+fn run_with(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vm-verify"))
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(bytes) = stdin {
+        child.stdin.take().unwrap().write_all(bytes).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        status: out.status.code().expect("exited by signal"),
+        stdout: out.stdout,
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn run(args: &[&str]) -> Run {
+    run_with(args, None)
+}
+
+impl Run {
+    fn stdout(&self) -> &str {
+        std::str::from_utf8(&self.stdout).unwrap()
+    }
+
+    /// Exit 0, nothing on standard error.
+    fn valid(self) -> Run {
+        assert_eq!(self.status, 0, "expected exit 0; stderr: {}", self.stderr);
+        assert_eq!(self.stderr, "", "no stderr on success");
+        self
+    }
+
+    /// Exit `status`, one line `vm-verify: …` on standard error naming `name` (and its code for
+    /// core errors), nothing on standard output.
+    fn fails(self, status: i32, name: &str) -> Run {
+        assert_eq!(
+            self.status,
+            status,
+            "exit status; stderr: {}; stdout: {}",
+            self.stderr,
+            self.stdout()
+        );
+        assert_one_line(&self.stderr);
+        assert!(
+            self.stderr.contains(name),
+            "stderr should name {name}: {}",
+            self.stderr
+        );
+        if let Some(error) = Error::ALL.iter().find(|e| e.name() == name) {
+            assert!(
+                self.stderr.contains(&format!("{name} ({})", error.code())),
+                "{}",
+                self.stderr
+            );
+        }
+        assert!(
+            self.stdout.is_empty() || self.stdout.starts_with(b"{"),
+            "stdout: {}",
+            self.stdout()
+        );
+        self
+    }
+
+    /// Standard output as exactly one strict JSON object followed by a newline.
+    fn json(&self) -> Value<'_> {
+        assert!(
+            self.stdout.ends_with(b"\n"),
+            "one line of JSON: {}",
+            self.stdout()
+        );
+        assert_eq!(
+            self.stdout.iter().filter(|&&b| b == b'\n').count(),
+            1,
+            "one line of JSON"
+        );
+        json::parse_record(&self.stdout, &Limits::default())
+            .expect("stdout is one strict JSON object")
+    }
+}
+
+fn assert_one_line(stderr: &str) {
+    assert!(stderr.starts_with("vm-verify: "), "stderr: {stderr:?}");
+    assert!(
+        stderr.ends_with('\n') && stderr.matches('\n').count() == 1,
+        "one line: {stderr:?}"
+    );
+    for banned in ["panicked", "backtrace", "RUST_BACKTRACE", "thread 'main'"] {
+        assert!(!stderr.contains(banned), "no panic output: {stderr}");
+    }
+}
+
+fn member<'v>(value: &'v Value<'_>, name: &str) -> &'v Value<'v> {
+    value
+        .as_object()
+        .and_then(|o| o.get(name))
+        .unwrap_or_else(|| panic!("no member {name}"))
+}
+
+fn text<'v>(value: &'v Value<'_>, name: &str) -> &'v str {
+    member(value, name)
+        .as_str()
+        .unwrap_or_else(|| panic!("{name} is not a string"))
+}
+
+fn uint(value: &Value<'_>, name: &str) -> u64 {
+    member(value, name)
+        .as_u64()
+        .unwrap_or_else(|| panic!("{name} is not an integer"))
+}
+
+fn boolean(value: &Value<'_>, name: &str) -> bool {
+    match member(value, name) {
+        Value::Bool(b) => *b,
+        _ => panic!("{name} is not a boolean"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records.
+
+fn parse(text: &str) -> Value<'static> {
+    let owned: &'static str = Box::leak(text.to_string().into_boxed_str());
+    json::parse_record(owned.as_bytes(), &Limits::default()).unwrap()
+}
+
+fn object<'v>(value: &'v mut Value<'static>) -> &'v mut Object<'static> {
+    match value {
+        Value::Object(o) => o,
+        _ => unreachable!(),
+    }
+}
+
+fn signed(text: &str, kind: Kind, secret: &[u8; 32]) -> Value<'static> {
+    let mut value = parse(text);
+    sign_record(object(&mut value), kind, secret);
+    value
+}
+
+fn bytes(value: &Value<'_>) -> Vec<u8> {
+    value.to_canonical()
+}
+
+/// Sets member `name` (after signing: a tampered record).
+fn set(value: &Value<'static>, name: &'static str, new: &str) -> Value<'static> {
+    let mut value = value.clone();
+    object(&mut value).insert(
+        name,
+        parse(&format!("{{\"v\":{new}}}"))
+            .as_object()
+            .unwrap()
+            .get("v")
+            .unwrap()
+            .clone(),
+    );
+    value
+}
+
+fn vote(n: u64) -> Value<'static> {
+    signed(
+        &format!(
+            r#"{{"type":"gov_vote","proposal_id":"p-{n}","voter":"{ALICE}","vote":"for","weight":1,"cast_at":"{T0}"}}"#
+        ),
+        Kind::GovVote,
+        &ALICE_SECRET,
+    )
+}
+
+fn scroll(n: u64) -> (Vec<u8>, Vec<Digest>) {
+    let mut jsonl = Vec::new();
+    let mut leaves = Vec::new();
+    for i in 0..n {
+        let record = bytes(&vote(i));
+        leaves.push(merkle::leaf_hash(&record));
+        jsonl.extend_from_slice(&record);
+        jsonl.push(b'\n');
+    }
+    (jsonl, leaves)
+}
+
+fn checkpoint(mesh: &str, secret: &[u8; 32], size: u64, root: &Digest) -> Value<'static> {
+    signed(
+        &format!(
+            r#"{{"type":"scroll_checkpoint","mesh_id":"{mesh}","scroll":"main","tree_size":{size},"root":"{root}","timestamp":"{T0}"}}"#
+        ),
+        Kind::ScrollCheckpoint,
+        secret,
+    )
+}
+
+fn witness(result: &str, discrepancies: &str, size: u64, root: &Digest) -> Value<'static> {
+    signed(
+        &format!(
+            r#"{{"type":"fed_witness_event","witnessing_mesh":"{OSLO}","witnessed_mesh":"{DUBLIN}","scroll":"main","root":"{root}","tree_size":{size},"verification_result":"{result}","discrepancies":{discrepancies},"timestamp":"{T0}"}}"#
+        ),
+        Kind::WitnessReceipt,
+        &OSLO_SECRET,
+    )
+}
+
+fn agreement(trust_level: u64) -> Value<'static> {
+    let mut value = parse(&format!(
+        r#"{{"agreement_id":"agr-1","parties":["{DUBLIN}","{OSLO}"],"trust_level":{trust_level},"key_exchange":{{"{DUBLIN}":"{}","{OSLO}":"{}"}},"effective_at":"{T0}","agreement_hash":"{}"}}"#,
+        key_of(&DUBLIN_SECRET),
+        key_of(&OSLO_SECRET),
+        Digest::of(b""),
+    ));
+    sign_agreement(object(&mut value), DUBLIN, T0, &DUBLIN_SECRET);
+    sign_agreement(object(&mut value), OSLO, T0, &OSLO_SECRET);
+    value
+}
+
+fn cross_anchor() -> Value<'static> {
+    let r1 = Digest::of(b"dublin main");
+    let r2 = Digest::of(b"oslo main");
+    let anchoring = parse(&format!(r#"{{"main":"{r1}"}}"#));
+    let included = parse(&format!(r#"{{"main":"{r2}"}}"#));
+    let combined = combined_root(
+        (DUBLIN, anchoring.as_object().unwrap()),
+        (OSLO, included.as_object().unwrap()),
+    )
+    .unwrap();
+    signed(
+        &format!(
+            r#"{{"type":"fed_cross_anchor","anchoring_mesh":"{DUBLIN}","anchored_mesh":"{OSLO}","anchoring_roots":{{"main":"{r1}"}},"roots_included":{{"main":"{r2}"}},"combined_root":"{combined}","timestamp":"{T0}"}}"#
+        ),
+        Kind::CrossAnchor,
+        &DUBLIN_SECRET,
+    )
+}
+
+fn discovery() -> Value<'static> {
+    signed(
+        &format!(
+            r#"{{"mesh_id":"{DUBLIN}","public_key":"{}","name":"Dublin"}}"#,
+            key_of(&DUBLIN_SECRET)
+        ),
+        Kind::Discovery,
+        &DUBLIN_SECRET,
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Help and usage.
+
+const COMMANDS: &[&str] = &[
+    "canon",
+    "hash",
+    "record",
+    "agreement",
+    "checkpoint",
+    "witness",
+    "cross-anchor",
+    "merkle root",
+    "merkle prove",
+    "merkle consistency",
+    "merkle verify-inclusion",
+    "merkle verify-consistency",
+];
+
+#[test]
+fn help_for_every_command() {
+    let top = run(&["--help"]).valid();
+    for command in COMMANDS {
+        assert!(
+            top.stdout().contains(command),
+            "top-level help lists {command}"
+        );
+        let mut args: Vec<&str> = command.split(' ').collect();
+        args.push("--help");
+        let help = run(&args).valid();
+        assert!(
+            help.stdout()
+                .starts_with(&format!("Usage: vm-verify {command}")),
+            "{}",
+            help.stdout()
+        );
+        assert!(help.stdout().contains("Exit status"));
+        let help2 = run(&["help", command.split(' ').next().unwrap()]).valid();
+        assert!(!help2.stdout().is_empty());
+    }
+    assert!(run(&["merkle", "--help"])
+        .valid()
+        .stdout()
+        .contains("verify-consistency"));
+    assert!(run(&["record", "--help"])
+        .valid()
+        .stdout()
+        .contains("--keyring FILE"));
+    assert!(run(&["merkle", "root", "--help"])
+        .valid()
+        .stdout()
+        .contains("--max-total"));
+    assert!(run(&["--version"])
+        .valid()
+        .stdout()
+        .starts_with("vm-verify "));
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    let dir = TempDir::new();
+    let file = dir.file("vote.json", bytes(&vote(1)));
+    run(&[]).fails(2, "USAGE");
+    run(&["frobnicate"]).fails(2, "unknown command");
+    run(&["merkle"]).fails(2, "missing subcommand");
+    run(&["merkle", "frobnicate"]).fails(2, "unknown subcommand");
+    run(&["hash"]).fails(2, "missing FILE");
+    run(&["hash", &file, &file]).fails(2, "unexpected argument");
+    run(&["hash", &file, "--nope"]).fails(2, "unknown option `--nope`");
+    run(&["hash", &file, "-x"]).fails(2, "unknown option `-x`");
+    run(&["record", &file, "--kind"]).fails(2, "needs a value");
+    run(&["record", &file, "--kind", "gov_vote", "--kind", "gov_vote"]).fails(2, "more than once");
+    run(&["record", &file, "--key", "no-equals-sign"]).fails(2, "ACTOR=KEY");
+    run(&["merkle", "prove", &file, "--index", "-1"]).fails(2, "--index");
+    run(&["merkle", "prove", &file, "--index", "1.0"]).fails(2, "--index");
+    run(&["merkle", "prove", &file]).fails(2, "missing option `--index`");
+    run(&["merkle", "verify-inclusion", "--record", &file]).fails(2, "give either");
+    // Standard input can be read only once.
+    let root = Digest::of(b"").to_string();
+    run_with(
+        &[
+            "merkle",
+            "verify-inclusion",
+            "--record",
+            "-",
+            "--proof",
+            "-",
+            "--root",
+            &root,
+            "--tree-size",
+            "1",
+        ],
+        Some(b"{}"),
+    )
+    .fails(2, "only once");
+    // With --json, a usage error is one JSON object too.
+    let out = run(&["frobnicate", "--json"]).fails(2, "USAGE");
+    let json = out.json();
+    assert!(!boolean(&json, "valid"));
+    assert_eq!(member(&json, "code"), &Value::Null);
+    assert_eq!(text(&json, "error"), "USAGE");
+    assert_eq!(uint(&json, "exit_status"), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// canon and hash.
+
+#[test]
+fn canon_and_hash() {
+    let dir = TempDir::new();
+    let input = "{ \"b\": [1, 2.50, \"\\u00e9\"],\n  \"a\": {\"y\": true, \"x\": null} }\n";
+    let canonical = "{\"a\":{\"x\":null,\"y\":true},\"b\":[1,2.5,\"é\"]}";
+    let file = dir.file("r.json", input);
+
+    let out = run(&["canon", &file]).valid();
+    assert_eq!(out.stdout(), canonical, "exact canonical bytes, no newline");
+    let out = run(&["canon", &file, "--json"]).valid();
+    assert_eq!(text(&out.json(), "canonical"), canonical);
+    assert!(boolean(&out.json(), "valid"));
+    assert_eq!(uint(&out.json(), "code"), 0);
+    assert_eq!(
+        run_with(&["canon", "-"], Some(input.as_bytes()))
+            .valid()
+            .stdout(),
+        canonical
+    );
+
+    let hash = Digest::of(canonical.as_bytes()).to_string();
+    assert_eq!(run(&["hash", &file]).valid().stdout(), format!("{hash}\n"));
+    assert_eq!(
+        text(
+            &run(&["hash", &file, "--json"]).valid().json(),
+            "receipt_hash"
+        ),
+        hash
+    );
+    assert_eq!(
+        run_with(&["hash", "-"], Some(input.as_bytes()))
+            .valid()
+            .stdout(),
+        format!("{hash}\n")
+    );
+}
+
+#[test]
+fn unusable_json_is_exit_2() {
+    let dir = TempDir::new();
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("garbage", b"\xff\xfe garbage", "INVALID_UTF8"),
+        ("text", b"hello world", "JSON_SYNTAX"),
+        (
+            "truncated",
+            br#"{"type":"gov_vote","voter":"did:vm:hu"#,
+            "JSON_SYNTAX",
+        ),
+        (
+            "duplicate",
+            br#"{"a":1,"b":{"c":1,"c":2}}"#,
+            "DUPLICATE_KEY",
+        ),
+        ("array", b"[1,2]", "NOT_AN_OBJECT"),
+        ("bom", b"\xef\xbb\xbf{}", "BYTE_ORDER_MARK"),
+        ("surrogate", br#"{"a":"\ud800"}"#, "LONE_SURROGATE"),
+        (
+            "big-number",
+            br#"{"a":9007199254740993}"#,
+            "NUMBER_OUT_OF_RANGE",
+        ),
+        ("empty", b"", "JSON_SYNTAX"),
+    ];
+    for (name, input, error) in cases {
+        let file = dir.file(name, input);
+        for command in [
+            "canon",
+            "hash",
+            "record",
+            "agreement",
+            "checkpoint",
+            "witness",
+            "cross-anchor",
+        ] {
+            let out = run(&[command, &file]).fails(2, error);
+            assert!(out.stderr.contains(&file), "names the file: {}", out.stderr);
+        }
+        let out = run(&["record", &file, "--json"]).fails(2, error);
+        assert_eq!(text(&out.json(), "error"), *error);
+    }
+    let deep = format!("{{\"a\":{}{}}}", "[".repeat(70), "]".repeat(70));
+    run(&["hash", &dir.file("deep", deep)]).fails(2, "DEPTH_EXCEEDED");
+    let large = format!("{{\"a\":\"{}\"}}", "x".repeat(1 << 20));
+    run(&["hash", &dir.file("large", large)]).fails(2, "INPUT_TOO_LARGE");
+    run(&["hash", &dir.path("missing.json")]).fails(2, "cannot open");
+    run(&["hash", dir.0.to_str().unwrap()]).fails(2, "cannot read");
+    let out = run(&["hash", &dir.path("missing.json"), "--json"]).fails(2, "IO");
+    assert_eq!(text(&out.json(), "error"), "IO");
+}
+
+// ---------------------------------------------------------------------------------------------
+// record.
+
+#[test]
+fn record_valid_with_key_keyring_and_stdin() {
+    let dir = TempDir::new();
+    let vote = vote(1);
+    let file = dir.file("vote.json", bytes(&vote));
+    let key = key_arg(ALICE, &ALICE_SECRET);
+    let hash = Digest::of(&bytes(&vote)).to_string();
+
+    let out = run(&["record", &file, "--key", &key]).valid();
+    assert!(
+        out.stdout().starts_with("valid gov_vote record"),
+        "{}",
+        out.stdout()
+    );
+    assert!(out.stdout().contains(&hash));
+
+    let keyring = dir.file(
+        "keys.json",
+        format!(r#"{{"{ALICE}":"{}"}}"#, key_of(&ALICE_SECRET)),
+    );
+    run(&["record", &file, "--keyring", &keyring]).valid();
+    run(&[
+        "record",
+        &file,
+        "--keyring",
+        &keyring,
+        "--key",
+        &key,
+        "--kind",
+        "gov_vote",
+    ])
+    .valid();
+    run_with(&["record", "-", "--key", &key], Some(&bytes(&vote))).valid();
+
+    let out = run(&["record", &file, "--key", &key, "--json"]).valid();
+    let json = out.json();
+    assert!(boolean(&json, "valid"));
+    assert_eq!(uint(&json, "code"), 0);
+    assert_eq!(member(&json, "error"), &Value::Null);
+    assert_eq!(text(&json, "kind"), "gov_vote");
+    assert_eq!(text(&json, "signer"), ALICE);
+    assert_eq!(text(&json, "receipt_hash"), hash);
+
+    // Untyped: a self-signed discovery record, with its kind named.
+    let disco = dir.file("disco.json", bytes(&discovery()));
+    run(&["record", &disco, "--kind", "discovery"]).valid();
+    run(&["record", &disco, "--kind", "fed_discovery"]).valid();
+    run(&[
+        "record",
+        &disco,
+        "--kind",
+        "discovery",
+        "--key",
+        &key_arg(DUBLIN, &OSLO_SECRET),
+    ])
+    .fails(1, "KEY_MISMATCH");
+}
+
+#[test]
+fn record_failures() {
+    let dir = TempDir::new();
+    let other = text(&vote(2), "signature").to_string();
+    let vote = vote(1);
+    let good = dir.file("vote.json", bytes(&vote));
+    let key = key_arg(ALICE, &ALICE_SECRET);
+
+    // Unknown signer: exit 1, and the hint names the actor.
+    let out = run(&["record", &good]).fails(1, "UNKNOWN_SIGNER");
+    assert!(
+        out.stderr.contains(&format!("--key {ALICE}=KEY")),
+        "{}",
+        out.stderr
+    );
+    run(&[
+        "record",
+        &good,
+        "--key",
+        &key_arg("did:vm:human:bob", &ALICE_SECRET),
+    ])
+    .fails(1, "UNKNOWN_SIGNER");
+    // The wrong key for the signer.
+    run(&["record", &good, "--key", &key_arg(ALICE, &OSLO_SECRET)]).fails(1, "SIGNATURE_MISMATCH");
+    // A field changed after signing.
+    let tampered = dir.file("tampered.json", bytes(&set(&vote, "vote", "\"against\"")));
+    run(&["record", &tampered, "--key", &key]).fails(1, "SIGNATURE_MISMATCH");
+    // Another record's signature.
+    let swapped = dir.file(
+        "swapped.json",
+        bytes(&set(&vote, "signature", &format!("\"{other}\""))),
+    );
+    run(&["record", &swapped, "--key", &key]).fails(1, "SIGNATURE_MISMATCH");
+    // A signature that is not base58 of 64 bytes.
+    let garbled = dir.file("garbled.json", bytes(&set(&vote, "signature", "\"z0OIl\"")));
+    run(&["record", &garbled, "--key", &key]).fails(1, "MALFORMED_SIGNATURE");
+    // No signature.
+    let mut unsigned = vote.clone();
+    object(&mut unsigned).remove("signature");
+    let unsigned = dir.file("unsigned.json", bytes(&unsigned));
+    run(&["record", &unsigned, "--key", &key]).fails(1, "MISSING_SIGNATURE");
+    // A missing and a malformed field.
+    let mut missing = vote.clone();
+    object(&mut missing).remove("cast_at");
+    let out = run(&[
+        "record",
+        &dir.file("missing.json", bytes(&missing)),
+        "--key",
+        &key,
+        "--json",
+    ])
+    .fails(1, "MISSING_FIELD");
+    assert_eq!(text(&out.json(), "field"), "cast_at");
+    assert_eq!(
+        uint(&out.json(), "code"),
+        u64::from(Error::MissingField.code())
+    );
+    let bad_time = dir.file(
+        "time.json",
+        bytes(&set(&vote, "cast_at", "\"2026-02-30T00:00:00Z\"")),
+    );
+    run(&["record", &bad_time, "--key", &key]).fails(1, "MALFORMED_TIMESTAMP");
+
+    // Wrong kind: exit 1 (the record was checked against the kind asked for).
+    let out =
+        run(&["record", &good, "--kind", "gov_proposal", "--key", &key]).fails(1, "KIND_MISMATCH");
+    assert!(
+        out.stderr.contains("invalid gov_proposal"),
+        "{}",
+        out.stderr
+    );
+    run(&["record", &good, "--kind", "checkpoint", "--key", &key]).fails(1, "KIND_MISMATCH");
+    run(&["agreement", &good]).fails(1, "KIND_MISMATCH");
+    run(&["checkpoint", &good, "--key", &key]).fails(1, "KIND_MISMATCH");
+    run(&["witness", &good, "--key", &key]).fails(1, "KIND_MISMATCH");
+    run(&["cross-anchor", &good, "--key", &key]).fails(1, "KIND_MISMATCH");
+    // Unknown kinds: exit 2 (the tool cannot tell what to check).
+    run(&["record", &good, "--kind", "nope"]).fails(2, "UNKNOWN_KIND");
+    let disco = dir.file("disco.json", bytes(&discovery()));
+    run(&["record", &disco]).fails(2, "UNKNOWN_KIND");
+    let odd = dir.file("odd.json", bytes(&set(&vote, "type", "\"gov_votes\"")));
+    run(&["record", &odd, "--key", &key]).fails(2, "UNKNOWN_KIND");
+
+    // Unusable keys: exit 2.
+    run(&["record", &good, "--key", &format!("{ALICE}=ed25519:zzz")]).fails(2, "MALFORMED_KEY");
+    run(&[
+        "record",
+        &good,
+        "--key",
+        &format!("not-an-actor={}", key_of(&ALICE_SECRET)),
+    ])
+    .fails(2, "MALFORMED_ACTOR_ID");
+    run(&[
+        "record",
+        &good,
+        "--key",
+        &key,
+        "--key",
+        &key_arg(ALICE, &OSLO_SECRET),
+    ])
+    .fails(2, "KEY_MISMATCH");
+    run(&["record", &good, "--key", &key, "--key", &key]).valid();
+    let bad_ring = dir.file("ring.json", format!(r#"{{"{ALICE}":42}}"#));
+    run(&["record", &good, "--keyring", &bad_ring]).fails(2, "MALFORMED_KEY");
+    let dup_ring = dir.file("dup.json", format!(r#"{{"{ALICE}":"x","{ALICE}":"y"}}"#));
+    run(&["record", &good, "--keyring", &dup_ring]).fails(2, "DUPLICATE_KEY");
+    run(&["record", &good, "--keyring", &dir.path("nope.json")]).fails(2, "cannot open");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Federation records.
+
+#[test]
+fn agreement_command() {
+    let dir = TempDir::new();
+    let good = dir.file("agreement.json", bytes(&agreement(3)));
+    let out = run(&["agreement", &good, "--json"]).valid();
+    let json = out.json();
+    assert_eq!(uint(&json, "trust_level"), 3);
+    assert_eq!(
+        member(&json, "keys_unconfirmed").as_array().unwrap().len(),
+        2
+    );
+    assert!(text(&json, "message").contains("not confirmed"));
+    let value = agreement(3);
+    assert_eq!(
+        text(&json, "agreement_hash"),
+        text(&value, "agreement_hash")
+    );
+
+    let (dublin, oslo) = (key_arg(DUBLIN, &DUBLIN_SECRET), key_arg(OSLO, &OSLO_SECRET));
+    let out = run(&[
+        "agreement",
+        &good,
+        "--json",
+        "--key",
+        &dublin,
+        "--key",
+        &oslo,
+    ])
+    .valid();
+    assert_eq!(
+        member(&out.json(), "keys_confirmed")
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    run(&["record", &good, "--kind", "agreement"]).valid();
+
+    run(&["agreement", &good, "--key", &key_arg(OSLO, &ALICE_SECRET)]).fails(1, "KEY_MISMATCH");
+    let raised = dir.file("raised.json", bytes(&set(&value, "trust_level", "4")));
+    run(&["agreement", &raised]).fails(1, "AGREEMENT_HASH_MISMATCH");
+    let bad_level = dir.file("level.json", bytes(&set(&value, "trust_level", "7")));
+    run(&["agreement", &bad_level]).fails(1, "INVALID_TRUST_LEVEL");
+    let one_party = dir.file(
+        "one.json",
+        bytes(&set(&value, "parties", &format!("[\"{DUBLIN}\"]"))),
+    );
+    run(&["agreement", &one_party]).fails(1, "PARTY_MISMATCH");
+}
+
+#[test]
+fn checkpoint_and_witness() {
+    let dir = TempDir::new();
+    let (_, leaves) = scroll(5);
+    let root = merkle::root(&leaves);
+    let cp = checkpoint(DUBLIN, &DUBLIN_SECRET, 5, &root);
+    let cp_file = dir.file("cp.json", bytes(&cp));
+    let dublin = key_arg(DUBLIN, &DUBLIN_SECRET);
+    let oslo = key_arg(OSLO, &OSLO_SECRET);
+
+    let out = run(&["checkpoint", &cp_file, "--key", &dublin, "--json"]).valid();
+    let json = out.json();
+    assert_eq!(uint(&json, "tree_size"), 5);
+    assert_eq!(text(&json, "root"), root.to_string());
+    assert_eq!(text(&json, "mesh_id"), DUBLIN);
+    assert_eq!(
+        text(&json, "receipt_hash"),
+        Digest::of(&bytes(&cp)).to_string()
+    );
+    run(&["record", &cp_file, "--key", &dublin]).valid();
+    run(&["checkpoint", &cp_file]).fails(1, "UNKNOWN_SIGNER");
+    run(&[
+        "checkpoint",
+        &cp_file,
+        "--key",
+        &key_arg(DUBLIN, &OSLO_SECRET),
+    ])
+    .fails(1, "SIGNATURE_MISMATCH");
+    let tampered = dir.file("cp2.json", bytes(&set(&cp, "tree_size", "6")));
+    run(&["checkpoint", &tampered, "--key", &dublin]).fails(1, "SIGNATURE_MISMATCH");
+
+    let w = witness("verified", "[]", 5, &root);
+    let w_file = dir.file("w.json", bytes(&w));
+    let out = run(&["witness", &w_file, "--key", &oslo]).valid();
+    assert!(out.stdout().contains("verified"), "{}", out.stdout());
+    let out = run(&[
+        "witness",
+        &w_file,
+        "--checkpoint",
+        &cp_file,
+        "--key",
+        &oslo,
+        "--key",
+        &dublin,
+        "--json",
+    ])
+    .valid();
+    let json = out.json();
+    assert_eq!(
+        text(&json, "checkpoint_receipt_hash"),
+        Digest::of(&bytes(&cp)).to_string()
+    );
+    assert_eq!(text(&json, "verification_result"), "verified");
+    run(&["record", &w_file, "--key", &oslo]).valid();
+    run(&["witness", &w_file]).fails(1, "UNKNOWN_SIGNER");
+    // The checkpoint's own key is needed too.
+    run(&["witness", &w_file, "--checkpoint", &cp_file, "--key", &oslo]).fails(1, "UNKNOWN_SIGNER");
+    // A checkpoint of another root or size.
+    let other = checkpoint(DUBLIN, &DUBLIN_SECRET, 5, &Digest::of(b"other"));
+    let other = dir.file("other.json", bytes(&other));
+    run(&[
+        "witness",
+        &w_file,
+        "--checkpoint",
+        &other,
+        "--key",
+        &oslo,
+        "--key",
+        &dublin,
+    ])
+    .fails(1, "CHECKPOINT_MISMATCH");
+    let bigger = dir.file(
+        "bigger.json",
+        bytes(&checkpoint(DUBLIN, &DUBLIN_SECRET, 6, &root)),
+    );
+    let out = run(&[
+        "witness",
+        &w_file,
+        "--checkpoint",
+        &bigger,
+        "--key",
+        &oslo,
+        "--key",
+        &dublin,
+        "--json",
+    ])
+    .fails(1, "CHECKPOINT_MISMATCH");
+    assert_eq!(text(&out.json(), "field"), "tree_size");
+    // Result and discrepancies disagree (signed that way).
+    let inconsistent = dir.file(
+        "wi.json",
+        bytes(&witness("verified", "[\"root differs\"]", 5, &root)),
+    );
+    run(&["witness", &inconsistent, "--key", &oslo]).fails(1, "WITNESS_RESULT_INCONSISTENT");
+    let discrepancy = dir.file(
+        "wd.json",
+        bytes(&witness("discrepancy", "[\"root differs\"]", 5, &root)),
+    );
+    assert!(run(&["witness", &discrepancy, "--key", &oslo])
+        .valid()
+        .stdout()
+        .contains("discrepancy"));
+    // Unusable checkpoint file.
+    run(&[
+        "witness",
+        &w_file,
+        "--checkpoint",
+        &dir.file("junk", "{"),
+        "--key",
+        &oslo,
+    ])
+    .fails(2, "JSON_SYNTAX");
+}
+
+#[test]
+fn cross_anchor_command() {
+    let dir = TempDir::new();
+    let anchor = cross_anchor();
+    let file = dir.file("anchor.json", bytes(&anchor));
+    let dublin = key_arg(DUBLIN, &DUBLIN_SECRET);
+
+    let out = run(&["cross-anchor", &file, "--key", &dublin, "--json"]).valid();
+    assert_eq!(
+        text(&out.json(), "combined_root"),
+        text(&anchor, "combined_root")
+    );
+    assert_eq!(text(&out.json(), "signer_key_source"), "keyring");
+    run(&["record", &file, "--key", &dublin]).valid();
+    run(&["cross-anchor", &file]).fails(1, "UNKNOWN_SIGNER");
+
+    // With an agreement at trust level 3, the anchoring mesh's key comes from the agreement.
+    let attest = dir.file("a3.json", bytes(&agreement(3)));
+    let out = run(&["cross-anchor", &file, "--agreement", &attest, "--json"]).valid();
+    assert_eq!(text(&out.json(), "signer_key_source"), "agreement");
+    assert_eq!(uint(&out.json(), "trust_level"), 3);
+    run(&[
+        "cross-anchor",
+        &file,
+        "--agreement",
+        &attest,
+        "--key",
+        &dublin,
+    ])
+    .valid();
+    let low = dir.file("a2.json", bytes(&agreement(2)));
+    run(&["cross-anchor", &file, "--agreement", &low]).fails(1, "TRUST_LEVEL_TOO_LOW");
+    // A known key that contradicts the agreement.
+    run(&[
+        "cross-anchor",
+        &file,
+        "--agreement",
+        &attest,
+        "--key",
+        &key_arg(DUBLIN, &ALICE_SECRET),
+    ])
+    .fails(1, "KEY_MISMATCH");
+
+    let wrong_root = set(
+        &anchor,
+        "combined_root",
+        &format!("\"{}\"", Digest::of(b"x")),
+    );
+    run(&[
+        "cross-anchor",
+        &dir.file("bad.json", bytes(&wrong_root)),
+        "--key",
+        &dublin,
+    ])
+    .fails(1, "COMBINED_ROOT_MISMATCH");
+    let unsupported = set(&anchor, "combined_root", "\"sha256:00\"");
+    run(&[
+        "cross-anchor",
+        &dir.file("alg.json", bytes(&unsupported)),
+        "--key",
+        &dublin,
+    ])
+    .fails(1, "UNSUPPORTED_HASH_ALGORITHM");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Merkle.
+
+#[test]
+fn merkle_root_and_json_lines_rules() {
+    let dir = TempDir::new();
+    let (jsonl, leaves) = scroll(7);
+    let file = dir.file("scroll.jsonl", &jsonl);
+    let root = merkle::root(&leaves).to_string();
+
+    let out = run(&["merkle", "root", &file, "--json"]).valid();
+    assert_eq!(text(&out.json(), "root"), root);
+    assert_eq!(uint(&out.json(), "tree_size"), 7);
+    let out = run(&["merkle", "root", &file]).valid();
+    assert!(
+        out.stdout().contains(&format!("root: {root}\n")),
+        "{}",
+        out.stdout()
+    );
+    assert!(out.stdout().contains("tree_size: 7\n"));
+    // Optional final newline; CRLF; whitespace and member order do not matter.
+    let no_final = dir.file("nofinal.jsonl", &jsonl[..jsonl.len() - 1]);
+    assert_eq!(
+        text(
+            &run(&["merkle", "root", &no_final, "--json"]).valid().json(),
+            "root"
+        ),
+        root
+    );
+    let crlf = String::from_utf8(jsonl.clone())
+        .unwrap()
+        .replace('\n', "\r\n");
+    assert_eq!(
+        text(
+            &run(&["merkle", "root", &dir.file("crlf.jsonl", crlf), "--json"])
+                .valid()
+                .json(),
+            "root"
+        ),
+        root
+    );
+    let out = run_with(&["merkle", "root", "-", "--json"], Some(&jsonl)).valid();
+    assert_eq!(text(&out.json(), "root"), root);
+    // The empty file is the empty scroll.
+    let out = run(&["merkle", "root", &dir.file("empty.jsonl", ""), "--json"]).valid();
+    assert_eq!(text(&out.json(), "root"), merkle::EMPTY_ROOT.to_string());
+    assert_eq!(uint(&out.json(), "tree_size"), 0);
+
+    // A blank line anywhere, with its line number.
+    let lines: Vec<&[u8]> = jsonl.split(|&b| b == b'\n').collect();
+    let blank_middle = [lines[0], b"\n\n", lines[1], b"\n"].concat();
+    let out =
+        run(&["merkle", "root", &dir.file("blank.jsonl", blank_middle)]).fails(2, "BLANK_LINE");
+    assert!(out.stderr.contains("blank.jsonl:2"), "{}", out.stderr);
+    run(&[
+        "merkle",
+        "root",
+        &dir.file("trail.jsonl", [&jsonl[..], b"\n"].concat()),
+    ])
+    .fails(2, "BLANK_LINE");
+    run(&["merkle", "root", &dir.file("nl.jsonl", "\n")]).fails(2, "BLANK_LINE");
+    run(&[
+        "merkle",
+        "root",
+        &dir.file("sp.jsonl", [&jsonl[..], b"  \n"].concat()),
+    ])
+    .fails(2, "BLANK_LINE");
+    // Bad records, by line.
+    let bad = [lines[0], b"\n{\"a\":1,\"a\":2}\n"].concat();
+    let out = run(&["merkle", "root", &dir.file("dup.jsonl", bad)]).fails(2, "DUPLICATE_KEY");
+    assert!(out.stderr.contains("dup.jsonl:2"), "{}", out.stderr);
+    run(&["merkle", "root", &dir.file("arr.jsonl", "[1]\n")]).fails(2, "NOT_AN_OBJECT");
+    run(&["merkle", "root", &dir.file("trunc.jsonl", "{\"a\":\n")]).fails(2, "JSON_SYNTAX");
+    // Size bounds.
+    run(&["merkle", "root", &file, "--max-total", "100"]).fails(2, "INPUT_TOO_LARGE");
+    let long_line = format!("{{\"a\":\"{}\"}}\n", "x".repeat(1 << 20));
+    run(&["merkle", "root", &dir.file("long.jsonl", long_line)]).fails(2, "INPUT_TOO_LARGE");
+    run(&["merkle", "root", &dir.path("missing.jsonl")]).fails(2, "cannot open");
+}
+
+#[test]
+fn merkle_prove_and_verify_inclusion() {
+    let dir = TempDir::new();
+    let (jsonl, leaves) = scroll(11);
+    let file = dir.file("scroll.jsonl", &jsonl);
+    let root = merkle::root(&leaves);
+    let root_text = root.to_string();
+
+    for index in [0u64, 5, 10] {
+        let out = run(&["merkle", "prove", &file, "--index", &index.to_string()]).valid();
+        let proof_value = json::parse_record(&out.stdout, &Limits::default()).unwrap();
+        let proof = InclusionProof::from_value(&proof_value).unwrap();
+        assert_eq!(proof, merkle::prove_inclusion(&leaves, index).unwrap());
+        merkle::verify_inclusion(&root, &leaves[index as usize], &proof).unwrap();
+
+        let proof_file = dir.file(&format!("proof{index}.json"), &out.stdout);
+        let record_file = dir.file(&format!("record{index}.json"), bytes(&vote(index)));
+        let out = run(&[
+            "merkle",
+            "verify-inclusion",
+            "--record",
+            &record_file,
+            "--proof",
+            &proof_file,
+            "--root",
+            &root_text,
+            "--tree-size",
+            "11",
+            "--json",
+        ])
+        .valid();
+        assert_eq!(uint(&out.json(), "leaf_index"), index);
+        assert_eq!(
+            text(&out.json(), "leaf_hash"),
+            leaves[index as usize].to_string()
+        );
+    }
+    let out = run(&["merkle", "prove", &file, "--index", "3", "--json"]).valid();
+    let json = out.json();
+    assert_eq!(text(&json, "root"), root_text);
+    assert_eq!(uint(&json, "tree_size"), 11);
+    assert_eq!(
+        InclusionProof::from_value(member(&json, "proof")).unwrap(),
+        merkle::prove_inclusion(&leaves, 3).unwrap()
+    );
+    run(&["merkle", "prove", &file, "--index", "11"]).fails(2, "INDEX_OUT_OF_RANGE");
+    run(&[
+        "merkle",
+        "prove",
+        &dir.file("empty.jsonl", ""),
+        "--index",
+        "0",
+    ])
+    .fails(2, "INDEX_OUT_OF_RANGE");
+
+    let proof = merkle::prove_inclusion(&leaves, 3).unwrap();
+    let proof_file = dir.file("proof.json", proof.to_value().to_canonical());
+    let record = dir.file("record.json", bytes(&vote(3)));
+    let verify = |record: &str, proof: &str, root: &str, size: &str| {
+        run(&[
+            "merkle",
+            "verify-inclusion",
+            "--record",
+            record,
+            "--proof",
+            proof,
+            "--root",
+            root,
+            "--tree-size",
+            size,
+        ])
+    };
+    verify(&record, &proof_file, &root_text, "11").valid();
+    // The proof is for another size than the trusted one.
+    let out = verify(&record, &proof_file, &root_text, "12").fails(1, "CHECKPOINT_MISMATCH");
+    assert!(
+        out.stderr.contains("tree size 11, not 12"),
+        "{}",
+        out.stderr
+    );
+    // Another record, another root, a tampered path.
+    verify(
+        &dir.file("r4.json", bytes(&vote(4))),
+        &proof_file,
+        &root_text,
+        "11",
+    )
+    .fails(1, "INCLUSION_PROOF_MISMATCH");
+    verify(&record, &proof_file, &Digest::of(b"x").to_string(), "11")
+        .fails(1, "INCLUSION_PROOF_MISMATCH");
+    let mut tampered = proof.clone();
+    tampered.path[0] = Digest::of(b"tampered");
+    let tampered_file = dir.file("tampered.json", tampered.to_value().to_canonical());
+    verify(&record, &tampered_file, &root_text, "11").fails(1, "INCLUSION_PROOF_MISMATCH");
+    let mut short = proof.clone();
+    short.path.pop();
+    verify(
+        &record,
+        &dir.file("short.json", short.to_value().to_canonical()),
+        &root_text,
+        "11",
+    )
+    .fails(1, "INCLUSION_PROOF_MISMATCH");
+    // Unusable proofs, roots and sizes.
+    verify(&record, &dir.file("g.json", "garbage"), &root_text, "11").fails(2, "JSON_SYNTAX");
+    let extra = r#"{"leaf_index":3,"tree_size":11,"path":[],"extra":1}"#;
+    verify(&record, &dir.file("x.json", extra), &root_text, "11").fails(2, "MALFORMED_PROOF");
+    let float = r#"{"leaf_index":3.0,"tree_size":11,"path":[]}"#;
+    verify(&record, &dir.file("f.json", float), &root_text, "11").fails(2, "NOT_AN_INTEGER");
+    verify(&record, &proof_file, "blake3:00", "11").fails(2, "MALFORMED_DIGEST");
+    verify(&record, &proof_file, &root_text, "eleven").fails(2, "--tree-size");
+    verify(
+        &dir.file("bad-record.json", "{"),
+        &proof_file,
+        &root_text,
+        "11",
+    )
+    .fails(2, "JSON_SYNTAX");
+    verify(&record, &dir.path("nope.json"), &root_text, "11").fails(2, "cannot open");
+
+    // Root and size from a signed checkpoint.
+    let cp = dir.file(
+        "cp.json",
+        bytes(&checkpoint(DUBLIN, &DUBLIN_SECRET, 11, &root)),
+    );
+    let dublin = key_arg(DUBLIN, &DUBLIN_SECRET);
+    let with_cp = |proof: &str, key: &str| {
+        run(&[
+            "merkle",
+            "verify-inclusion",
+            "--record",
+            &record,
+            "--proof",
+            proof,
+            "--checkpoint",
+            &cp,
+            "--key",
+            key,
+        ])
+    };
+    with_cp(&proof_file, &dublin).valid();
+    with_cp(&tampered_file, &dublin).fails(1, "INCLUSION_PROOF_MISMATCH");
+    with_cp(&proof_file, &key_arg(DUBLIN, &OSLO_SECRET)).fails(1, "SIGNATURE_MISMATCH");
+    let small_cp = dir.file(
+        "cp10.json",
+        bytes(&checkpoint(
+            DUBLIN,
+            &DUBLIN_SECRET,
+            10,
+            &merkle::root(&leaves[..10]),
+        )),
+    );
+    run(&[
+        "merkle",
+        "verify-inclusion",
+        "--record",
+        &record,
+        "--proof",
+        &proof_file,
+        "--checkpoint",
+        &small_cp,
+        "--key",
+        &dublin,
+    ])
+    .fails(1, "CHECKPOINT_MISMATCH");
+    run(&[
+        "merkle",
+        "verify-inclusion",
+        "--record",
+        &record,
+        "--proof",
+        &proof_file,
+        "--checkpoint",
+        &cp,
+        "--root",
+        &root_text,
+    ])
+    .fails(2, "give either");
+}
+
+#[test]
+fn merkle_consistency_and_verify() {
+    let dir = TempDir::new();
+    let (jsonl, leaves) = scroll(9);
+    let file = dir.file("scroll.jsonl", &jsonl);
+    let new_root = merkle::root(&leaves);
+
+    for m in [1u64, 4, 6, 9] {
+        let out = run(&["merkle", "consistency", &file, "--old-size", &m.to_string()]).valid();
+        let value = json::parse_record(&out.stdout, &Limits::default()).unwrap();
+        let proof = ConsistencyProof::from_value(&value).unwrap();
+        assert_eq!(proof, merkle::prove_consistency(&leaves, m).unwrap());
+        let old_root = merkle::root(&leaves[..m as usize]);
+        let proof_file = dir.file(&format!("c{m}.json"), &out.stdout);
+        let out = run(&[
+            "merkle",
+            "verify-consistency",
+            "--proof",
+            &proof_file,
+            "--old-root",
+            &old_root.to_string(),
+            "--new-root",
+            &new_root.to_string(),
+            "--json",
+        ])
+        .valid();
+        let json = out.json();
+        assert_eq!(uint(&json, "old_size"), m);
+        assert_eq!(uint(&json, "new_size"), 9);
+        assert_eq!(text(&json, "sizes_from"), "proof");
+    }
+    let out = run(&["merkle", "consistency", &file, "--old-size", "4", "--json"]).valid();
+    assert_eq!(
+        text(&out.json(), "old_root"),
+        merkle::root(&leaves[..4]).to_string()
+    );
+    assert_eq!(text(&out.json(), "new_root"), new_root.to_string());
+    run(&["merkle", "consistency", &file, "--old-size", "0"]).fails(2, "INVALID_TREE_SIZE");
+    run(&["merkle", "consistency", &file, "--old-size", "10"]).fails(2, "INVALID_TREE_SIZE");
+
+    let old_root = merkle::root(&leaves[..6]);
+    let proof = merkle::prove_consistency(&leaves, 6).unwrap();
+    let proof_file = dir.file("proof.json", proof.to_value().to_canonical());
+    let verify = |proof: &str, old: &Digest, new: &Digest| {
+        run(&[
+            "merkle",
+            "verify-consistency",
+            "--proof",
+            proof,
+            "--old-root",
+            &old.to_string(),
+            "--new-root",
+            &new.to_string(),
+        ])
+    };
+    verify(&proof_file, &old_root, &new_root).valid();
+    verify(&proof_file, &new_root, &old_root).fails(1, "CONSISTENCY_PROOF_MISMATCH");
+    verify(&proof_file, &merkle::root(&leaves[..5]), &new_root)
+        .fails(1, "CONSISTENCY_PROOF_MISMATCH");
+    let mut tampered = proof.clone();
+    tampered.path[1] = Digest::of(b"tampered");
+    verify(
+        &dir.file("t.json", tampered.to_value().to_canonical()),
+        &old_root,
+        &new_root,
+    )
+    .fails(1, "CONSISTENCY_PROOF_MISMATCH");
+    let zero = r#"{"old_size":0,"new_size":9,"path":[]}"#;
+    verify(&dir.file("zero.json", zero), &old_root, &new_root).fails(1, "INVALID_TREE_SIZE");
+    verify(&dir.file("junk.json", "[]"), &old_root, &new_root).fails(2, "NOT_AN_OBJECT");
+    verify(
+        &dir.file("bad.json", r#"{"old_size":6,"new_size":9}"#),
+        &old_root,
+        &new_root,
+    )
+    .fails(2, "MALFORMED_PROOF");
+    run(&[
+        "merkle",
+        "verify-consistency",
+        "--proof",
+        &proof_file,
+        "--old-root",
+        "BLAKE3:00",
+        "--new-root",
+        "x",
+    ])
+    .fails(2, "UNSUPPORTED_HASH_ALGORITHM");
+    run(&[
+        "merkle",
+        "verify-consistency",
+        "--proof",
+        &proof_file,
+        "--old-root",
+        &old_root.to_string(),
+    ])
+    .fails(2, "give either");
+
+    // Roots and sizes from two signed checkpoints.
+    let dublin = key_arg(DUBLIN, &DUBLIN_SECRET);
+    let old_cp = dir.file(
+        "old.json",
+        bytes(&checkpoint(DUBLIN, &DUBLIN_SECRET, 6, &old_root)),
+    );
+    let new_cp = dir.file(
+        "new.json",
+        bytes(&checkpoint(DUBLIN, &DUBLIN_SECRET, 9, &new_root)),
+    );
+    let with_cps = |old: &str, new: &str| {
+        run(&[
+            "merkle",
+            "verify-consistency",
+            "--proof",
+            &proof_file,
+            "--old-checkpoint",
+            old,
+            "--new-checkpoint",
+            new,
+            "--key",
+            &dublin,
+            "--json",
+        ])
+    };
+    let out = with_cps(&old_cp, &new_cp).valid();
+    assert_eq!(text(&out.json(), "sizes_from"), "checkpoints");
+    with_cps(&new_cp, &old_cp).fails(1, "CHECKPOINT_MISMATCH");
+    let oslo_cp = dir.file(
+        "oslo.json",
+        bytes(&checkpoint(OSLO, &OSLO_SECRET, 9, &new_root)),
+    );
+    run(&[
+        "merkle",
+        "verify-consistency",
+        "--proof",
+        &proof_file,
+        "--old-checkpoint",
+        &old_cp,
+        "--new-checkpoint",
+        &oslo_cp,
+        "--key",
+        &dublin,
+        "--key",
+        &key_arg(OSLO, &OSLO_SECRET),
+    ])
+    .fails(1, "CHECKPOINT_MISMATCH");
+}
+
+#[test]
+fn json_output_escapes_untrusted_text() {
+    let dir = TempDir::new();
+    // A file name with a quote, a newline and an escape sequence stays inside the JSON string
+    // and on one stderr line.
+    let name = "we\"ird\n\u{1b}[31m.json";
+    let path = Path::new(&dir.0).join(name);
+    std::fs::write(&path, "{").unwrap();
+    let out = run(&["hash", path.to_str().unwrap(), "--json"]).fails(2, "JSON_SYNTAX");
+    assert!(text(&out.json(), "message").contains("we\"ird"));
+    assert!(!out.stderr.contains('\u{1b}'));
+    // A record whose `type` carries control characters.
+    let file = dir.file("t.json", "{\"type\":\"x\\n\\u001b[2J\"}");
+    let out = run(&["record", &file, "--json"]).fails(2, "UNKNOWN_KIND");
+    assert!(text(&out.json(), "message").contains("unknown record type"));
+    assert!(!out.stderr.contains('\u{1b}'));
+}
