@@ -11,7 +11,8 @@
 //!
 //! The writer is iterative (an explicit stack), so a deep tree cannot overflow the call stack.
 
-use super::Value;
+use super::parse::scan_plain;
+use super::{Object, Value};
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
@@ -22,7 +23,100 @@ use core::cmp::Ordering;
 /// is not finite (which RFC 8785 §3.2.2.3 says must be an error) is written as `null`, as
 /// ECMAScript's `JSON.stringify` does; the parser never produces one.
 pub(super) fn write(v: &Value<'_>, out: &mut Vec<u8>) {
-    out.reserve(size_hint(v));
+    match v {
+        Value::Object(object) => write_object_with(object, out, |_, _, _| {}),
+        _ => {
+            out.reserve(size_hint(v));
+            write_value(v, out);
+        }
+    }
+}
+
+/// Appends the canonical form of `object` to `out`, calling `member(name, start, end)` after
+/// each member, where `out[start..end]` is that member with one adjacent comma: the following
+/// one for the first member, the preceding one for the others, none for a lone member. Cutting
+/// that range out leaves the canonical form of the object without the member.
+pub(super) fn write_object_with(
+    object: &Object<'_>,
+    out: &mut Vec<u8>,
+    mut member: impl FnMut(&str, usize, usize),
+) {
+    let members = object.members.as_slice();
+    out.reserve(members_size_hint(members));
+    out.push(b'{');
+    // Sorted indexes, on the stack for the common record, only when the input was not sorted.
+    let mut inline: [usize; 32];
+    let mut heap = Vec::new();
+    let order: Option<&[usize]> = if in_canonical_order(members) {
+        None
+    } else {
+        inline = [0; 32];
+        let indexes = match inline.get_mut(..members.len()) {
+            Some(indexes) => indexes,
+            None => {
+                heap.resize(members.len(), 0);
+                heap.as_mut_slice()
+            }
+        };
+        for (i, slot) in indexes.iter_mut().enumerate() {
+            *slot = i;
+        }
+        sort_indexes(indexes, members);
+        Some(indexes)
+    };
+    let count = members.len();
+    for k in 0..count {
+        let index = match order {
+            Some(order) => order.get(k).copied().unwrap_or(k),
+            None => k,
+        };
+        let Some((name, value)) = members.get(index) else {
+            continue;
+        };
+        let start = out.len();
+        if k > 0 {
+            out.push(b',');
+        }
+        write_string(name, out);
+        out.push(b':');
+        write_value(value, out);
+        // The first member takes the comma that follows it.
+        let end = out.len() + usize::from(k == 0 && count > 1);
+        member(name, start, end);
+    }
+    out.push(b'}');
+}
+
+/// Whether the names are strictly ascending in UTF-16 order, so no sorting is needed.
+fn in_canonical_order(members: &[(Cow<'_, str>, Value<'_>)]) -> bool {
+    members
+        .windows(2)
+        .all(|w| utf16_cmp(&w[0].0, &w[1].0) == Ordering::Less)
+}
+
+/// Sorts member indexes by the members' names in UTF-16 order.
+fn sort_indexes(indexes: &mut [usize], members: &[(Cow<'_, str>, Value<'_>)]) {
+    indexes.sort_unstable_by(|&a, &b| match (members.get(a), members.get(b)) {
+        (Some((ka, _)), Some((kb, _))) => utf16_cmp(ka, kb),
+        _ => Ordering::Equal,
+    });
+}
+
+/// Writes one value; only arrays and objects need the explicit stack.
+#[inline]
+fn write_value(v: &Value<'_>, out: &mut Vec<u8>) {
+    match v {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(n) => write_number(n.value, out),
+        Value::String(s) => write_string(s, out),
+        Value::Array(_) | Value::Object(_) => write_nested(v, out),
+    }
+}
+
+/// Writes an array or object (and everything in it) without recursion.
+fn write_nested(v: &Value<'_>, out: &mut Vec<u8>) {
     let mut stack: Vec<Frame<'_, '_>> = Vec::new();
     // Sorted member indexes of the open objects whose members were not already in order,
     // innermost last; each such frame owns `order[base..base + len]`.
@@ -42,19 +136,13 @@ pub(super) fn write(v: &Value<'_>, out: &mut Vec<u8>) {
             Value::Object(object) => {
                 out.push(b'{');
                 let members = object.members.as_slice();
-                let sorted = members
-                    .windows(2)
-                    .all(|w| utf16_cmp(&w[0].0, &w[1].0) == Ordering::Less);
-                let base = if sorted {
+                let base = if in_canonical_order(members) {
                     None
                 } else {
                     let base = order.len();
                     order.extend(0..members.len());
                     if let Some(indexes) = order.get_mut(base..) {
-                        indexes.sort_unstable_by(|&a, &b| match (members.get(a), members.get(b)) {
-                            (Some((ka, _)), Some((kb, _))) => utf16_cmp(ka, kb),
-                            _ => Ordering::Equal,
-                        });
+                        sort_indexes(indexes, members);
                     }
                     Some(base)
                 };
@@ -113,7 +201,7 @@ pub(super) fn write(v: &Value<'_>, out: &mut Vec<u8>) {
     }
 }
 
-/// An open container in [`write`].
+/// An open container in [`write_nested`].
 enum Frame<'v, 'a> {
     Array {
         items: &'v [Value<'a>],
@@ -130,22 +218,24 @@ enum Frame<'v, 'a> {
 
 /// A cheap, shallow estimate of the output size, so the common record needs one allocation.
 fn size_hint(v: &Value<'_>) -> usize {
-    fn leaf(v: &Value<'_>) -> usize {
-        match v {
-            Value::String(s) => s.len() + 2,
-            _ => 8,
-        }
-    }
     match v {
-        Value::Object(o) => {
-            2 + o
-                .members
-                .iter()
-                .map(|(k, v)| k.len() + 4 + leaf(v))
-                .sum::<usize>()
-        }
-        Value::Array(a) => 2 + a.iter().map(|v| leaf(v) + 1).sum::<usize>(),
-        _ => leaf(v),
+        Value::Object(o) => members_size_hint(&o.members),
+        Value::Array(a) => 2 + a.iter().map(|v| leaf_size_hint(v) + 1).sum::<usize>(),
+        _ => leaf_size_hint(v),
+    }
+}
+
+fn members_size_hint(members: &[(Cow<'_, str>, Value<'_>)]) -> usize {
+    2 + members
+        .iter()
+        .map(|(k, v)| k.len() + 4 + leaf_size_hint(v))
+        .sum::<usize>()
+}
+
+fn leaf_size_hint(v: &Value<'_>) -> usize {
+    match v {
+        Value::String(s) => s.len() + 2,
+        _ => 8,
     }
 }
 
@@ -178,7 +268,12 @@ fn write_string(s: &str, out: &mut Vec<u8>) {
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    loop {
+        let end = scan_plain(bytes, start);
+        out.extend_from_slice(bytes.get(start..end).unwrap_or_default());
+        let Some(&b) = bytes.get(end) else {
+            break;
+        };
         let short = match b {
             b'"' => b'"',
             b'\\' => b'\\',
@@ -187,11 +282,8 @@ fn write_string(s: &str, out: &mut Vec<u8>) {
             0x0A => b'n',
             0x0C => b'f',
             0x0D => b'r',
-            0x00..=0x1F => b'u',
-            _ => continue,
+            _ => b'u',
         };
-        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
-        start = i + 1;
         if short == b'u' {
             const HEX: &[u8; 16] = b"0123456789abcdef";
             out.extend_from_slice(&[
@@ -205,8 +297,8 @@ fn write_string(s: &str, out: &mut Vec<u8>) {
         } else {
             out.extend_from_slice(&[b'\\', short]);
         }
+        start = end + 1;
     }
-    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
     out.push(b'"');
 }
 
@@ -463,6 +555,44 @@ mod tests {
         let mut v = v.ok();
         while let Some(Value::Array(mut items)) = v {
             v = items.pop();
+        }
+    }
+
+    #[test]
+    fn member_spans_cut_out_cleanly() {
+        let inputs = [
+            r#"{"sig":"z1"}"#,
+            r#"{"sig":"z1","a":1}"#,
+            r#"{"b":[1,{"y":2,"x":3}],"sig":"z1","a":{"k":"v"}}"#,
+            r#"{"z":null,"m":"\u0001","a":true,"sig":"z1"}"#,
+        ];
+        for input in inputs {
+            let Ok(Value::Object(object)) = parse(input.as_bytes(), &Limits::default()) else {
+                unreachable!("{input}")
+            };
+            let mut out = b"prefix".to_vec();
+            let mut spans = Vec::new();
+            crate::json::write_canonical_object_with(&object, &mut out, |name, start, end| {
+                spans.push((String::from(name), start, end));
+            });
+            assert_eq!(
+                out.get(6..),
+                Some(Value::Object(object.clone()).to_canonical().as_slice())
+            );
+            assert_eq!(spans.len(), object.members.len());
+            for (name, start, end) in spans {
+                let mut cut = out.clone();
+                cut.drain(start..end);
+                let mut without = object.clone();
+                without.remove(&name);
+                let mut expected = b"prefix".to_vec();
+                Value::Object(without).write_canonical(&mut expected);
+                assert_eq!(
+                    String::from_utf8(cut),
+                    String::from_utf8(expected),
+                    "{input} {name}"
+                );
+            }
         }
     }
 

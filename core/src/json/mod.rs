@@ -145,3 +145,19 @@ impl<'a> Value<'a> {
 pub fn canonicalize(input: &[u8], limits: &Limits) -> crate::Result<Vec<u8>> {
     Ok(parse_record(input, limits)?.to_canonical())
 }
+
+/// Appends the RFC 8785 canonical form of `object` to `out` and reports where each member went.
+///
+/// After writing each member, calls `member(name, start, end)`, where `out[start..end]` is that
+/// member (`"name":value`) together with one adjacent comma: the comma after it when it is the
+/// first of several members, the comma before it otherwise, and none when it is the only member.
+/// Cutting that range out of `out` therefore leaves the canonical form of the object without
+/// that member, which is how a signed body (record minus its signature member) is derived from
+/// the canonical record in one pass.
+pub fn write_canonical_object_with(
+    object: &Object<'_>,
+    out: &mut Vec<u8>,
+    member: impl FnMut(&str, usize, usize),
+) {
+    canonical::write_object_with(object, out, member)
+}

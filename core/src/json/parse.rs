@@ -101,14 +101,15 @@ impl<'a> Parser<'a> {
             pos: 0,
             max_depth,
             values: Vec::new(),
-            members: Vec::new(),
+            // Enough for a typical record's top level without regrowing.
+            members: Vec::with_capacity(16),
             order: Vec::new(),
         }
     }
 
     /// The whole document, as one loop over "parse a value, then attach it to its container".
     fn run(mut self) -> Result<Value<'a>> {
-        let mut frames: Vec<Frame> = Vec::new();
+        let mut frames: Vec<Frame> = Vec::with_capacity(8);
         'value: loop {
             self.skip_whitespace();
             let mut value = match self.peek() {
@@ -454,34 +455,48 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// Returns the index of the first byte at or after `i` that is `"`, `\` or a control character
-/// (< 0x20), or `bytes.len()`. Eight bytes at a time, then byte by byte.
+/// Returns the index of the first byte at or after `i` that is `"`, `\\` or a control character
+/// (< 0x20), or `bytes.len()`: the bytes a JSON string can hold unescaped (RFC 8259 §7) and
+/// RFC 8785 §3.2.2.2 writes literally. Eight bytes at a time.
 #[inline]
-fn scan_plain(bytes: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
+pub(super) fn scan_plain(bytes: &[u8], mut i: usize) -> usize {
     while let Some(chunk) = bytes.get(i..i + 8) {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        let quote = w ^ (ONES * u64::from(b'"'));
-        let backslash = w ^ (ONES * u64::from(b'\\'));
-        // "Has a zero byte" / "has a byte below 0x20": exact as a yes/no answer per word.
-        let special = (quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (w.wrapping_sub(ONES * 0x20) & !w);
-        if special & HIGHS != 0 {
-            break;
+        let mask = special_bytes(u64::from_le_bytes(word));
+        if mask != 0 {
+            return i + (mask.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
-    while let Some(&b) = bytes.get(i) {
-        if b == b'"' || b == b'\\' || b < 0x20 {
-            break;
-        }
-        i += 1;
+    // Fewer than eight bytes left: pad them with a byte that is not special.
+    let tail = bytes.get(i..).unwrap_or_default();
+    let mut word = [b'a'; 8];
+    if let Some(dst) = word.get_mut(..tail.len()) {
+        dst.copy_from_slice(tail);
     }
-    i
+    let mask = special_bytes(u64::from_le_bytes(word));
+    if mask != 0 {
+        i + (mask.trailing_zeros() / 8) as usize
+    } else {
+        bytes.len()
+    }
+}
+
+/// For eight bytes read little-endian: a mask whose lowest set bit is the high bit of the first
+/// byte that is `"`, `\\` or below 0x20, or 0 when there is none. (The "has a zero byte" and "has
+/// a byte below n" word tricks can flag bytes after the first true one, through a borrow, but
+/// never before it, so the lowest flag is exact.)
+#[inline]
+fn special_bytes(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let quote = w ^ (ONES * u64::from(b'"'));
+    let backslash = w ^ (ONES * u64::from(b'\\'));
+    let special = (quote.wrapping_sub(ONES) & !quote)
+        | (backslash.wrapping_sub(ONES) & !backslash)
+        | (w.wrapping_sub(ONES * 0x20) & !w);
+    special & HIGHS
 }
 
 #[cfg(test)]
@@ -511,6 +526,38 @@ mod tests {
 
     fn nested(depth: usize, open: &str, close: &str, inner: &str) -> String {
         format!("{}{}{}", open.repeat(depth), inner, close.repeat(depth))
+    }
+
+    #[test]
+    fn scan_plain_finds_the_first_special_byte() {
+        // Every special byte at every position of strings up to 20 bytes long, after plain bytes
+        // of every kind (including ones just above 0x20, high bytes and neighbours of `"`/`\\`).
+        let plain = [
+            b' ', b'!', b'#', b'[', b']', b'a', 0x7f, 0x80, 0xbf, 0xe2, 0xff,
+        ];
+        let special = [b'"', b'\\', 0x00, 0x01, 0x1f, b'\n'];
+        for len in 0..20 {
+            for &p in &plain {
+                let base = vec![p; len];
+                assert_eq!(scan_plain(&base, 0), len);
+                for at in 0..len {
+                    for &s in &special {
+                        let mut bytes = base.clone();
+                        bytes[at] = s;
+                        for start in 0..=at {
+                            assert_eq!(scan_plain(&bytes, start), at, "{bytes:?} from {start}");
+                        }
+                        // Later special bytes do not matter.
+                        if at + 1 < len {
+                            bytes[at + 1] = 0;
+                            assert_eq!(scan_plain(&bytes, 0), at);
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(scan_plain(b"abc", 3), 3);
+        assert_eq!(scan_plain(b"abc", 10), 3);
     }
 
     #[test]
