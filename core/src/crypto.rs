@@ -534,3 +534,477 @@ pub fn derive_public_key(secret: &[u8; 32]) -> PublicKey {
 pub fn sign_record(secret: &[u8; 32], domain: Domain, canonical_body: &[u8]) -> SignatureBytes {
     sign(secret, &signing_input(domain, canonical_body))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use curve25519_dalek::constants::EIGHT_TORSION;
+    use curve25519_dalek::traits::Identity;
+
+    /// Deterministic pseudo-random bytes for tests.
+    fn bytes32(label: &str, i: u64) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        h.update(label.as_bytes());
+        h.update(&i.to_le_bytes());
+        *h.finalize().as_bytes()
+    }
+
+    fn scalar(label: &str, i: u64) -> Scalar {
+        Scalar::from_bytes_mod_order(bytes32(label, i))
+    }
+
+    /// A signer holding the scalar `a`, publishing `A = [a]B + torsion`.
+    struct Signer {
+        a: Scalar,
+        key: PublicKey,
+    }
+
+    fn signer(i: u64, torsion: usize) -> Signer {
+        let a = scalar("a", i);
+        let point = ED25519_BASEPOINT_POINT * a + EIGHT_TORSION[torsion % 8];
+        let key = PublicKey::from_bytes(&point.compress().to_bytes())
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        Signer { a, key }
+    }
+
+    fn k_of(r: &[u8; 32], key: &PublicKey, msg: &[u8]) -> Scalar {
+        let mut d = [0u8; 64];
+        d.copy_from_slice(
+            &Sha512::new()
+                .chain_update(r)
+                .chain_update(key.as_bytes())
+                .chain_update(msg)
+                .finalize(),
+        );
+        Scalar::from_bytes_mod_order_wide(&d)
+    }
+
+    /// A signature with nonce point `R = [r]B + r_torsion` and `S = r + k a`.
+    fn sign_with(s: &Signer, r: Scalar, r_torsion: EdwardsPoint, msg: &[u8]) -> SignatureBytes {
+        let big_r = (ED25519_BASEPOINT_POINT * r + r_torsion)
+            .compress()
+            .to_bytes();
+        let k = k_of(&big_r, &s.key, msg);
+        let mut out = [0u8; 64];
+        out[..32].copy_from_slice(&big_r);
+        out[32..].copy_from_slice((r + k * s.a).as_bytes());
+        SignatureBytes(out)
+    }
+
+    fn honest(s: &Signer, i: u64, msg: &[u8]) -> SignatureBytes {
+        sign_with(s, scalar("r", i), EdwardsPoint::identity(), msg)
+    }
+
+    /// A valid signature under a mixed-order key: choose the torsion of `R` to cancel `[k]T`.
+    fn valid_under_mixed_key(s: &Signer, torsion: usize, msg: &[u8]) -> SignatureBytes {
+        let t = EIGHT_TORSION[torsion % 8];
+        for i in 0..1000u64 {
+            for t_r in EIGHT_TORSION {
+                let sig = sign_with(s, scalar("mixed r", i), t_r, msg);
+                let k = k_of(&sig.r_bytes(), &s.key, msg);
+                if (t_r + t * k).is_identity() {
+                    return sig;
+                }
+            }
+        }
+        unreachable!("no nonce found")
+    }
+
+    fn with_s(sig: &SignatureBytes, s: [u8; 32]) -> SignatureBytes {
+        let mut out = sig.0;
+        out[32..].copy_from_slice(&s);
+        SignatureBytes(out)
+    }
+
+    fn with_r(sig: &SignatureBytes, r: [u8; 32]) -> SignatureBytes {
+        let mut out = sig.0;
+        out[..32].copy_from_slice(&r);
+        SignatureBytes(out)
+    }
+
+    /// `S + L` as 32 little-endian bytes (still below 2^256).
+    fn plus_l(s: [u8; 32]) -> [u8; 32] {
+        let l_bytes = (-Scalar::ONE).to_bytes(); // L - 1
+        let mut out = [0u8; 32];
+        let mut carry = 1u16; // + 1 turns L - 1 into L
+        for i in 0..32 {
+            let v = u16::from(s[i]) + u16::from(l_bytes[i]) + carry;
+            out[i] = v as u8;
+            carry = v >> 8;
+        }
+        out
+    }
+
+    #[test]
+    fn small_order_table_is_the_torsion_subgroup() {
+        let mut table: Vec<[u8; 32]> = SMALL_ORDER_ENCODINGS.to_vec();
+        let mut torsion: Vec<[u8; 32]> = EIGHT_TORSION
+            .iter()
+            .map(|t| t.compress().to_bytes())
+            .collect();
+        table.sort_unstable();
+        torsion.sort_unstable();
+        assert_eq!(table, torsion);
+        for b in SMALL_ORDER_ENCODINGS {
+            assert!(is_canonical_point_encoding(&b));
+        }
+    }
+
+    #[test]
+    fn canonical_check_matches_decompress_compress() {
+        let mut cases: Vec<[u8; 32]> = Vec::new();
+        for k in 0u8..=40 {
+            let mut low = [0u8; 32];
+            low[0] = k;
+            cases.push(low);
+            let mut high = [0xffu8; 32];
+            high[31] = 0x7f;
+            high[0] = 0xff - k;
+            cases.push(high);
+        }
+        for i in 0..200 {
+            cases.push(bytes32("encoding", i));
+            cases.push(
+                (ED25519_BASEPOINT_POINT * scalar("p", i))
+                    .compress()
+                    .to_bytes(),
+            );
+        }
+        let mut seen_non_canonical = 0;
+        for base in cases {
+            for sign in [0u8, 0x80] {
+                let mut b = base;
+                b[31] = (b[31] & 0x7f) | sign;
+                let Some(p) = CompressedEdwardsY(b).decompress() else {
+                    continue;
+                };
+                let round_trips = p.compress().to_bytes() == b;
+                assert_eq!(is_canonical_point_encoding(&b), round_trips, "{b:02x?}");
+                seen_non_canonical += usize::from(!round_trips);
+            }
+        }
+        assert!(seen_non_canonical >= 4, "{seen_non_canonical}");
+    }
+
+    #[test]
+    fn domains() {
+        for d in Domain::ALL {
+            assert_eq!(Domain::from_name(d.as_str()), Some(d));
+            assert_eq!(d.is_governance(), d.as_str().starts_with("gov_"));
+        }
+        assert_eq!(Domain::from_name("FED_DISCOVERY"), None);
+        assert_eq!(Domain::from_name("gov_"), None);
+        let mut buf = Vec::new();
+        write_signing_input(Domain::FedCrossAnchor, &mut buf);
+        buf.extend_from_slice(b"{}");
+        assert_eq!(buf, b"vaultmesh-sig-v1\0fed_cross_anchor\0{}");
+        assert_eq!(
+            signing_input(Domain::GovVote, b"{\"a\":1}"),
+            b"vaultmesh-sig-v1\0gov_vote\0{\"a\":1}"
+        );
+    }
+
+    /// A test item and the result `verify_strict` gives it.
+    struct Case {
+        key: PublicKey,
+        msg: Vec<u8>,
+        sig: SignatureBytes,
+        expected: Result<()>,
+        /// Invalid only through a torsion component of `R` (passes the cofactored equation).
+        torsion_only: bool,
+    }
+
+    struct Zoo(Vec<Case>);
+
+    impl Zoo {
+        fn push(
+            &mut self,
+            (key, msg, sig, expected): (PublicKey, Vec<u8>, SignatureBytes, Result<()>),
+        ) {
+            self.0.push(Case {
+                key,
+                msg,
+                sig,
+                expected,
+                torsion_only: false,
+            });
+        }
+    }
+
+    /// Every kind of item, with the error `verify_strict` gives it.
+    fn zoo() -> Vec<Case> {
+        let mut out = Zoo(Vec::new());
+        let msg =
+            |i: u64| -> Vec<u8> { (0..650).map(|j| (i as u8).wrapping_add(j as u8)).collect() };
+        let s1 = signer(1, 0);
+        let s2 = signer(2, 0);
+        let good = honest(&s1, 1, &msg(1));
+        let order8 = EIGHT_TORSION[1];
+        let mut non_canonical_r = [0xffu8; 32];
+        non_canonical_r[0] = 0xee; // y = p + 1
+        non_canonical_r[31] = 0x7f;
+        let mut r_one_signed = [0u8; 32];
+        r_one_signed[0] = 1;
+        r_one_signed[31] = 0x80;
+        let mut off_curve = [0u8; 32];
+        off_curve[0] = 2;
+
+        out.push((s1.key, msg(1), good, Ok(())));
+        out.push((s2.key, msg(2), honest(&s2, 2, &msg(2)), Ok(())));
+        // Wrong message, wrong key.
+        out.push((s1.key, msg(3), good, Err(Error::SignatureMismatch)));
+        out.push((s2.key, msg(1), good, Err(Error::SignatureMismatch)));
+        // S >= L: S + L, and S with the top bits set.
+        out.push((
+            s1.key,
+            msg(1),
+            with_s(&good, plus_l(good.s_bytes())),
+            Err(Error::NonCanonicalSignature),
+        ));
+        out.push((
+            s1.key,
+            msg(1),
+            with_s(&good, [0xff; 32]),
+            Err(Error::NonCanonicalSignature),
+        ));
+        // Non-canonical R encodings, with and without a point behind them.
+        out.push((
+            s1.key,
+            msg(1),
+            with_r(&good, non_canonical_r),
+            Err(Error::NonCanonicalSignature),
+        ));
+        out.push((
+            s1.key,
+            msg(1),
+            with_r(&good, r_one_signed),
+            Err(Error::NonCanonicalSignature),
+        ));
+        let mut flipped_sign_identity = SMALL_ORDER_ENCODINGS[0];
+        flipped_sign_identity[31] |= 0x80;
+        out.push((
+            s1.key,
+            msg(1),
+            with_r(&good, flipped_sign_identity),
+            Err(Error::NonCanonicalSignature),
+        ));
+        // Small-order R, every one of the eight.
+        for t in SMALL_ORDER_ENCODINGS {
+            out.push((
+                s1.key,
+                msg(1),
+                with_r(&good, t),
+                Err(Error::SmallOrderSignature),
+            ));
+        }
+        // R whose y has no point.
+        out.push((
+            s1.key,
+            msg(1),
+            with_r(&good, off_curve),
+            Err(Error::SignatureMismatch),
+        ));
+        // R with a torsion component, correctly signed otherwise: cofactored-valid only.
+        out.push((
+            s1.key,
+            msg(4),
+            sign_with(&s1, scalar("r", 4), order8, &msg(4)),
+            Err(Error::SignatureMismatch),
+        ));
+        out.push((
+            s2.key,
+            msg(5),
+            sign_with(&s2, scalar("r", 5), EIGHT_TORSION[4], &msg(5)),
+            Err(Error::SignatureMismatch),
+        ));
+        for case in out.0.iter_mut().rev().take(2) {
+            case.torsion_only = true;
+        }
+        // Mixed-order keys: a valid signature, and a plainly signed (hence invalid) one.
+        let m = signer(7, 3);
+        out.push((m.key, msg(6), valid_under_mixed_key(&m, 3, &msg(6)), Ok(())));
+        let plain = honest(&m, 7, &msg(7));
+        let expected = verify_strict(&m.key, &msg(7), &plain);
+        out.push((m.key, msg(7), plain, expected));
+        // More valid items, some sharing a key.
+        for i in 10..20 {
+            let s = signer(i % 3, 0);
+            out.push((s.key, msg(i), honest(&s, i, &msg(i)), Ok(())));
+        }
+        out.0
+    }
+
+    #[test]
+    fn verify_strict_errors() {
+        for (i, c) in zoo().iter().enumerate() {
+            assert_eq!(
+                verify_strict(&c.key, &c.msg, &c.sig),
+                c.expected,
+                "case {i}"
+            );
+            // ed25519-dalek's verify_strict agrees on accept/reject.
+            let sig = ed25519_dalek::Signature::from_bytes(&c.sig.0);
+            let dalek = c.key.verifying_key().verify_strict(&c.msg, &sig);
+            assert_eq!(dalek.is_ok(), c.expected.is_ok(), "case {i}");
+        }
+    }
+
+    /// Checks that `verify_batch` gives every item its `verify_strict` result, except where the
+    /// documented limit applies: when two or more items whose only defect is torsion in `R` are
+    /// in one batch, those may be accepted together.
+    fn check_batch(entries: &[&Case], seed: u64) {
+        let items: Vec<BatchItem<'_>> = entries
+            .iter()
+            .map(|c| BatchItem {
+                key: &c.key,
+                message: &c.msg,
+                signature: &c.sig,
+            })
+            .collect();
+        let got = verify_batch(&items, &bytes32("seed", seed));
+        assert_eq!(got.len(), entries.len());
+        let torsion_only = entries.iter().filter(|c| c.torsion_only).count();
+        for (i, (c, r)) in entries.iter().zip(&got).enumerate() {
+            if c.torsion_only && torsion_only >= 2 {
+                assert!(r.is_ok() || *r == c.expected, "seed {seed} item {i}: {r:?}");
+            } else {
+                assert_eq!(*r, c.expected, "seed {seed} item {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn batch_equals_strict_on_mixed_batches() {
+        let zoo = zoo();
+        let all: Vec<_> = zoo.iter().collect();
+        check_batch(&all, 0);
+        // Every item alone, every item with one of each kind of partner, some rotations.
+        let partners: Vec<&Case> = [0usize, 2, 4, 6, 9, 17, 18, 19, 21]
+            .iter()
+            .filter_map(|&i| zoo.get(i))
+            .collect();
+        for (i, a) in zoo.iter().enumerate() {
+            check_batch(&[a], i as u64);
+            for b in &partners {
+                check_batch(&[a, b], 1000 + i as u64);
+                check_batch(&[b, a], 2000 + i as u64);
+            }
+        }
+        for shift in [1usize, 5, 17] {
+            let mut rotated = all.clone();
+            rotated.rotate_left(shift);
+            check_batch(&rotated, shift as u64);
+        }
+        check_batch(&[], 0);
+    }
+
+    #[test]
+    fn batch_of_64_with_failures_anywhere() {
+        let zoo = zoo();
+        let valid: Vec<_> = zoo.iter().filter(|c| c.expected.is_ok()).collect();
+        let invalid: Vec<_> = zoo.iter().filter(|c| c.expected.is_err()).collect();
+        let base: Vec<_> = (0..64).map(|i| valid[i % valid.len()]).collect();
+        check_batch(&base, 1);
+        for (n, bad) in invalid.iter().enumerate() {
+            let mut batch = base.clone();
+            batch[[0usize, 1, 31, 32, 63][n % 5]] = bad;
+            check_batch(&batch, n as u64);
+        }
+        // Many failures at once.
+        let mut batch = base.clone();
+        for (i, bad) in invalid.iter().enumerate() {
+            batch[(i * 7) % 64] = bad;
+        }
+        check_batch(&batch, 99);
+        let all_bad: Vec<_> = (0..64).map(|i| invalid[i % invalid.len()]).collect();
+        check_batch(&all_bad, 100);
+    }
+
+    /// The documented limit of cofactorless batching: two signatures whose `R` carries the
+    /// point of order 2 each fail `verify_strict`, and cancel in the batch equation for every
+    /// choice of odd coefficients.
+    #[test]
+    fn known_limit_two_order_two_torsions_cancel() {
+        let s = signer(40, 0);
+        let msg1 = b"first".to_vec();
+        let msg2 = b"second".to_vec();
+        let t2 = EIGHT_TORSION[4];
+        let sig1 = sign_with(&s, scalar("r", 41), t2, &msg1);
+        let sig2 = sign_with(&s, scalar("r", 42), t2, &msg2);
+        assert_eq!(
+            verify_strict(&s.key, &msg1, &sig1),
+            Err(Error::SignatureMismatch)
+        );
+        assert_eq!(
+            verify_strict(&s.key, &msg2, &sig2),
+            Err(Error::SignatureMismatch)
+        );
+        let items = [
+            BatchItem {
+                key: &s.key,
+                message: &msg1,
+                signature: &sig1,
+            },
+            BatchItem {
+                key: &s.key,
+                message: &msg2,
+                signature: &sig2,
+            },
+        ];
+        // Alone, each is caught (odd coefficients), also among valid items.
+        assert_eq!(
+            verify_batch(&items[..1], &[0; 32]),
+            [Err(Error::SignatureMismatch)]
+        );
+        assert_eq!(
+            verify_batch(&items[1..], &[0; 32]),
+            [Err(Error::SignatureMismatch)]
+        );
+        let good: Vec<(Vec<u8>, SignatureBytes)> = (0..6u8)
+            .map(|i| (alloc::vec![i; 10], honest(&s, 100 + u64::from(i), &[i; 10])))
+            .collect();
+        let mut padded: Vec<BatchItem<'_>> = good
+            .iter()
+            .map(|(m, sig)| BatchItem {
+                key: &s.key,
+                message: m,
+                signature: sig,
+            })
+            .collect();
+        padded.push(items[0]);
+        let got = verify_batch(&padded, &[1; 32]);
+        assert_eq!(got[6], Err(Error::SignatureMismatch));
+        assert!(got[..6].iter().all(|r| r.is_ok()));
+        // Together, 4 (z_1 + z_2) = 0 mod 8 for every pair of odd coefficients: accepted, alone
+        // or among valid items, whatever the seed.
+        padded.push(items[1]);
+        for seed in 0..8u8 {
+            assert_eq!(verify_batch(&items, &[seed; 32]), [Ok(()), Ok(())]);
+            let got = verify_batch(&padded, &[seed; 32]);
+            assert!(got.iter().all(|r| r.is_ok()), "seed {seed}: {got:?}");
+        }
+        // The same torsioned signature twice is such a pair too.
+        assert_eq!(
+            verify_batch(&[items[0], items[0]], &[9; 32]),
+            [Ok(()), Ok(())]
+        );
+    }
+
+    #[cfg(feature = "signing")]
+    #[test]
+    fn sign_and_derive() {
+        let secret = bytes32("secret", 0);
+        let key = derive_public_key(&secret);
+        assert!(key.is_torsion_free());
+        assert_eq!(PublicKey::from_bytes(key.as_bytes()), Ok(key));
+        let sig = sign_record(&secret, Domain::ScrollCheckpoint, b"{}");
+        let input = signing_input(Domain::ScrollCheckpoint, b"{}");
+        assert_eq!(verify_strict(&key, &input, &sig), Ok(()));
+        let other = signing_input(Domain::FedCrossAnchor, b"{}");
+        assert_eq!(
+            verify_strict(&key, &other, &sig),
+            Err(Error::SignatureMismatch)
+        );
+        assert_eq!(sign(&secret, &input), sig);
+    }
+}

@@ -56,7 +56,7 @@ impl PublicKey {
         }
         let mut bytes = [0u8; 32];
         bytes.copy_from_slice(key);
-        PublicKey::from_bytes(bytes)
+        PublicKey::from_bytes(&bytes)
     }
 
     /// Accepts 32 key bytes under the strict rules.
@@ -65,11 +65,11 @@ impl PublicKey {
     /// [`Error::NonCanonicalKey`] (curve25519-dalek's decompression would accept both, so the
     /// bytes are checked first); a y with no point on the curve is [`Error::MalformedKey`]; a
     /// point of small order is [`Error::SmallOrderKey`].
-    pub fn from_bytes(bytes: [u8; 32]) -> Result<PublicKey> {
-        if !is_canonical_point_encoding(&bytes) {
+    pub fn from_bytes(bytes: &[u8; 32]) -> Result<PublicKey> {
+        if !is_canonical_point_encoding(bytes) {
             return Err(Error::NonCanonicalKey);
         }
-        let key = VerifyingKey::from_bytes(&bytes).map_err(|_| Error::MalformedKey)?;
+        let key = VerifyingKey::from_bytes(bytes).map_err(|_| Error::MalformedKey)?;
         let point = key.to_edwards();
         if point.is_small_order() {
             return Err(Error::SmallOrderKey);
@@ -194,7 +194,7 @@ mod tests {
 
     #[test]
     fn round_trip_both_prefixes() {
-        let key = PublicKey::from_bytes(RFC_KEY).unwrap_or_else(|e| unreachable!("{e}"));
+        let key = PublicKey::from_bytes(&RFC_KEY).unwrap_or_else(|e| unreachable!("{e}"));
         let text = key.to_string();
         assert!(text.starts_with("ed25519:z6Mk"), "{text}");
         assert_eq!(PublicKey::parse(&text), Ok(key));
@@ -208,7 +208,7 @@ mod tests {
 
     #[test]
     fn malformed_texts() {
-        let key = PublicKey::from_bytes(RFC_KEY).unwrap_or_else(|e| unreachable!("{e}"));
+        let key = PublicKey::from_bytes(&RFC_KEY).unwrap_or_else(|e| unreachable!("{e}"));
         let text = key.to_string();
         let z = &text["ed25519:".len()..];
         let cases = [
@@ -267,13 +267,13 @@ mod tests {
             b[0] = 0xed + k;
             b[31] = 0x7f;
             assert_eq!(
-                PublicKey::from_bytes(b),
+                PublicKey::from_bytes(&b),
                 Err(Error::NonCanonicalKey),
                 "p+{k}"
             );
             b[31] = 0xff;
             assert_eq!(
-                PublicKey::from_bytes(b),
+                PublicKey::from_bytes(&b),
                 Err(Error::NonCanonicalKey),
                 "p+{k}, sign"
             );
@@ -285,19 +285,19 @@ mod tests {
         // x = 0 with the sign bit set: y = 1 (identity) and y = p - 1 (order 2).
         let one_signed = field_bytes_le(&[(0, 1)], 0x80);
         assert_eq!(
-            PublicKey::from_bytes(one_signed),
+            PublicKey::from_bytes(&one_signed),
             Err(Error::NonCanonicalKey)
         );
         let mut minus_one_signed = [0xffu8; 32];
         minus_one_signed[0] = 0xec;
         assert_eq!(
-            PublicKey::from_bytes(minus_one_signed),
+            PublicKey::from_bytes(&minus_one_signed),
             Err(Error::NonCanonicalKey)
         );
         // A valid key with a flipped sign bit is another valid point (canonical): accepted.
         let mut flipped = RFC_KEY;
         flipped[31] ^= 0x80;
-        assert!(PublicKey::from_bytes(flipped).is_ok());
+        assert!(PublicKey::from_bytes(&flipped).is_ok());
     }
 
     #[test]
@@ -305,7 +305,7 @@ mod tests {
         for (i, t) in EIGHT_TORSION.iter().enumerate() {
             let b = t.compress().to_bytes();
             assert_eq!(
-                PublicKey::from_bytes(b),
+                PublicKey::from_bytes(&b),
                 Err(Error::SmallOrderKey),
                 "torsion {i}"
             );
@@ -320,14 +320,14 @@ mod tests {
     fn off_curve_key() {
         // y = 2 has no x on edwards25519 (the x^2 it implies is not a square).
         let b = field_bytes_le(&[(0, 2)], 0);
-        assert_eq!(PublicKey::from_bytes(b), Err(Error::MalformedKey));
+        assert_eq!(PublicKey::from_bytes(&b), Err(Error::MalformedKey));
     }
 
     #[test]
     fn mixed_order_keys_accepted_and_flagged() {
         let a = ED25519_BASEPOINT_POINT * Scalar::from(987_654_321u64);
         for (i, t) in EIGHT_TORSION.iter().enumerate() {
-            let key = PublicKey::from_bytes((a + t).compress().to_bytes())
+            let key = PublicKey::from_bytes(&(a + t).compress().to_bytes())
                 .unwrap_or_else(|e| unreachable!("{e}"));
             assert_eq!(key.is_torsion_free(), i == 0, "torsion {i}");
         }
@@ -335,9 +335,9 @@ mod tests {
 
     #[test]
     fn ordering_and_hash_follow_bytes() {
-        let a = PublicKey::from_bytes(RFC_KEY).unwrap_or_else(|e| unreachable!("{e}"));
+        let a = PublicKey::from_bytes(&RFC_KEY).unwrap_or_else(|e| unreachable!("{e}"));
         let b = PublicKey::from_bytes(
-            (ED25519_BASEPOINT_POINT * Scalar::from(3u64))
+            &(ED25519_BASEPOINT_POINT * Scalar::from(3u64))
                 .compress()
                 .to_bytes(),
         )
