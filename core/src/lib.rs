@@ -27,10 +27,11 @@ extern crate std;
 pub mod crypto;
 pub mod encoding;
 pub mod error;
-// pub mod federation; (being integrated)
+pub mod federation;
+pub mod governance;
 pub mod json;
 pub mod merkle;
-// pub mod record; (being integrated)
+pub mod record;
 
 pub use encoding::Digest;
 pub use error::{Error, Result};

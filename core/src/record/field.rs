@@ -56,7 +56,7 @@ pub fn check(ty: FieldType, value: &Value<'_>) -> Result<()> {
     match ty {
         FieldType::String => text().map(drop),
         FieldType::Name => {
-            if id::is_name(text()?) {
+            if id::is_valid_name(text()?) {
                 Ok(())
             } else {
                 Err(Error::InvalidField)
@@ -96,7 +96,7 @@ pub fn check(ty: FieldType, value: &Value<'_>) -> Result<()> {
         FieldType::RootMap => {
             let map = value.as_object().ok_or(Error::InvalidField)?;
             for (scroll, root) in &map.members {
-                if !id::is_name(scroll) {
+                if !id::is_valid_name(scroll) {
                     return Err(Error::InvalidField);
                 }
                 Digest::parse(root.as_str().ok_or(Error::InvalidField)?)?;

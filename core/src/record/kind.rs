@@ -2,6 +2,7 @@
 //! (wire format §3, §6–§9). One table per kind; the verifier and the docs read these tables.
 
 use super::field::{Field, FieldType as T};
+use crate::crypto::Domain;
 
 /// A kind of signed record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -53,7 +54,7 @@ pub struct KindSpec {
     /// The kind.
     pub kind: Kind,
     /// The signature domain, which is also the `type` of a typed record.
-    pub domain: &'static str,
+    pub domain: Domain,
     /// Whether the record carries `type` (equal to the domain).
     pub typed: bool,
     /// The member holding the signature, removed before signing.
@@ -82,7 +83,7 @@ const SEVERITIES: &[&str] = &["low", "medium", "high", "critical"];
 pub static KINDS: [KindSpec; 14] = [
     KindSpec {
         kind: Kind::Discovery,
-        domain: "fed_discovery",
+        domain: Domain::FedDiscovery,
         typed: false,
         signature_field: "signature",
         signer: Signer::OwnKeyField("public_key"),
@@ -97,7 +98,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::TrustProposal,
-        domain: "fed_proposal",
+        domain: Domain::FedProposal,
         typed: false,
         signature_field: "signature",
         signer: Signer::ActorField("proposer"),
@@ -113,7 +114,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::ProposalResponse,
-        domain: "fed_proposal_response",
+        domain: Domain::FedProposalResponse,
         typed: false,
         signature_field: "signature",
         signer: Signer::ActorField("responder"),
@@ -129,7 +130,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::Agreement,
-        domain: "fed_agreement",
+        domain: Domain::FedAgreement,
         typed: false,
         signature_field: "signatures",
         signer: Signer::Parties,
@@ -146,7 +147,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::ScrollCheckpoint,
-        domain: "scroll_checkpoint",
+        domain: Domain::ScrollCheckpoint,
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("mesh_id"),
@@ -160,7 +161,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::WitnessReceipt,
-        domain: "fed_witness_event",
+        domain: Domain::FedWitnessEvent,
         typed: true,
         signature_field: "witness_signature",
         signer: Signer::ActorField("witnessing_mesh"),
@@ -177,7 +178,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::CrossAnchor,
-        domain: "fed_cross_anchor",
+        domain: Domain::FedCrossAnchor,
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("anchoring_mesh"),
@@ -193,7 +194,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::GovProposal,
-        domain: "gov_proposal",
+        domain: Domain::GovProposal,
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("author"),
@@ -211,7 +212,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::GovVote,
-        domain: "gov_vote",
+        domain: Domain::GovVote,
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("voter"),
@@ -226,7 +227,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::GovRatification,
-        domain: "gov_ratification",
+        domain: Domain::GovRatification,
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("ratified_by"),
@@ -241,7 +242,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::GovAmendment,
-        domain: "gov_amendment",
+        domain: Domain::GovAmendment,
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("activated_by"),
@@ -258,7 +259,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::GovExecutiveOrder,
-        domain: "gov_executive_order",
+        domain: Domain::GovExecutiveOrder,
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("issued_by"),
@@ -276,7 +277,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::GovViolation,
-        domain: "gov_violation",
+        domain: Domain::GovViolation,
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("detected_by"),
@@ -292,7 +293,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::GovEnforcement,
-        domain: "gov_enforcement",
+        domain: Domain::GovEnforcement,
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("enforced_by"),
@@ -333,14 +334,15 @@ impl Kind {
         &KINDS[self as usize]
     }
 
-    /// The signature domain (and `type` of typed records).
-    pub fn domain(self) -> &'static str {
+    /// The signature domain (its name is the `type` of typed records).
+    pub fn domain(self) -> Domain {
         self.spec().domain
     }
 
-    /// The kind whose domain is `name` (`gov_vote`, `fed_discovery`, …).
+    /// The kind whose domain is named `name` (`gov_vote`, `fed_discovery`, …).
     pub fn from_domain(name: &str) -> Option<Kind> {
-        KINDS.iter().find(|s| s.domain == name).map(|s| s.kind)
+        let domain = Domain::from_name(name)?;
+        KINDS.iter().find(|s| s.domain == domain).map(|s| s.kind)
     }
 
     /// The kind named on a command line: its domain, or a short alias (`discovery`, `proposal`,
@@ -367,7 +369,7 @@ mod tests {
     fn table_is_in_kind_order_and_domains_unique() {
         for (i, k) in Kind::ALL.iter().enumerate() {
             assert_eq!(KINDS[i].kind, *k);
-            assert_eq!(Kind::from_domain(k.domain()), Some(*k));
+            assert_eq!(Kind::from_domain(k.domain().as_str()), Some(*k));
         }
         assert_eq!(Kind::from_name("witness"), Some(Kind::WitnessReceipt));
         assert_eq!(Kind::from_name("nope"), None);

@@ -193,7 +193,7 @@ pub fn check_shape(object: &Object<'_>, kind: Option<Kind>) -> Result<Kind, Fail
         None => None,
     };
     let kind = match (kind, typed) {
-        (Some(k), Some(t)) if k.domain() != t => return Err(Failure::at(Error::KindMismatch, "type")),
+        (Some(k), Some(t)) if k.domain().as_str() != t => return Err(Failure::at(Error::KindMismatch, "type")),
         (Some(k), None) if k.spec().typed => return Err(Failure::at(Error::MissingField, "type")),
         (Some(k), _) => k,
         (None, Some(t)) => Kind::from_domain(t)

@@ -294,7 +294,7 @@ pub fn vote_body() -> J {
         "vote": "for",
         "weight": 3,
         "cast_at": "2025-12-09T14:05:00Z",
-        "rationale": "Retention limits protect members and keep the compliance scroll within the storage budget agreed at the last review; the proposal keeps receipts append-only and only governs derived data, so AXIOM-001 is untouched.",
+        "rationale": "Retention limits protect members and keep the compliance scroll within the storage budget agreed at the last review; the proposal keeps receipts append-only and only governs derived data, so AXIOM-001 is untouched. Reviewed with the data protection officer on 2025-12-05.",
         "context": {"ballot": 17, "channel": "council", "constitution_version": "1.0.0"}
     })
 }
@@ -774,7 +774,8 @@ fn consistency_proofs() -> J {
     let equal = proof_json(7, 7, &[]);
     cases.push(verify("equal sizes, different roots", equal, &old, &new, E::ConsistencyProofMismatch));
     cases.push(verify("rewritten history", good.clone(), &dtext(&mth(&hashes(&receipts(4))[1..4])), &new, E::ConsistencyProofMismatch));
-    cases.push(verify("size as string", with(good.clone(), "new_size", json!("7")), &old, &new, E::NotAnInteger));
+    cases.push(verify("size as string", with(good.clone(), "new_size", json!("7")), &old, &new, E::MalformedProof));
+    cases.push(verify("size written 7.0", with(good.clone(), "new_size", json!(7.0)), &old, &new, E::NotAnInteger));
     cases.push(json!({"name": "prove from size 0", "op": "prove_consistency", "records": r, "old_size": 0, "expect": invalid(E::InvalidTreeSize)}));
     file(
         "Consistency proofs (wire format §5, RFC 9162 §2.1.4): `prove_consistency` builds the proof from `old_size` to the size of `records`; `verify_consistency` checks it between `old_root` and `new_root` (0 < old_size ≤ new_size; equal sizes need an empty path and equal roots).",
