@@ -145,6 +145,88 @@ errors! {
     EmptyRootsIncluded = 607, "EMPTY_ROOTS_INCLUDED", "roots_included must not be empty";
     /// A cross-anchor's meshes are not the parties of the given agreement.
     AgreementMismatch = 608, "AGREEMENT_MISMATCH", "record is not covered by the given agreement";
+
+    // 7xx: governance (constitution, amendment chains, executive orders, violations).
+    /// The constitution document does not follow its schema.
+    InvalidConstitution = 700, "INVALID_CONSTITUTION", "constitution does not follow its schema";
+    /// A proposal touches an axiom; axioms are immutable (AXIOM-005).
+    AxiomImmutable = 701, "AXIOM_IMMUTABLE", "axioms cannot be amended";
+    /// A proposal's `change` does not follow the schema of its proposal type.
+    InvalidChange = 702, "INVALID_CHANGE", "change does not follow the schema of its proposal type";
+    /// Deliberation ends earlier than submission plus the minimum deliberation.
+    DeliberationTooShort = 703, "DELIBERATION_TOO_SHORT", "deliberation shorter than the minimum";
+    /// A proposal, order, violation or enforcement id is used a second time.
+    DuplicateId = 704, "DUPLICATE_ID", "id already used in this chain";
+    /// A receipt is dated before the receipt before it in the chain.
+    OutOfOrder = 705, "OUT_OF_ORDER", "receipt dated before the previous receipt";
+    /// The signer does not hold the role the receipt requires (author, ratifier, activator, enforcer, reviewer).
+    SignerNotAuthorized = 706, "SIGNER_NOT_AUTHORIZED", "signer does not hold the required role";
+    /// A receipt names a proposal that is not in the chain.
+    UnknownProposal = 707, "UNKNOWN_PROPOSAL", "unknown proposal";
+    /// A vote or ratification for a proposal that was already ratified or rejected.
+    ProposalClosed = 708, "PROPOSAL_CLOSED", "proposal is no longer open";
+    /// The voter is not a registered voter of the constitution the proposal is judged by.
+    UnregisteredVoter = 709, "UNREGISTERED_VOTER", "voter is not registered";
+    /// A vote's weight differs from the voter's registered weight.
+    WeightMismatch = 710, "WEIGHT_MISMATCH", "vote weight differs from the registered weight";
+    /// A vote is cast before deliberation ends or after voting ends.
+    VoteOutsideWindow = 711, "VOTE_OUTSIDE_WINDOW", "vote cast outside the voting window";
+    /// A voter votes twice on one proposal.
+    DoubleVote = 712, "DOUBLE_VOTE", "voter already voted on this proposal";
+    /// A ratification is dated before the voting period ends.
+    RatificationTooEarly = 713, "RATIFICATION_TOO_EARLY", "ratification before the voting period ends";
+    /// A ratification's `vote_summary` (or `quorum_met` = false) differs from the signed votes.
+    TallyMismatch = 714, "TALLY_MISMATCH", "vote summary differs from the tally of the signed votes";
+    /// Quorum is claimed, or a proposal ratified, without the quorum of registered weight.
+    QuorumNotMet = 715, "QUORUM_NOT_MET", "quorum not met";
+    /// A proposal is ratified without the threshold its type requires.
+    ThresholdNotMet = 716, "THRESHOLD_NOT_MET", "threshold for the proposal type not met";
+    /// A passing proposal is rejected although its type gives the ratifier no veto.
+    DecisionMismatch = 717, "DECISION_MISMATCH", "decision contradicts the vote";
+    /// An amendment for a proposal that is not ratified or was already activated.
+    NotAwaitingActivation = 718, "NOT_AWAITING_ACTIVATION", "proposal is not awaiting activation";
+    /// An amendment takes effect before its ratification.
+    EffectiveBeforeRatification = 719, "EFFECTIVE_BEFORE_RATIFICATION", "amendment effective before ratification";
+    /// `constitution_hash_before` or `constitution_hash_after` is not the computed hash.
+    ConstitutionHashMismatch = 720, "CONSTITUTION_HASH_MISMATCH", "constitution hash does not match";
+    /// `version_before` is not the version in force.
+    VersionMismatch = 721, "VERSION_MISMATCH", "version_before is not the version in force";
+    /// `version_after` is not the version the proposal type's bump gives.
+    VersionBumpInvalid = 722, "VERSION_BUMP_INVALID", "version_after is not the required bump";
+    /// The change does not apply to the constitution in force (target exists, is missing, or the result is invalid).
+    ChangeConflict = 723, "CHANGE_CONFLICT", "change does not apply to the constitution in force";
+    /// A violation or a rules change names a rule that does not exist.
+    UnknownRule = 724, "UNKNOWN_RULE", "rule does not exist";
+    /// An engine activation lacks its anchor proof.
+    AnchorProofRequired = 725, "ANCHOR_PROOF_REQUIRED", "anchor proof required";
+    /// An executive order's authority does not grant that order type to its issuer.
+    AuthorityNotGranted = 726, "AUTHORITY_NOT_GRANTED", "cited authority does not grant this order";
+    /// A temporary order lacks `expires_at`, or it is not after `issued_at`.
+    OrderExpiryInvalid = 727, "ORDER_EXPIRY_INVALID", "order expiry missing or not after issue";
+    /// An emergency (or renewal) lasts longer than the constitution's maximum.
+    EmergencyTooLong = 728, "EMERGENCY_TOO_LONG", "emergency exceeds the maximum duration";
+    /// An emergency claims a power its authority does not grant.
+    EmergencyPowerNotGranted = 729, "EMERGENCY_POWER_NOT_GRANTED", "emergency power not granted";
+    /// A renewal or revocation names an order that is not in the chain.
+    UnknownOrder = 730, "UNKNOWN_ORDER", "unknown executive order";
+    /// A renewal or revocation of an order that has expired or was revoked.
+    OrderNotInForce = 731, "ORDER_NOT_IN_FORCE", "order is not in force";
+    /// A renewal that is not an emergency renewal with the same powers and a later expiry.
+    RenewalInvalid = 732, "RENEWAL_INVALID", "invalid renewal";
+    /// An emergency renewed more often than the constitution allows.
+    RenewalLimitExceeded = 733, "RENEWAL_LIMIT_EXCEEDED", "emergency renewed too often";
+    /// A violation's detector is not an active registered engine.
+    UnregisteredDetector = 734, "UNREGISTERED_DETECTOR", "detector is not an active registered engine";
+    /// An enforcement names a violation that is not in the chain.
+    UnknownViolation = 735, "UNKNOWN_VIOLATION", "unknown violation";
+    /// An enforcement's target differs from the violation's subject.
+    TargetMismatch = 736, "TARGET_MISMATCH", "target differs from the violation's subject";
+    /// A review deadline not after enforcement or beyond the maximum, or a review after it.
+    ReviewDeadlineInvalid = 737, "REVIEW_DEADLINE_INVALID", "invalid review deadline";
+    /// A review names an enforcement that is not in the chain.
+    UnknownEnforcement = 738, "UNKNOWN_ENFORCEMENT", "unknown enforcement";
+    /// A second review, or a review that changes what it may not.
+    ReviewInvalid = 739, "REVIEW_INVALID", "invalid review";
 }
 
 impl fmt::Display for Error {

@@ -1,0 +1,93 @@
+//! Constitutional governance, verifiable offline (docs/governance.md).
+//!
+//! A mesh is governed by a constitution: immutable axioms, articles with numbered sections that
+//! grant authorities, statutes, the governance rules as data, the voters with their keys and
+//! weights, the sovereign, and the engine registry. Every change to it is a chain of signed
+//! governance receipts — proposal, votes, ratification, amendment — judged by the rules in force
+//! when the proposal was submitted. Executive orders, emergencies, violations and enforcement
+//! are receipts in the same chain.
+//!
+//! Everything here is a pure function over receipts: no clock, no I/O. Times come from the
+//! receipts; queries take the time they ask about.
+//!
+//! - [`constitution_info`] and [`constitution_hash`]: a constitution's version and
+//!   `blake3(JCS(document))`.
+//! - [`apply`]: constitution + ratified proposal → next constitution.
+//! - [`verify_chain`]: genesis + receipts → a [`ChainReport`] with every version and hash, the
+//!   final constitution, the first violation (receipt index and error), and the queries
+//!   [`ChainReport::emergency_powers_at`] and [`ChainReport::suspended_capabilities`].
+
+mod apply;
+mod chain;
+mod constitution;
+mod enforcement;
+mod orders;
+mod version;
+
+pub use apply::{apply, bump_of, check_change};
+pub use chain::{
+    verify_chain, verify_chain_json, ChainReport, ChainViolation, ConstitutionVersion, Phase,
+    ProposalStatus, Tally,
+};
+pub use constitution::{
+    constitution_hash, constitution_info, Comparison, Constitution, ConstitutionInfo, Engine,
+    EngineStatus, Fraction, Grant, Power, ProposalType, Rules, Section, Threshold, RULE_NAMES,
+};
+pub use enforcement::{Action, Enforcement, Review, ReviewOutcome, Suspension, Violation};
+pub use orders::{EmergencyPower, Order, OrderKind};
+pub use version::{Bump, Version};
+
+use crate::encoding::timestamp::Timestamp;
+use crate::error::Error;
+use crate::json::{Object, Value};
+use crate::record::Failure;
+
+/// The string member `name` of `o`.
+pub(crate) fn text_at<'v>(o: &'v Object<'_>, name: &str) -> Option<&'v str> {
+    o.get(name).and_then(Value::as_str)
+}
+
+/// True when every member of `o` is one of `allowed`.
+pub(crate) fn members_only(o: &Object<'_>, allowed: &[&str]) -> bool {
+    o.members.iter().all(|(k, _)| allowed.contains(&k.as_ref()))
+}
+
+/// The required string member `field` of a receipt (present after the record checks).
+pub(crate) fn field<'v>(o: &'v Object<'_>, field: &'static str) -> Result<&'v str, Failure> {
+    text_at(o, field).ok_or(Failure::at(Error::MissingField, field))
+}
+
+/// The timestamp member `field`, if present.
+pub(crate) fn time_opt(o: &Object<'_>, field: &'static str) -> Result<Option<Timestamp>, Failure> {
+    match o.get(field) {
+        None => Ok(None),
+        Some(v) => {
+            let text = v
+                .as_str()
+                .ok_or(Failure::at(Error::MalformedTimestamp, field))?;
+            Timestamp::parse(text)
+                .map(Some)
+                .map_err(|e| Failure::at(e, field))
+        }
+    }
+}
+
+/// The required timestamp member `field`.
+pub(crate) fn time(o: &Object<'_>, field: &'static str) -> Result<Timestamp, Failure> {
+    time_opt(o, field)?.ok_or(Failure::at(Error::MissingField, field))
+}
+
+/// `end - start` is at most `max` seconds.
+pub(crate) fn within(start: Timestamp, end: Timestamp, max: u64) -> bool {
+    i128::from(end.seconds_since(start)) <= i128::from(max)
+}
+
+/// `end - start` is at least `min` seconds.
+pub(crate) fn at_least(start: Timestamp, end: Timestamp, min: u64) -> bool {
+    i128::from(end.seconds_since(start)) >= i128::from(min)
+}
+
+/// `t + seconds`, saturating.
+pub(crate) fn plus(t: Timestamp, seconds: u64) -> Timestamp {
+    t.saturating_add_seconds(i64::try_from(seconds).unwrap_or(i64::MAX))
+}
