@@ -229,16 +229,31 @@ fn verify_record(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
             let verified = record::verify_value(&value, kind, &ring)
                 .map_err(|f| failed(&input, &value, &what, f))?;
             let spec = verified.kind.spec();
-            let (signer, how) = match spec.signer {
-                Signer::OwnKeyField(field) => (
-                    member(&value, "mesh_id").unwrap_or_default(),
-                    format!("self-signed with its {field}"),
-                ),
+            // Where the key that verified came from: the key options, or (for a self-signed
+            // discovery record whose mesh the key options do not name) the record itself.
+            let (signer, how, key_source) = match spec.signer {
+                Signer::OwnKeyField(field) => {
+                    let mesh = member(&value, "mesh_id").unwrap_or_default();
+                    match ring.get(mesh) {
+                        Some(_) => (
+                            mesh,
+                            format!("self-signed with its {field}, the key given for it"),
+                            "keyring",
+                        ),
+                        None => (
+                            mesh,
+                            format!(
+                                "self-signed with its {field} (not confirmed by --key/--keyring)"
+                            ),
+                            "record",
+                        ),
+                    }
+                }
                 Signer::ActorField(field) => {
                     let actor = member(&value, field).unwrap_or_default();
-                    (actor, format!("signed by {}", sanitize(actor)))
+                    (actor, format!("signed by {}", sanitize(actor)), "keyring")
                 }
-                Signer::Parties => ("", "signed by its parties".to_string()),
+                Signer::Parties => ("", "signed by its parties".to_string(), "record"),
             };
             Ok(Report::new(format!(
                 "valid {} record {}, {how}",
@@ -247,6 +262,7 @@ fn verify_record(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
             ))
             .with("kind", string(spec.domain.as_str()))
             .with("signer", string(signer))
+            .with("signer_key_source", string(key_source))
             .with("receipt_hash", digest(&verified.receipt_hash)))
         }
     }

@@ -569,7 +569,20 @@ fn record_valid_with_key_keyring_and_stdin() {
 
     // Untyped: a self-signed discovery record, with its kind named.
     let disco = dir.file("disco.json", bytes(&discovery()));
-    run(&["record", &disco, "--kind", "discovery"]).valid();
+    let out = run(&["record", &disco, "--kind", "discovery", "--json"]).valid();
+    assert_eq!(text(&out.json(), "signer_key_source"), "record");
+    assert!(text(&out.json(), "message").contains("not confirmed"));
+    let out = run(&[
+        "record",
+        &disco,
+        "--kind",
+        "discovery",
+        "--json",
+        "--key",
+        &key_arg(DUBLIN, &DUBLIN_SECRET),
+    ])
+    .valid();
+    assert_eq!(text(&out.json(), "signer_key_source"), "keyring");
     run(&["record", &disco, "--kind", "fed_discovery"]).valid();
     run(&[
         "record",
@@ -615,6 +628,35 @@ fn record_failures() {
         bytes(&set(&vote, "signature", &format!("\"{other}\""))),
     );
     run(&["record", &swapped, "--key", &key]).fails(1, "SIGNATURE_MISMATCH");
+    // One character of the signature changed: whatever the bytes decode to, exit 1.
+    let signature = text(&vote, "signature").to_string();
+    for replacement in ['1', '2', 'z'] {
+        let mut flipped = signature.clone();
+        flipped.pop();
+        flipped.push(replacement);
+        if flipped == signature {
+            continue;
+        }
+        let file = dir.file(
+            "flipped.json",
+            bytes(&set(&vote, "signature", &format!("\"{flipped}\""))),
+        );
+        let out = run(&["record", &file, "--key", &key]);
+        assert_eq!(out.status, 1, "{}", out.stderr);
+        assert_one_line(&out.stderr);
+        assert!(
+            [
+                "SIGNATURE_MISMATCH",
+                "NON_CANONICAL_SIGNATURE",
+                "MALFORMED_SIGNATURE",
+                "SMALL_ORDER_SIGNATURE"
+            ]
+            .iter()
+            .any(|name| out.stderr.contains(name)),
+            "{}",
+            out.stderr
+        );
+    }
     // A signature that is not base58 of 64 bytes.
     let garbled = dir.file("garbled.json", bytes(&set(&vote, "signature", "\"z0OIl\"")));
     run(&["record", &garbled, "--key", &key]).fails(1, "MALFORMED_SIGNATURE");
