@@ -459,7 +459,8 @@ impl<'a> Parser<'a> {
 /// (< 0x20), or `bytes.len()`: the bytes a JSON string can hold unescaped (RFC 8259 §7) and
 /// RFC 8785 §3.2.2.2 writes literally. Eight bytes at a time.
 #[inline]
-pub(super) fn scan_plain(bytes: &[u8], mut i: usize) -> usize {
+pub(super) fn scan_plain(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
     while let Some(chunk) = bytes.get(i..i + 8) {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
@@ -469,17 +470,30 @@ pub(super) fn scan_plain(bytes: &[u8], mut i: usize) -> usize {
         }
         i += 8;
     }
-    // Fewer than eight bytes left: pad them with a byte that is not special.
-    let tail = bytes.get(i..).unwrap_or_default();
-    let mut word = [b'a'; 8];
-    if let Some(dst) = word.get_mut(..tail.len()) {
-        dst.copy_from_slice(tail);
-    }
+    // Fewer than eight bytes left. Re-read the last eight bytes when they all lie at or after
+    // `start` (the bytes before `i` were found plain, so they raise no flag); otherwise pad
+    // the tail with a plain byte.
+    let len = bytes.len();
+    let overlap = len.checked_sub(8).filter(|&b| b >= start);
+    let (word, base) = match overlap.and_then(|b| Some((bytes.get(b..)?, b))) {
+        Some((last, base)) => {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(last);
+            (word, base)
+        }
+        None => {
+            let mut word = [b'a'; 8];
+            for (slot, &b) in word.iter_mut().zip(bytes.get(i..).unwrap_or_default()) {
+                *slot = b;
+            }
+            (word, i)
+        }
+    };
     let mask = special_bytes(u64::from_le_bytes(word));
     if mask != 0 {
-        i + (mask.trailing_zeros() / 8) as usize
+        base + (mask.trailing_zeros() / 8) as usize
     } else {
-        bytes.len()
+        len
     }
 }
 
@@ -553,6 +567,24 @@ mod tests {
                             assert_eq!(scan_plain(&bytes, 0), at);
                         }
                     }
+                }
+            }
+        }
+        // Every string over a small alphabet up to 9 bytes, from every start, against a
+        // byte-by-byte reference (special bytes before `start` must not count).
+        let alphabet = [b'a', b'"', 0x80, 0x1f];
+        for len in 0..=9u32 {
+            for code in 0..4usize.pow(len) {
+                let bytes: Vec<u8> = (0..len).map(|k| alphabet[(code >> (2 * k)) & 3]).collect();
+                for start in 0..=bytes.len() {
+                    let expected = (start..bytes.len())
+                        .find(|&k| matches!(bytes[k], b'"' | b'\\' | 0x00..=0x1f))
+                        .unwrap_or(bytes.len());
+                    assert_eq!(
+                        scan_plain(&bytes, start),
+                        expected,
+                        "{bytes:?} from {start}"
+                    );
                 }
             }
         }
