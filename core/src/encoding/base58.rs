@@ -148,11 +148,11 @@ pub fn decode_into(text: &str, out: &mut [u8]) -> Result<usize, Base58Error> {
     let total = zeros + value_len;
     let (head_out, tail_out) = out.split_at_mut(zeros);
     head_out.fill(0);
-    for (i, byte) in tail_out.iter_mut().take(value_len).enumerate() {
-        // Byte i of the big-endian value is byte k of the little-endian limbs.
-        let k = value_len - 1 - i;
-        let limb = limbs.get(k / 8).copied().unwrap_or(0);
-        *byte = (limb >> (8 * (k % 8))) as u8;
+    let value_out = tail_out.get_mut(..value_len).unwrap_or_default();
+    // Eight bytes per limb, from the least significant end; the top limb may be partial.
+    for (chunk, limb) in value_out.rchunks_mut(8).zip(limbs.iter()) {
+        let be = limb.to_be_bytes();
+        chunk.copy_from_slice(be.get(8 - chunk.len()..).unwrap_or_default());
     }
     Ok(total)
 }
