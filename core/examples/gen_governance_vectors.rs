@@ -1,0 +1,1522 @@
+//! Writes `test-vectors/governance/`: the genesis constitution, the constitution the protocol's
+//! example chain ends at, and every governance chain with its expected outcome.
+//!
+//! ```text
+//! cargo run -p vaultmesh-core --example gen_governance_vectors --features signing
+//! ```
+//!
+//! Deterministic: the secret key of actor `name` is `blake3("vaultmesh-test-key:" ‖ name)`, all
+//! timestamps are fixed, and files are written with sorted keys. Each chain's `expect` is stated
+//! by construction (the receipts are built to be valid, or broken at one receipt in one way),
+//! and every next constitution is built here with plain JSON edits and hashed as
+//! `blake3(JCS(document))`, independently of the core's `governance::apply`. `core/tests/governance.rs`
+//! regenerates everything in memory and fails when a committed file differs.
+
+#![allow(dead_code)] // Also included by the drift test and the bench, which use parts of it.
+
+use serde_json::{json, Value as J};
+use vaultmesh_core::encoding::timestamp::Timestamp;
+use vaultmesh_core::json::{self as vjson, Limits, Value};
+use vaultmesh_core::record::{sign_record, Kind};
+use vaultmesh_core::Error as E;
+
+/// The command that writes these files.
+pub const GENERATOR: &str =
+    "cargo run -p vaultmesh-core --example gen_governance_vectors --features signing";
+
+/// The directory, relative to the repository root.
+pub const DIR: &str = "test-vectors/governance";
+
+// ---------------------------------------------------------------------------------------------
+// Keys, hashes, signatures, time.
+
+/// `blake3("vaultmesh-test-key:" ‖ name)`, the Ed25519 seed of actor `name`.
+pub fn secret(name: &str) -> [u8; 32] {
+    *blake3::hash(format!("vaultmesh-test-key:{name}").as_bytes()).as_bytes()
+}
+
+/// The public key text of actor `name`.
+pub fn key_of(name: &str) -> String {
+    vaultmesh_core::crypto::derive_public_key(&secret(name)).to_string()
+}
+
+const BIG: Limits = Limits {
+    max_bytes: 1 << 30,
+    max_depth: 64,
+};
+
+/// JCS of a JSON value.
+pub fn canonical(v: &J) -> Vec<u8> {
+    vjson::canonicalize(v.to_string().as_bytes(), &BIG).expect("canonical JSON")
+}
+
+/// `blake3(JCS(v))` as digest text.
+pub fn hash(v: &J) -> String {
+    format!("blake3:{}", blake3::hash(&canonical(v)).to_hex())
+}
+
+/// Signs a governance receipt (its `type` names the kind) with the key of `key_name`.
+pub fn sign_as(body: J, key_name: &str) -> J {
+    let kind = Kind::from_domain(body["type"].as_str().expect("type")).expect("governance kind");
+    let text = body.to_string();
+    let mut v = vjson::parse(text.as_bytes(), &BIG).expect("record");
+    if let Value::Object(o) = &mut v {
+        sign_record(o, kind, &secret(key_name));
+    }
+    serde_json::from_slice(&v.to_canonical()).expect("signed record")
+}
+
+/// `t + seconds` as timestamp text.
+pub fn at(t: &str, seconds: i64) -> String {
+    Timestamp::parse(t)
+        .expect("timestamp")
+        .checked_add_seconds(seconds)
+        .expect("in range")
+        .to_string()
+}
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 86_400;
+
+/// JSON with sorted keys, two-space indentation, arrays of scalars on one line.
+pub fn pretty(v: &J) -> String {
+    fn write(v: &J, indent: usize, out: &mut String) {
+        let pad = |n: usize| " ".repeat(n);
+        match v {
+            J::Object(m) if !m.is_empty() => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                out.push_str("{\n");
+                for (i, k) in keys.iter().enumerate() {
+                    out.push_str(&pad(indent + 2));
+                    out.push_str(&J::String((*k).clone()).to_string());
+                    out.push_str(": ");
+                    write(&m[*k], indent + 2, out);
+                    out.push_str(if i + 1 < keys.len() { ",\n" } else { "\n" });
+                }
+                out.push_str(&pad(indent));
+                out.push('}');
+            }
+            J::Array(a) if a.iter().any(|x| x.is_object() || x.is_array()) => {
+                out.push_str("[\n");
+                for (i, x) in a.iter().enumerate() {
+                    out.push_str(&pad(indent + 2));
+                    write(x, indent + 2, out);
+                    out.push_str(if i + 1 < a.len() { ",\n" } else { "\n" });
+                }
+                out.push_str(&pad(indent));
+                out.push(']');
+            }
+            J::Array(a) => {
+                let items: Vec<String> = a.iter().map(J::to_string).collect();
+                out.push('[');
+                out.push_str(&items.join(", "));
+                out.push(']');
+            }
+            _ => out.push_str(&v.to_string()),
+        }
+    }
+    let mut s = String::new();
+    write(v, 0, &mut s);
+    s.push('\n');
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// The genesis constitution.
+
+pub const SOVEREIGN: &str = "did:vm:human:sovereign";
+pub const MALLORY: &str = "did:vm:human:mallory";
+pub const GUARDIAN_AGENT: &str = "did:vm:agent:guardian-01";
+
+/// The voters of the genesis constitution and their weights (total 12).
+pub const VOTERS: [(&str, u64); 6] = [
+    ("did:vm:human:alice", 3),
+    ("did:vm:human:bob", 3),
+    ("did:vm:human:carol", 2),
+    ("did:vm:human:dave", 2),
+    ("did:vm:human:erin", 1),
+    ("did:vm:human:frank", 1),
+];
+pub const ALICE: &str = VOTERS[0].0;
+pub const BOB: &str = VOTERS[1].0;
+pub const CAROL: &str = VOTERS[2].0;
+pub const DAVE: &str = VOTERS[3].0;
+pub const ERIN: &str = VOTERS[4].0;
+pub const FRANK: &str = VOTERS[5].0;
+
+/// The twelve engines of the protocol: (name, display name).
+pub const ENGINES: [(&str, &str); 12] = [
+    ("drills", "Drills"),
+    ("oracle", "Oracle"),
+    ("guardian", "Guardian"),
+    ("treasury", "Treasury"),
+    ("mesh", "Mesh"),
+    ("offsec", "Offensive Security"),
+    ("identity", "Identity"),
+    ("observability", "Observability"),
+    ("automation", "Automation"),
+    ("psi", "Psi"),
+    ("federation", "Federation"),
+    ("governance", "Governance"),
+];
+
+fn section(id: &str, title: &str, text: &str, grants: J) -> J {
+    let mut s = json!({"id": id, "title": title, "text": text});
+    if grants.as_array().is_some_and(|g| !g.is_empty()) {
+        s["grants"] = grants;
+    }
+    s
+}
+
+fn articles() -> J {
+    json!([
+        {"id": "ARTICLE-I", "title": "Governance Structure", "sections": [
+            section("ARTICLE-I.1", "The Sovereign",
+                "The sovereign ratifies and activates amendments and may issue operational and security directives.",
+                json!([{"power": "executive_order", "holders": [SOVEREIGN], "order_types": ["operational_directive", "security_directive"]}])),
+            section("ARTICLE-I.2", "The Council",
+                "The registered voters form the council; each votes with the weight the constitution registers.", json!([])),
+            section("ARTICLE-I.3", "Maintenance Windows",
+                "The sovereign may open a maintenance window; every window states when it closes.",
+                json!([{"power": "executive_order", "holders": [SOVEREIGN], "order_types": ["maintenance_window"], "temporary": true}])),
+        ]},
+        {"id": "ARTICLE-II", "title": "Amendment Procedure", "sections": [
+            section("ARTICLE-II.1", "Proposals",
+                "Any voter or the sovereign may propose a change; a proposal states its change in full.", json!([])),
+            section("ARTICLE-II.2", "Deliberation and Voting",
+                "Deliberation lasts at least the minimum the rules set; votes are cast after it ends and before ratification.", json!([])),
+            section("ARTICLE-II.3", "Ratification and Activation",
+                "The sovereign ratifies a proposal that met quorum and threshold and activates it no earlier than ratification.", json!([])),
+        ]},
+        {"id": "ARTICLE-III", "title": "Engine Governance", "sections": [
+            section("ARTICLE-III.1", "Engine Registry",
+                "Engines operate under this article; an engine added by amendment is pending until its anchor confirmation.", json!([])),
+            section("ARTICLE-III.2", "Detection",
+                "Active engines detect violations and record them as signed receipts.", json!([])),
+            section("ARTICLE-III.3", "Enforcement",
+                "The guardian engine and the sovereign may enforce against a recorded violation.",
+                json!([{"power": "enforcement", "holders": ["engine:guardian", SOVEREIGN]}])),
+        ]},
+        {"id": "ARTICLE-IV", "title": "Rights and Protections", "sections": [
+            section("ARTICLE-IV.1", "Due Process",
+                "Every enforcement names a review deadline; the sovereign reviews it, and an enforcement not reviewed by its deadline lapses.",
+                json!([{"power": "review", "holders": [SOVEREIGN]}])),
+            section("ARTICLE-IV.2", "Right to Audit",
+                "Every member may verify every receipt of the governance scroll without asking anyone's permission.", json!([])),
+        ]},
+        {"id": "ARTICLE-V", "title": "Federation", "sections": [
+            section("ARTICLE-V.1", "Federation Directives",
+                "The sovereign directs federation with other meshes within the agreements in force.",
+                json!([{"power": "executive_order", "holders": [SOVEREIGN], "order_types": ["federation_directive"]}])),
+            section("ARTICLE-V.2", "Witnessing",
+                "Federated meshes witness each other's scroll roots as the agreements require.", json!([])),
+        ]},
+        {"id": "ARTICLE-VI", "title": "Emergency Powers", "sections": [
+            section("ARTICLE-VI.1", "Declaration",
+                "The sovereign may declare an emergency invoking these powers, for at most the maximum the rules set.",
+                json!([{"power": "emergency", "holders": [SOVEREIGN],
+                        "emergency_powers": ["suspend_federation", "freeze_treasury", "lockdown_scrolls", "suspend_capabilities"]}])),
+            section("ARTICLE-VI.2", "Limits",
+                "An emergency not renewed lapses at its expiry; renewals are limited by the rules; axioms hold in every emergency.", json!([])),
+        ]},
+    ])
+}
+
+fn rules() -> J {
+    let t = |n: u64, d: u64, cmp: &str, sov: bool| json!({"numerator": n, "denominator": d, "comparison": cmp, "sovereign_ratification": sov});
+    json!({
+        "min_deliberation_seconds": 7 * DAY,
+        "min_voting_seconds": 3 * DAY,
+        "quorum": {"numerator": 1, "denominator": 2},
+        "thresholds": {
+            "amend_article": t(2, 3, "at_least", true),
+            "change_rules": t(2, 3, "at_least", true),
+            "change_statute": t(1, 2, "more_than", false),
+            "add_engine": t(1, 2, "more_than", true),
+            "retire_engine": t(1, 2, "more_than", true),
+        },
+        "max_emergency_seconds": 72 * HOUR,
+        "max_emergency_renewals": 2,
+        "max_review_seconds": 14 * DAY,
+    })
+}
+
+/// The genesis constitution with the given voters.
+pub fn genesis_with(voters: &[(String, u64)]) -> J {
+    json!({
+        "version": "1.0.0",
+        "name": "VaultMesh Constitution",
+        "axioms": [
+            {"id": "AXIOM-001", "title": "Append-Only Receipts",
+             "statement": "Receipts are never altered or deleted; every change is a new receipt appended to its scroll."},
+            {"id": "AXIOM-002", "title": "Cryptographic Attestation",
+             "statement": "Every receipt is hashed over its canonical form and signed by the actor that made it."},
+            {"id": "AXIOM-003", "title": "Anchored Roots",
+             "statement": "Scroll roots are anchored outside the mesh, so that history cannot be rewritten unnoticed."},
+            {"id": "AXIOM-004", "title": "Independent Verification",
+             "statement": "Anyone holding the receipts can verify them offline, without trusting the mesh that made them."},
+            {"id": "AXIOM-005", "title": "Axiom Immutability",
+             "statement": "No amendment, order or emergency can change an axiom; a proposal that touches one is invalid."},
+        ],
+        "articles": articles(),
+        "statutes": [
+            {"id": "STATUTE-001", "title": "Receipt Retention Floor",
+             "text": "Receipts of every scroll are retained for at least seven years."},
+            {"id": "STATUTE-002", "title": "Drill Cadence",
+             "text": "Each engine runs a recovery drill at least once a quarter and records it in the drills scroll."},
+            {"id": "STATUTE-003", "title": "Key Rotation",
+             "text": "Signing keys of engines are rotated at least once a year."},
+        ],
+        "rules": rules(),
+        "voters": voters.iter().map(|(id, w)| json!({"id": id, "key": key_of(id), "weight": w})).collect::<Vec<_>>(),
+        "sovereign": {"id": SOVEREIGN, "key": key_of(SOVEREIGN)},
+        "engines": ENGINES.iter().map(|(name, display)| {
+            let id = format!("engine:{name}");
+            json!({"id": id, "name": display, "scroll": name, "authority": "ARTICLE-III.1", "status": "active", "key": key_of(&id)})
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// The genesis constitution of the vectors.
+pub fn genesis() -> J {
+    genesis_with(
+        &VOTERS
+            .iter()
+            .map(|(v, w)| (v.to_string(), *w))
+            .collect::<Vec<_>>(),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Next constitutions, built with plain JSON edits (independent of governance::apply).
+
+fn bump(version: &str, part: usize) -> String {
+    let mut n: Vec<u64> = version.split('.').map(|p| p.parse().unwrap()).collect();
+    n[part] += 1;
+    for x in n.iter_mut().skip(part + 1) {
+        *x = 0;
+    }
+    format!("{}.{}.{}", n[0], n[1], n[2])
+}
+
+const MAJOR: usize = 0;
+const MINOR: usize = 1;
+const PATCH: usize = 2;
+
+fn next(doc: &J, part: usize, edit: impl FnOnce(&mut J)) -> J {
+    let mut d = doc.clone();
+    edit(&mut d);
+    d["version"] = J::String(bump(doc["version"].as_str().unwrap(), part));
+    d
+}
+
+fn entry_mut<'a>(list: &'a mut J, id: &str) -> &'a mut J {
+    list.as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|e| e["id"] == id)
+        .unwrap()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Receipts.
+
+pub const T0: &str = "2025-12-01T09:30:00Z";
+
+pub fn proposal(
+    id: &str,
+    author: &str,
+    ptype: &str,
+    title: &str,
+    change: J,
+    submitted: &str,
+    deliberation_days: i64,
+) -> J {
+    sign_as(
+        json!({"type": "gov_proposal", "proposal_id": id, "author": author, "proposal_type": ptype, "title": title,
+               "change": change, "submitted_at": submitted, "deliberation_ends_at": at(submitted, deliberation_days * DAY)}),
+        author,
+    )
+}
+
+pub fn vote(pid: &str, voter: &str, choice: &str, weight: u64, cast_at: &str) -> J {
+    sign_as(
+        json!({"type": "gov_vote", "proposal_id": pid, "voter": voter, "vote": choice, "weight": weight, "cast_at": cast_at}),
+        voter,
+    )
+}
+
+fn weight_of(voter: &str) -> u64 {
+    VOTERS
+        .iter()
+        .find(|(v, _)| *v == voter)
+        .map(|(_, w)| *w)
+        .unwrap_or(1)
+}
+
+/// Votes by registered voters at their registered weight, one minute apart from `start`, and
+/// the summary of them.
+pub fn votes(pid: &str, ballots: &[(&str, &str)], start: &str) -> (Vec<J>, J) {
+    let mut summary = json!({"for": 0, "against": 0, "abstain": 0});
+    let mut out = Vec::new();
+    for (i, (voter, choice)) in ballots.iter().enumerate() {
+        let w = weight_of(voter);
+        summary[*choice] = json!(summary[*choice].as_u64().unwrap() + w);
+        out.push(vote(pid, voter, choice, w, &at(start, 60 * i as i64)));
+    }
+    (out, summary)
+}
+
+pub fn ratification(
+    pid: &str,
+    summary: &J,
+    quorum_met: bool,
+    decision: &str,
+    ratified_at: &str,
+) -> J {
+    sign_as(
+        json!({"type": "gov_ratification", "proposal_id": pid, "ratified_by": SOVEREIGN, "vote_summary": summary,
+               "quorum_met": quorum_met, "decision": decision, "ratified_at": ratified_at}),
+        SOVEREIGN,
+    )
+}
+
+pub fn amendment(
+    pid: &str,
+    before: &J,
+    after: &J,
+    effective_at: &str,
+    anchor_proof: Option<J>,
+) -> J {
+    let mut body = json!({"type": "gov_amendment", "proposal_id": pid, "activated_by": SOVEREIGN,
+        "constitution_hash_before": hash(before), "constitution_hash_after": hash(after),
+        "version_before": before["version"], "version_after": after["version"], "effective_at": effective_at});
+    if let Some(a) = anchor_proof {
+        body["anchor_proof"] = a;
+    }
+    sign_as(body, SOVEREIGN)
+}
+
+pub fn order(id: &str, order_type: &str, authority: &str, issued_at: &str, extra: J) -> J {
+    let mut body = json!({"type": "gov_executive_order", "order_id": id, "issued_by": SOVEREIGN, "order_type": order_type,
+        "authority": authority, "issued_at": issued_at});
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    sign_as(body, SOVEREIGN)
+}
+
+pub fn violation(
+    id: &str,
+    engine: &str,
+    rule: &str,
+    severity: &str,
+    subject: &str,
+    detected_at: &str,
+) -> J {
+    sign_as(
+        json!({"type": "gov_violation", "violation_id": id, "detected_by": engine, "rule": rule, "severity": severity,
+               "detected_at": detected_at, "subject": subject, "evidence": {"scroll": "compliance", "note": "recorded by the detecting engine"}}),
+        engine,
+    )
+}
+
+/// An enforcement (or, with `review`, a review) at `(enforced_at, review_deadline)`.
+pub fn enforcement(
+    id: &str,
+    vid: &str,
+    by: &str,
+    target: &str,
+    action: J,
+    (enforced_at, deadline): (&str, &str),
+    review: Option<J>,
+) -> J {
+    let mut body = json!({"type": "gov_enforcement", "enforcement_id": id, "violation_id": vid, "enforced_by": by,
+        "target": target, "action": action, "enforced_at": enforced_at, "review_deadline": deadline});
+    if let Some(r) = review {
+        body["review"] = r;
+    }
+    sign_as(body, by)
+}
+
+/// Re-signs a receipt after editing it, by the actor its kind names.
+fn resign(mut r: J, edit: impl FnOnce(&mut J)) -> J {
+    edit(&mut r);
+    let signer = [
+        "author",
+        "voter",
+        "ratified_by",
+        "activated_by",
+        "issued_by",
+        "detected_by",
+        "enforced_by",
+    ]
+    .iter()
+    .find_map(|f| r[*f].as_str())
+    .unwrap()
+    .to_string();
+    sign_as(r, &signer)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chains.
+
+/// A chain under construction: the genesis, the receipts, and the constitution after each
+/// amendment (`versions`).
+pub struct Chain {
+    pub genesis: J,
+    pub receipts: Vec<J>,
+    pub versions: Vec<J>,
+}
+
+impl Default for Chain {
+    fn default() -> Chain {
+        Chain::new()
+    }
+}
+
+impl Chain {
+    pub fn new() -> Chain {
+        let g = genesis();
+        Chain {
+            genesis: g.clone(),
+            receipts: Vec::new(),
+            versions: vec![g],
+        }
+    }
+
+    pub fn doc(&self) -> &J {
+        self.versions.last().unwrap()
+    }
+
+    pub fn push(&mut self, r: J) -> usize {
+        self.receipts.push(r);
+        self.receipts.len() - 1
+    }
+
+    pub fn extend(&mut self, rs: Vec<J>) {
+        self.receipts.extend(rs);
+    }
+
+    /// Appends an amendment moving to `after`.
+    pub fn amend(
+        &mut self,
+        pid: &str,
+        after: J,
+        effective_at: &str,
+        anchor_proof: Option<J>,
+    ) -> usize {
+        let r = amendment(pid, self.doc(), &after, effective_at, anchor_proof);
+        self.versions.push(after);
+        self.push(r)
+    }
+
+    fn file(&self, name: &str, description: &str, expect: J) -> (String, J) {
+        let file = json!({
+            "about": "A governance chain (docs/governance.md §6): the genesis constitution and the ordered governance receipts. \
+                      Keys: secret = blake3(\"vaultmesh-test-key:\" ‖ actor id). `expect` is the verdict by construction: \
+                      {\"valid\": true, final version and hash, every version} or {\"valid\": false, index of the failing receipt, error name and code}.",
+            "generator": GENERATOR,
+            "description": description,
+            "genesis": self.genesis,
+            "receipts": self.receipts,
+            "expect": expect,
+        });
+        (format!("{name}.json"), file)
+    }
+
+    /// The chain as a valid vector file, with `queries` (may be empty).
+    pub fn valid(&self, name: &str, description: &str, queries: Vec<J>) -> (String, J) {
+        let versions: Vec<J> = self
+            .versions
+            .iter()
+            .map(|v| json!({"version": v["version"], "hash": hash(v)}))
+            .collect();
+        let last = self.doc();
+        let mut expect = json!({"valid": true, "final_version": last["version"], "final_hash": hash(last), "versions": versions});
+        if !queries.is_empty() {
+            expect["queries"] = J::Array(queries);
+        }
+        self.file(name, description, expect)
+    }
+
+    /// The chain as a failing vector file: receipt `index` fails with `error`.
+    pub fn invalid(&self, name: &str, description: &str, index: usize, error: E) -> (String, J) {
+        assert!(
+            index < self.receipts.len(),
+            "{name}: index {index} out of range"
+        );
+        self.file(
+            name,
+            description,
+            json!({"valid": false, "index": index, "error": error.name(), "code": error.code()}),
+        )
+    }
+}
+
+fn emergency_query(at_time: &str, powers: &[(&str, &str)]) -> J {
+    json!({"op": "emergency_powers_at", "at": at_time,
+           "expect": powers.iter().map(|(o, p)| json!({"order_id": o, "power": p})).collect::<Vec<_>>()})
+}
+
+fn suspension_query(actor: &str, at_time: &str, caps: &[(&str, &str)]) -> J {
+    json!({"op": "suspended_capabilities", "actor": actor, "at": at_time,
+           "expect": caps.iter().map(|(c, e)| json!({"capability": c, "enforcement_id": e})).collect::<Vec<_>>()})
+}
+
+// --- PROP-2025-12-001: ARTICLE-VII Data Retention, 1.0.0 → 1.1.0 -----------------------------
+
+pub const P1: &str = "PROP-2025-12-001";
+
+fn article_vii() -> J {
+    json!({
+        "action": "add",
+        "article": "ARTICLE-VII",
+        "title": "Data Retention",
+        "sections": [
+            {"id": "ARTICLE-VII.1", "title": "Retention Periods",
+             "text": "Derived data is kept no longer than its scroll's retention period; receipts themselves are never deleted (AXIOM-001)."},
+            {"id": "ARTICLE-VII.2", "title": "Erasure Requests",
+             "text": "An erasure request removes derived data and is itself recorded as a receipt."},
+        ],
+    })
+}
+
+fn add_article(doc: &J, change: &J) -> J {
+    next(doc, MINOR, |d| {
+        d["articles"].as_array_mut().unwrap().push(json!({
+            "id": change["article"], "title": change["title"], "sections": change["sections"]}));
+    })
+}
+
+const P1_BALLOTS: [(&str, &str); 6] = [
+    (ALICE, "for"),
+    (BOB, "for"),
+    (CAROL, "for"),
+    (DAVE, "against"),
+    (ERIN, "for"),
+    (FRANK, "abstain"),
+];
+
+/// The protocol's example chain, with `ballots` and the ratification built from them.
+fn p1_chain(ballots: &[(&str, &str)]) -> Chain {
+    let mut c = Chain::new();
+    let mut p = proposal(
+        P1,
+        ALICE,
+        "amend_article",
+        "Add ARTICLE-VII Data Retention",
+        article_vii(),
+        T0,
+        7,
+    );
+    p = resign(p, |p| {
+        p["voting_ends_at"] = json!("2025-12-15T09:30:00Z");
+        p["rationale"] = json!(
+            "Retention limits for derived data protect members and keep scrolls within budget."
+        );
+    });
+    c.push(p);
+    let (vs, summary) = votes(P1, ballots, "2025-12-09T10:00:00Z");
+    c.extend(vs);
+    c.push(ratification(
+        P1,
+        &summary,
+        true,
+        "ratified",
+        "2025-12-16T09:30:00Z",
+    ));
+    c
+}
+
+fn p1_valid() -> Chain {
+    let mut c = p1_chain(&P1_BALLOTS);
+    let after = add_article(c.doc(), &article_vii());
+    c.amend(P1, after, "2025-12-17T00:00:00Z", None);
+    c
+}
+
+// --- PROP-2025-12-002: add_engine engine:analytics ---------------------------------------------
+
+pub const P2: &str = "PROP-2025-12-002";
+const ANALYTICS: &str = "engine:analytics";
+
+fn analytics_change() -> J {
+    json!({"engine": {"id": ANALYTICS, "name": "Analytics", "scroll": "analytics", "authority": "ARTICLE-III.1", "key": key_of(ANALYTICS)}})
+}
+
+fn anchor(root_of: &str, anchored_at: &str) -> J {
+    json!({"scroll": "governance", "root": format!("blake3:{}", blake3::hash(root_of.as_bytes()).to_hex()), "tree_size": 10,
+           "anchored_at": anchored_at, "anchor_ref": "rfc3161:tsa.example:serial-0042"})
+}
+
+/// The add_engine chain up to the engine's pending amendment.
+fn p2_pending() -> Chain {
+    let mut c = Chain::new();
+    c.push(proposal(
+        P2,
+        BOB,
+        "add_engine",
+        "Register engine:analytics",
+        analytics_change(),
+        "2025-12-01T10:00:00Z",
+        7,
+    ));
+    let ballots = [
+        (ALICE, "for"),
+        (BOB, "for"),
+        (CAROL, "for"),
+        (DAVE, "for"),
+        (ERIN, "for"),
+        (FRANK, "against"),
+    ];
+    let (vs, summary) = votes(P2, &ballots, "2025-12-08T10:00:00Z");
+    c.extend(vs);
+    c.push(ratification(
+        P2,
+        &summary,
+        true,
+        "ratified",
+        "2025-12-12T10:00:00Z",
+    ));
+    let after = next(c.doc(), MINOR, |d| {
+        let mut e = analytics_change()["engine"].clone();
+        e["status"] = json!("pending");
+        d["engines"].as_array_mut().unwrap().push(e);
+    });
+    c.amend(P2, after, "2025-12-12T12:00:00Z", None);
+    c
+}
+
+fn activate_analytics(doc: &J) -> J {
+    next(doc, PATCH, |d| {
+        entry_mut(&mut d["engines"], ANALYTICS)["status"] = json!("active")
+    })
+}
+
+// --- PROP-2025-12-003: a rules change, then a statute change under the new rules --------------
+
+pub const P3: &str = "PROP-2025-12-003";
+pub const P4: &str = "PROP-2025-12-004";
+
+fn rules_change() -> J {
+    json!({"rules": {"min_deliberation_seconds": 14 * DAY, "quorum": {"numerator": 2, "denominator": 3}}})
+}
+
+fn p3_chain() -> Chain {
+    let mut c = Chain::new();
+    c.push(proposal(
+        P3,
+        CAROL,
+        "change_rules",
+        "Fourteen days of deliberation, two-thirds quorum",
+        rules_change(),
+        "2025-12-01T11:00:00Z",
+        7,
+    ));
+    let ballots = [
+        (ALICE, "for"),
+        (BOB, "for"),
+        (CAROL, "for"),
+        (DAVE, "for"),
+        (ERIN, "against"),
+        (FRANK, "for"),
+    ];
+    let (vs, summary) = votes(P3, &ballots, "2025-12-08T11:00:00Z");
+    c.extend(vs);
+    c.push(ratification(
+        P3,
+        &summary,
+        true,
+        "ratified",
+        "2025-12-12T11:00:00Z",
+    ));
+    let after = next(c.doc(), MINOR, |d| {
+        d["rules"]["min_deliberation_seconds"] = json!(14 * DAY);
+        d["rules"]["quorum"] = json!({"numerator": 2, "denominator": 3});
+    });
+    c.amend(P3, after, "2025-12-13T00:00:00Z", None);
+    c
+}
+
+fn statute_003_change() -> J {
+    json!({"action": "modify", "statute": "STATUTE-003", "title": "Key Rotation",
+           "text": "Signing keys of engines are rotated at least every six months."})
+}
+
+// --- Executive orders and emergencies --------------------------------------------------------
+
+fn emergency(id: &str, issued_at: &str, hours: i64, powers: &[&str]) -> J {
+    order(
+        id,
+        "emergency",
+        "ARTICLE-VI.1",
+        issued_at,
+        json!({"expires_at": at(issued_at, hours * HOUR), "powers": powers}),
+    )
+}
+
+fn orders_chain() -> Chain {
+    let mut c = Chain::new();
+    c.push(order(
+        "EO-2025-001",
+        "security_directive",
+        "ARTICLE-I.1",
+        "2025-12-01T08:00:00Z",
+        json!({}),
+    ));
+    c.push(order(
+        "EO-2025-002",
+        "maintenance_window",
+        "ARTICLE-I.3",
+        "2025-12-01T09:00:00Z",
+        json!({"expires_at": "2025-12-01T17:00:00Z"}),
+    ));
+    c.push(emergency(
+        "EO-2025-004",
+        T0,
+        72,
+        &["suspend_federation", "freeze_treasury"],
+    ));
+    c.push(order("EO-2025-005", "emergency", "ARTICLE-VI.1", "2025-12-04T09:00:00Z",
+        json!({"renews": "EO-2025-004", "expires_at": "2025-12-07T09:00:00Z", "powers": ["suspend_federation", "freeze_treasury"]})));
+    c.push(order(
+        "EO-2025-006",
+        "emergency",
+        "ARTICLE-VI.1",
+        "2025-12-06T12:00:00Z",
+        json!({"revokes": "EO-2025-004"}),
+    ));
+    c.push(order(
+        "EO-2025-007",
+        "security_directive",
+        "ARTICLE-I.1",
+        "2025-12-07T00:00:00Z",
+        json!({"revokes": "EO-2025-001"}),
+    ));
+    c.push(emergency(
+        "EO-2025-008",
+        "2025-12-08T00:00:00Z",
+        24,
+        &["lockdown_scrolls"],
+    ));
+    c
+}
+
+// --- Violations, enforcement, review ---------------------------------------------------------
+
+fn suspension(scope: &[&str], until: Option<&str>) -> J {
+    let mut a = json!({"kind": "capability_suspension", "scope": scope});
+    if let Some(u) = until {
+        a["until"] = json!(u);
+    }
+    a
+}
+
+fn enforcement_chain() -> Chain {
+    let mut c = Chain::new();
+    c.push(violation(
+        "VIOL-2025-0042",
+        "engine:guardian",
+        "AXIOM-001",
+        "critical",
+        GUARDIAN_AGENT,
+        T0,
+    ));
+    c.push(enforcement(
+        "ENF-2025-0042",
+        "VIOL-2025-0042",
+        "engine:guardian",
+        GUARDIAN_AGENT,
+        suspension(&["scroll:compliance:write", "treasury:transfer"], None),
+        ("2025-12-01T10:00:00Z", "2025-12-15T10:00:00Z"),
+        None,
+    ));
+    c.push(violation(
+        "VIOL-2025-0043",
+        "engine:offsec",
+        "ARTICLE-IV.2",
+        "medium",
+        FRANK,
+        "2025-12-02T08:00:00Z",
+    ));
+    c.push(enforcement(
+        "ENF-2025-0043",
+        "VIOL-2025-0043",
+        SOVEREIGN,
+        FRANK,
+        suspension(&["federation:propose"], Some("2025-12-20T00:00:00Z")),
+        ("2025-12-02T09:00:00Z", "2025-12-09T09:00:00Z"),
+        None,
+    ));
+    c.push(enforcement(
+        "ENF-2025-0042",
+        "VIOL-2025-0042",
+        SOVEREIGN,
+        GUARDIAN_AGENT,
+        suspension(&["scroll:compliance:write"], None),
+        ("2025-12-05T10:00:00Z", "2025-12-15T10:00:00Z"),
+        Some(json!({"outcome": "modify", "reason": "Transfers are unrelated to the violation."})),
+    ));
+    c.push(violation(
+        "VIOL-2025-0044",
+        "engine:treasury",
+        "STATUTE-001",
+        "low",
+        ERIN,
+        "2025-12-06T08:00:00Z",
+    ));
+    c.push(enforcement(
+        "ENF-2025-0044",
+        "VIOL-2025-0044",
+        "engine:guardian",
+        ERIN,
+        json!({"kind": "warning"}),
+        ("2025-12-06T09:00:00Z", "2025-12-13T09:00:00Z"),
+        None,
+    ));
+    c.push(enforcement(
+        "ENF-2025-0044",
+        "VIOL-2025-0044",
+        SOVEREIGN,
+        ERIN,
+        json!({"kind": "warning"}),
+        ("2025-12-07T09:00:00Z", "2025-12-13T09:00:00Z"),
+        Some(json!({"outcome": "dismiss"})),
+    ));
+    c
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every file.
+
+/// Every file of `test-vectors/governance/`: (file name, contents).
+pub fn all() -> Vec<(String, String)> {
+    let mut files: Vec<(String, J)> = Vec::new();
+
+    // Documents.
+    let g = genesis();
+    files.push(("genesis.json".into(), g.clone()));
+    let p1 = p1_valid();
+    files.push(("constitution-1.1.0.json".into(), p1.doc().clone()));
+
+    // Valid chains.
+    files.push(p1.valid("valid-prop-2025-12-001-data-retention",
+        "The protocol's example: PROP-2025-12-001 adds ARTICLE-VII Data Retention; 9 for, 2 against, 1 abstaining of 12; 1.0.0 -> 1.1.0.", vec![]));
+
+    let mut c = p2_pending();
+    let after = activate_analytics(c.doc());
+    c.amend(
+        P2,
+        after,
+        "2025-12-13T12:00:00Z",
+        Some(anchor(
+            "governance root after PROP-2025-12-002",
+            "2025-12-13T06:00:00Z",
+        )),
+    );
+    c.push(violation(
+        "VIOL-2025-0100",
+        ANALYTICS,
+        "STATUTE-002",
+        "low",
+        "did:vm:agent:drill-runner",
+        "2025-12-14T08:00:00Z",
+    ));
+    files.push(c.valid("valid-add-engine-analytics",
+        "add_engine engine:analytics: ratified, added as pending (1.1.0), activated by its anchor confirmation (1.1.1), then detects a violation.", vec![]));
+
+    let mut c = p3_chain();
+    c.push(proposal(
+        P4,
+        DAVE,
+        "change_statute",
+        "Rotate engine keys every six months",
+        statute_003_change(),
+        "2025-12-14T00:00:00Z",
+        14,
+    ));
+    let (vs, summary) = votes(
+        P4,
+        &[
+            (ALICE, "for"),
+            (BOB, "for"),
+            (CAROL, "for"),
+            (DAVE, "against"),
+        ],
+        "2025-12-28T00:00:00Z",
+    );
+    c.extend(vs);
+    c.push(ratification(
+        P4,
+        &summary,
+        true,
+        "ratified",
+        "2025-12-31T00:00:00Z",
+    ));
+    let after = next(c.doc(), PATCH, |d| {
+        entry_mut(&mut d["statutes"], "STATUTE-003")["text"] = statute_003_change()["text"].clone();
+    });
+    c.amend(P4, after, "2026-01-01T00:00:00Z", None);
+    files.push(c.valid("valid-rules-change",
+        "change_rules: 14 days of deliberation and a two-thirds quorum (1.1.0); then a statute change judged by the new rules (1.1.1).", vec![]));
+
+    let c = orders_chain();
+    let both = [
+        ("EO-2025-004", "suspend_federation"),
+        ("EO-2025-004", "freeze_treasury"),
+    ];
+    files.push(c.valid("valid-executive-orders-and-emergencies",
+        "Directives, a maintenance window, an emergency renewed once and ended by revocation, and an emergency that lapses.",
+        vec![
+            emergency_query("2025-12-01T09:00:00Z", &[]),
+            emergency_query("2025-12-02T00:00:00Z", &both),
+            emergency_query("2025-12-05T00:00:00Z", &both),
+            emergency_query("2025-12-06T12:00:00Z", &[]),
+            emergency_query("2025-12-08T12:00:00Z", &[("EO-2025-008", "lockdown_scrolls")]),
+            emergency_query("2025-12-09T00:00:00Z", &[]),
+        ]));
+
+    let c = enforcement_chain();
+    files.push(c.valid("valid-violations-and-enforcement",
+        "Violations detected by engines, capability suspensions, a modifying review, a dismissed warning, and an unreviewed suspension that lapses.",
+        vec![
+            suspension_query(GUARDIAN_AGENT, "2025-12-01T09:59:59Z", &[]),
+            suspension_query(GUARDIAN_AGENT, "2025-12-03T00:00:00Z",
+                &[("scroll:compliance:write", "ENF-2025-0042"), ("treasury:transfer", "ENF-2025-0042")]),
+            suspension_query(GUARDIAN_AGENT, "2025-12-06T00:00:00Z", &[("scroll:compliance:write", "ENF-2025-0042")]),
+            suspension_query(GUARDIAN_AGENT, "2026-06-01T00:00:00Z", &[("scroll:compliance:write", "ENF-2025-0042")]),
+            suspension_query(FRANK, "2025-12-05T00:00:00Z", &[("federation:propose", "ENF-2025-0043")]),
+            suspension_query(FRANK, "2025-12-09T09:00:00Z", &[]),
+            suspension_query(ERIN, "2025-12-06T12:00:00Z", &[]),
+        ]));
+
+    // Negative chains: each is broken at exactly one receipt.
+    let mut c = p1_chain(&P1_BALLOTS);
+    c.receipts[1] = resign(c.receipts[1].clone(), |v| {
+        v["cast_at"] = json!("2025-12-05T10:00:00Z")
+    });
+    files.push(c.invalid(
+        "invalid-vote-during-deliberation",
+        "Alice votes on 2025-12-05, before deliberation ends on 2025-12-08.",
+        1,
+        E::VoteOutsideWindow,
+    ));
+
+    let mut c = p1_chain(&P1_BALLOTS);
+    c.receipts
+        .insert(3, vote(P1, BOB, "against", 3, "2025-12-09T10:01:30Z"));
+    files.push(c.invalid(
+        "invalid-double-vote",
+        "Bob votes a second time.",
+        3,
+        E::DoubleVote,
+    ));
+
+    let mut c = p1_chain(&P1_BALLOTS);
+    c.receipts[2] = sign_as(c.receipts[2].clone(), MALLORY);
+    files.push(c.invalid(
+        "invalid-forged-vote-signature",
+        "Bob's vote is signed with another key.",
+        2,
+        E::SignatureMismatch,
+    ));
+
+    let mut c = p1_chain(&P1_BALLOTS);
+    c.receipts[5] = resign(c.receipts[5].clone(), |v| v["weight"] = json!(5));
+    files.push(c.invalid(
+        "invalid-inflated-weight",
+        "Erin (registered weight 1) signs a vote with weight 5.",
+        5,
+        E::WeightMismatch,
+    ));
+
+    let mut c = Chain::new();
+    c.push(proposal(
+        P4,
+        ALICE,
+        "change_statute",
+        "Rotate engine keys every six months",
+        statute_003_change(),
+        T0,
+        7,
+    ));
+    let (vs, summary) = votes(P4, &[(ALICE, "for"), (ERIN, "for")], "2025-12-08T10:00:00Z");
+    c.extend(vs);
+    let i = c.push(ratification(
+        P4,
+        &summary,
+        true,
+        "ratified",
+        "2025-12-12T10:00:00Z",
+    ));
+    files.push(c.invalid(
+        "invalid-quorum-claimed-not-met",
+        "4 of 12 weight voted (quorum 1/2) but the ratification claims quorum.",
+        i,
+        E::QuorumNotMet,
+    ));
+
+    let c = p1_chain(&[
+        (ALICE, "for"),
+        (BOB, "for"),
+        (CAROL, "against"),
+        (DAVE, "against"),
+        (ERIN, "for"),
+        (FRANK, "against"),
+    ]);
+    files.push(c.invalid("invalid-supermajority-on-simple-majority",
+        "An article amendment ratified with 7 for and 5 against: a majority, not the two thirds articles need.", 7, E::ThresholdNotMet));
+
+    let mut c = Chain::new();
+    c.push(proposal("PROP-2025-12-013", ALICE, "amend_article", "Allow receipt redaction",
+        json!({"action": "modify", "article": "AXIOM-001", "title": "Append-Only Receipts (redactable)",
+               "sections": [{"id": "AXIOM-001.1", "title": "Redaction", "text": "Receipts may be redacted by the sovereign."}]}), T0, 7));
+    c.push(vote(
+        "PROP-2025-12-013",
+        BOB,
+        "for",
+        3,
+        "2025-12-08T10:00:00Z",
+    ));
+    files.push(c.invalid(
+        "invalid-amendment-touching-axiom",
+        "A proposal amending AXIOM-001 is invalid, always (AXIOM-005).",
+        0,
+        E::AxiomImmutable,
+    ));
+
+    let mut c = p1_chain(&P1_BALLOTS);
+    let mut wrong = add_article(c.doc(), &article_vii());
+    wrong["articles"][6]["title"] = json!("Data Retention (amended after ratification)");
+    c.amend(P1, wrong, "2025-12-17T00:00:00Z", None);
+    files.push(c.invalid(
+        "invalid-constitution-hash-after",
+        "The amendment's constitution_hash_after is not the hash of the ratified change applied.",
+        8,
+        E::ConstitutionHashMismatch,
+    ));
+
+    let mut c = p1_chain(&P1_BALLOTS);
+    let after = add_article(c.doc(), &article_vii());
+    let mut r = amendment(P1, c.doc(), &after, "2025-12-17T00:00:00Z", None);
+    r = resign(r, |r| {
+        r["constitution_hash_before"] = json!(hash(&json!({"version": "0.9.0"})))
+    });
+    c.push(r);
+    files.push(c.invalid(
+        "invalid-constitution-hash-before",
+        "The amendment claims a constitution that is not the one in force.",
+        8,
+        E::ConstitutionHashMismatch,
+    ));
+
+    let mut c = p1_chain(&P1_BALLOTS);
+    let after = add_article(c.doc(), &article_vii());
+    let r = resign(
+        amendment(P1, c.doc(), &after, "2025-12-17T00:00:00Z", None),
+        |r| r["version_after"] = json!("2.0.0"),
+    );
+    c.push(r);
+    files.push(c.invalid(
+        "invalid-version-bump",
+        "Adding an article is a minor bump (1.1.0), not 2.0.0.",
+        8,
+        E::VersionBumpInvalid,
+    ));
+
+    let mut c = p1_chain(&P1_BALLOTS);
+    c.receipts.truncate(7);
+    let after = add_article(c.doc(), &article_vii());
+    c.amend(P1, after, "2025-12-17T00:00:00Z", None);
+    files.push(c.invalid(
+        "invalid-amendment-without-ratification",
+        "An amendment for a proposal that was never ratified.",
+        7,
+        E::NotAwaitingActivation,
+    ));
+
+    let mut c = p1_chain(&P1_BALLOTS);
+    c.receipts[7] = sign_as(
+        {
+            let mut r = c.receipts[7].clone();
+            r["ratified_by"] = json!(ALICE);
+            r
+        },
+        ALICE,
+    );
+    files.push(c.invalid(
+        "invalid-ratified-by-voter",
+        "A voter, not the sovereign, signs the ratification.",
+        7,
+        E::SignerNotAuthorized,
+    ));
+
+    let mut c = p1_chain(&P1_BALLOTS);
+    c.receipts[7] = resign(c.receipts[7].clone(), |r| {
+        r["vote_summary"] = json!({"for": 10, "against": 1, "abstain": 1})
+    });
+    files.push(c.invalid(
+        "invalid-tally-mismatch",
+        "The vote summary moves Dave's vote to `for`.",
+        7,
+        E::TallyMismatch,
+    ));
+
+    let mut c = p1_valid();
+    c.push(vote(P1, FRANK, "for", 1, "2025-12-17T00:00:00Z"));
+    files.push(c.invalid(
+        "invalid-vote-after-ratification",
+        "A vote after the proposal was ratified and activated.",
+        9,
+        E::ProposalClosed,
+    ));
+
+    let mut c = p1_chain(&P1_BALLOTS);
+    c.receipts
+        .insert(4, vote(P1, MALLORY, "for", 3, "2025-12-09T10:02:30Z"));
+    files.push(c.invalid(
+        "invalid-unregistered-voter",
+        "Mallory, who is not a registered voter, votes.",
+        4,
+        E::UnregisteredVoter,
+    ));
+
+    let mut c = p1_chain(&P1_BALLOTS);
+    c.receipts[3] = resign(c.receipts[3].clone(), |v| {
+        v["cast_at"] = json!("2025-12-09T09:00:00Z")
+    });
+    files.push(c.invalid(
+        "invalid-out-of-order",
+        "Carol's vote is dated before Bob's, which precedes it in the chain.",
+        3,
+        E::OutOfOrder,
+    ));
+
+    let mut c = Chain::new();
+    c.push(proposal(
+        P4,
+        ALICE,
+        "change_statute",
+        "Rotate engine keys every six months",
+        statute_003_change(),
+        T0,
+        6,
+    ));
+    files.push(c.invalid(
+        "invalid-deliberation-too-short",
+        "Six days of deliberation; the rules require seven.",
+        0,
+        E::DeliberationTooShort,
+    ));
+
+    let mut c = p3_chain();
+    let i = c.push(proposal(
+        P4,
+        DAVE,
+        "change_statute",
+        "Rotate engine keys every six months",
+        statute_003_change(),
+        "2025-12-14T00:00:00Z",
+        7,
+    ));
+    files.push(c.invalid("invalid-rules-change-then-short-deliberation",
+        "After the rules change to 14 days, a proposal with 7 days of deliberation is judged by the new rules.", i, E::DeliberationTooShort));
+
+    let mut c = Chain::new();
+    c.push(proposal(
+        P4,
+        ALICE,
+        "change_statute",
+        "Rotate engine keys every six months",
+        statute_003_change(),
+        T0,
+        7,
+    ));
+    let (vs, summary) = votes(
+        P4,
+        &[(ALICE, "for"), (BOB, "for"), (CAROL, "against")],
+        "2025-12-08T10:00:00Z",
+    );
+    c.extend(vs);
+    let i = c.push(ratification(
+        P4,
+        &summary,
+        true,
+        "rejected",
+        "2025-12-12T10:00:00Z",
+    ));
+    files.push(c.invalid("invalid-decision-contradicts-vote",
+        "A statute change that met quorum and majority is rejected, but statutes give the sovereign no veto.", i, E::DecisionMismatch));
+
+    let mut c = p2_pending();
+    let after = activate_analytics(c.doc());
+    let i = c.amend(P2, after, "2025-12-13T12:00:00Z", None);
+    files.push(c.invalid(
+        "invalid-engine-activation-without-anchor",
+        "The pending engine is activated without an anchor proof.",
+        i,
+        E::AnchorProofRequired,
+    ));
+
+    let mut c = Chain::new();
+    c.push(order(
+        "EO-2025-010",
+        "security_directive",
+        "ARTICLE-II.1",
+        T0,
+        json!({}),
+    ));
+    files.push(c.invalid(
+        "invalid-order-authority-not-granted",
+        "A security directive citing ARTICLE-II.1, which grants no orders.",
+        0,
+        E::AuthorityNotGranted,
+    ));
+
+    let mut c = Chain::new();
+    c.push(order(
+        "EO-2025-011",
+        "maintenance_window",
+        "ARTICLE-I.3",
+        T0,
+        json!({}),
+    ));
+    files.push(c.invalid(
+        "invalid-temporary-order-without-expiry",
+        "A maintenance window (temporary by ARTICLE-I.3) without expires_at.",
+        0,
+        E::OrderExpiryInvalid,
+    ));
+
+    let mut c = Chain::new();
+    c.push(emergency("EO-2025-012", T0, 96, &["suspend_federation"]));
+    files.push(c.invalid(
+        "invalid-emergency-too-long",
+        "A 96-hour emergency; the maximum is 72 hours.",
+        0,
+        E::EmergencyTooLong,
+    ));
+
+    let mut c = Chain::new();
+    c.push(emergency(
+        "EO-2025-013",
+        T0,
+        24,
+        &["suspend_federation", "dissolve_council"],
+    ));
+    files.push(c.invalid(
+        "invalid-emergency-power-not-granted",
+        "An emergency invoking a power ARTICLE-VI does not grant.",
+        0,
+        E::EmergencyPowerNotGranted,
+    ));
+
+    let mut c = Chain::new();
+    c.push(emergency("EO-2025-014", T0, 72, &["lockdown_scrolls"]));
+    for (n, day) in [(15, 2), (16, 4), (17, 6)] {
+        c.push(order(&format!("EO-2025-0{n}"), "emergency", "ARTICLE-VI.1", &at(T0, day * DAY),
+            json!({"renews": "EO-2025-014", "expires_at": at(T0, (day + 3) * DAY), "powers": ["lockdown_scrolls"]})));
+    }
+    files.push(c.invalid(
+        "invalid-emergency-renewed-too-often",
+        "A third renewal; the rules allow two.",
+        3,
+        E::RenewalLimitExceeded,
+    ));
+
+    let mut c = Chain::new();
+    c.push(emergency("EO-2025-018", T0, 24, &["lockdown_scrolls"]));
+    c.push(order("EO-2025-019", "emergency", "ARTICLE-VI.1", "2025-12-03T00:00:00Z",
+        json!({"renews": "EO-2025-018", "expires_at": "2025-12-05T00:00:00Z", "powers": ["lockdown_scrolls"]})));
+    files.push(c.invalid(
+        "invalid-renewal-of-lapsed-emergency",
+        "A renewal after the emergency lapsed.",
+        1,
+        E::OrderNotInForce,
+    ));
+
+    let mut c = Chain::new();
+    c.push(enforcement(
+        "ENF-2025-0099",
+        "VIOL-2025-9999",
+        "engine:guardian",
+        GUARDIAN_AGENT,
+        suspension(&["scroll:compliance:write"], None),
+        (T0, "2025-12-08T09:30:00Z"),
+        None,
+    ));
+    files.push(c.invalid(
+        "invalid-enforcement-unknown-violation",
+        "An enforcement for a violation that is not in the chain.",
+        0,
+        E::UnknownViolation,
+    ));
+
+    let mut c = Chain::new();
+    c.push(violation(
+        "VIOL-2025-0101",
+        ANALYTICS,
+        "AXIOM-001",
+        "high",
+        GUARDIAN_AGENT,
+        T0,
+    ));
+    files.push(c.invalid(
+        "invalid-violation-unregistered-detector",
+        "engine:analytics is not a registered engine of the genesis constitution.",
+        0,
+        E::UnregisteredDetector,
+    ));
+
+    let mut c = Chain::new();
+    c.push(violation(
+        "VIOL-2025-0102",
+        "engine:guardian",
+        "ARTICLE-IX.1",
+        "high",
+        GUARDIAN_AGENT,
+        T0,
+    ));
+    files.push(c.invalid(
+        "invalid-violation-unknown-rule",
+        "A violation of ARTICLE-IX.1, which does not exist.",
+        0,
+        E::UnknownRule,
+    ));
+
+    let mut c = enforcement_chain();
+    c.receipts.truncate(3);
+    c.push(enforcement(
+        "ENF-2025-0043",
+        "VIOL-2025-0043",
+        SOVEREIGN,
+        ERIN,
+        suspension(&["federation:propose"], None),
+        ("2025-12-02T09:00:00Z", "2025-12-09T09:00:00Z"),
+        None,
+    ));
+    files.push(c.invalid(
+        "invalid-enforcement-target-mismatch",
+        "The enforcement targets Erin; the violation's subject is Frank.",
+        3,
+        E::TargetMismatch,
+    ));
+
+    let mut c = enforcement_chain();
+    c.receipts.truncate(4);
+    c.push(enforcement(
+        "ENF-2025-0043",
+        "VIOL-2025-0043",
+        SOVEREIGN,
+        FRANK,
+        suspension(&["federation:propose"], Some("2025-12-20T00:00:00Z")),
+        ("2025-12-10T09:00:00Z", "2025-12-09T09:00:00Z"),
+        Some(json!({"outcome": "uphold"})),
+    ));
+    files.push(c.invalid(
+        "invalid-review-after-deadline",
+        "A review after the enforcement's review deadline.",
+        4,
+        E::ReviewDeadlineInvalid,
+    ));
+
+    let mut bad = genesis();
+    bad["voters"][0]["weight"] = json!(0);
+    let c = Chain {
+        genesis: bad,
+        receipts: Vec::new(),
+        versions: Vec::new(),
+    };
+    let (name, mut file) = c.file(
+        "invalid-genesis",
+        "A genesis constitution with a voter of weight 0.",
+        json!({}),
+    );
+    file["expect"] = json!({"valid": false, "index": null, "error": E::InvalidConstitution.name(), "code": E::InvalidConstitution.code()});
+    files.push((name, file));
+
+    files
+        .into_iter()
+        .map(|(name, v)| (name, pretty(&v)))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// A long chain for the bench.
+
+/// A valid chain of exactly `receipts` receipts (at least 52): `voters` voters of weight 1 and
+/// one statute change after another (proposal, every voter's vote, ratification, amendment),
+/// filled up with maintenance windows. Returns the chain file text and its final version.
+pub fn bench_chain(receipts: usize, voters: usize) -> (String, String) {
+    let names: Vec<(String, u64)> = (0..voters)
+        .map(|i| (format!("did:vm:human:voter-{i:03}"), 1))
+        .collect();
+    let genesis = genesis_with(&names);
+    let mut c = Chain {
+        genesis: genesis.clone(),
+        receipts: Vec::new(),
+        versions: vec![genesis],
+    };
+    let per_proposal = voters + 3;
+    let mut t = T0.to_string();
+    let mut n = 0;
+    while c.receipts.len() + per_proposal <= receipts {
+        n += 1;
+        let pid = format!("PROP-B-{n:05}");
+        let author = &names[n % voters].0;
+        let change = json!({"action": "modify", "statute": "STATUTE-003", "title": "Key Rotation",
+                            "text": format!("Signing keys of engines are rotated at least every {} days.", 100 + n)});
+        c.push(proposal(
+            &pid,
+            author,
+            "change_statute",
+            "Key rotation period",
+            change.clone(),
+            &t,
+            7,
+        ));
+        let voting = at(&t, 7 * DAY);
+        let mut summary = json!({"for": 0, "against": 0, "abstain": 0});
+        for (i, (voter, _)) in names.iter().enumerate() {
+            let choice = ["for", "for", "against", "abstain"][i % 4];
+            summary[choice] = json!(summary[choice].as_u64().unwrap() + 1);
+            c.push(vote(&pid, voter, choice, 1, &at(&voting, i as i64)));
+        }
+        let ratified = at(&voting, 3 * DAY);
+        c.push(ratification(&pid, &summary, true, "ratified", &ratified));
+        let after = next(c.doc(), PATCH, |d| {
+            entry_mut(&mut d["statutes"], "STATUTE-003")["text"] = change["text"].clone()
+        });
+        c.amend(&pid, after, &at(&ratified, HOUR), None);
+        t = at(&ratified, 2 * HOUR);
+    }
+    while c.receipts.len() < receipts {
+        let id = format!("EO-B-{:05}", c.receipts.len());
+        c.push(order(
+            &id,
+            "maintenance_window",
+            "ARTICLE-I.3",
+            &t,
+            json!({"expires_at": at(&t, HOUR)}),
+        ));
+        t = at(&t, 60);
+    }
+    let version = c.doc()["version"].as_str().unwrap().to_string();
+    (
+        json!({"genesis": c.genesis, "receipts": c.receipts}).to_string(),
+        version,
+    )
+}
+
+fn main() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(DIR);
+    std::fs::create_dir_all(&root).expect("create test-vectors/governance");
+    for (name, text) in all() {
+        std::fs::write(root.join(&name), text).expect("write vector file");
+        println!("wrote {DIR}/{name}");
+    }
+}
