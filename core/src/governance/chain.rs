@@ -13,8 +13,8 @@ use core::fmt;
 
 use super::apply::{activated_document, check_change, checked, next_document};
 use super::constitution::{Comparison, Constitution, KeyCache, ProposalType};
-use super::enforcement::{Enforcement, Ledger, Suspension, Violation};
-use super::orders::{EmergencyPower, Order, Orders};
+use super::enforcement::{suspended_capabilities, Enforcement, Ledger, Suspension, Violation};
+use super::orders::{emergency_powers_at, EmergencyPower, Order, Orders};
 use super::version::Version;
 use super::{at_least, field, members_only, plus, text_at, time, time_opt};
 use crate::encoding::timestamp::Timestamp;
@@ -129,8 +129,10 @@ struct Proposal<'v, 'a> {
     deliberation_ends_at: Timestamp,
     voting_ends_at: Option<Timestamp>,
     ratified_at: Option<Timestamp>,
-    /// For `add_engine`: the engine and when it became pending.
-    pending: Option<(&'v str, Timestamp)>,
+    /// For `add_engine`: the engine it adds.
+    engine: Option<&'v str>,
+    /// For `add_engine`: when its amendment made the engine pending.
+    pending_since: Option<Timestamp>,
     voters: BTreeSet<&'v str>,
 }
 
@@ -149,16 +151,14 @@ pub struct ChainReport<'a> {
     pub violation: Option<ChainViolation>,
     /// Every proposal, in chain order.
     pub proposals: Vec<ProposalStatus>,
-    /// Every executive-order receipt, in chain order.
+    /// Every executive-order receipt (issue, renewal, revocation), in chain order.
     pub orders: Vec<Order>,
-    /// Every violation receipt, in chain order.
+    /// Every violation, in chain order.
     pub violations: Vec<Violation>,
-    /// Every enforcement, in chain order (with its review).
+    /// Every enforcement, in chain order, each with its review.
     pub enforcements: Vec<Enforcement>,
     document: Option<Value<'a>>,
     constitution: Option<Constitution>,
-    ledger: Ledger,
-    order_book: Orders,
 }
 
 impl<'a> ChainReport<'a> {
@@ -186,7 +186,7 @@ impl<'a> ChainReport<'a> {
     /// The emergency powers in force at `t`: every power of every emergency issued by then,
     /// not expired (renewals included) and not ended.
     pub fn emergency_powers_at(&self, t: Timestamp) -> Vec<EmergencyPower> {
-        self.order_book.emergency_powers_at(t)
+        emergency_powers_at(&self.orders, t)
     }
 
     /// The executive orders (emergencies included) in force at `t`.
@@ -196,7 +196,7 @@ impl<'a> ChainReport<'a> {
 
     /// The capabilities of `actor` suspended at `t`, sorted.
     pub fn suspended_capabilities(&self, actor: &str, t: Timestamp) -> Vec<Suspension> {
-        self.ledger.suspended_capabilities(actor, t)
+        suspended_capabilities(&self.enforcements, actor, t)
     }
 }
 
@@ -397,14 +397,12 @@ impl<'v, 'a> Verifier<'v, 'a> {
             tally: Tally::default(),
             index,
         };
-        let pending = match (
-            proposal_type,
-            change
+        let engine = match proposal_type {
+            ProposalType::AddEngine => change
                 .as_object()
                 .and_then(|c| c.get("engine"))
-                .and_then(Value::as_object),
-        ) {
-            (ProposalType::AddEngine, Some(e)) => text_at(e, "id").map(|id| (id, t)),
+                .and_then(Value::as_object)
+                .and_then(|e| text_at(e, "id")),
             _ => None,
         };
         self.proposal_ids.insert(id, self.proposals.len());
@@ -415,7 +413,8 @@ impl<'v, 'a> Verifier<'v, 'a> {
             deliberation_ends_at,
             voting_ends_at,
             ratified_at: None,
-            pending,
+            engine,
+            pending_since: None,
             voters: BTreeSet::new(),
         });
         Ok(())
@@ -551,7 +550,8 @@ impl<'v, 'a> Verifier<'v, 'a> {
         let anchored_at = anchor_proof(o)?;
         let next = if activation {
             let (engine, pending_since) = proposal
-                .pending
+                .engine
+                .zip(proposal.pending_since)
                 .ok_or(Failure::at(Error::ChangeConflict, "engines"))?;
             let anchored_at =
                 anchored_at.ok_or(Failure::at(Error::AnchorProofRequired, "anchor_proof"))?;
@@ -591,8 +591,8 @@ impl<'v, 'a> Verifier<'v, 'a> {
         };
         if let Some(proposal) = self.proposals.get_mut(p) {
             proposal.status.phase = phase;
-            if let Some(pending) = proposal.pending.as_mut() {
-                pending.1 = t;
+            if phase == Phase::EnginePending {
+                proposal.pending_since = Some(t);
             }
         }
         self.versions.push((version, constitution));
@@ -617,8 +617,6 @@ fn failed<'a>(error: Error, field: &'static str) -> ChainReport<'a> {
         enforcements: Vec::new(),
         document: None,
         constitution: None,
-        ledger: Ledger::default(),
-        order_book: Orders::default(),
     }
 }
 
@@ -684,13 +682,11 @@ pub fn verify_chain<'a>(chain: &Value<'a>) -> ChainReport<'a> {
         verified,
         violation,
         proposals: v.proposals.into_iter().map(|p| p.status).collect(),
-        orders: v.orders.list.clone(),
-        violations: v.ledger.violations.clone(),
-        enforcements: v.ledger.enforcements.clone(),
+        orders: v.orders.list,
+        violations: v.ledger.violations,
+        enforcements: v.ledger.enforcements,
         document: Some(v.document),
         constitution: constitutions.pop(),
-        ledger: v.ledger,
-        order_book: v.orders,
     }
 }
 

@@ -332,21 +332,25 @@ impl Ledger {
         });
         Ok(())
     }
+}
 
-    /// The capabilities of `actor` suspended at `t`, sorted, each with its enforcement.
-    pub(crate) fn suspended_capabilities(&self, actor: &str, t: Timestamp) -> Vec<Suspension> {
-        let mut out: Vec<Suspension> = self
-            .enforcements
-            .iter()
-            .filter(|e| e.target == actor)
-            .flat_map(|e| {
-                e.suspended_at(t).iter().map(|c| Suspension {
-                    capability: c.clone(),
-                    enforcement_id: e.enforcement_id.clone(),
-                })
+/// The capabilities of `actor` suspended at `t` by `enforcements`, sorted, each with its
+/// enforcement.
+pub(crate) fn suspended_capabilities(
+    enforcements: &[Enforcement],
+    actor: &str,
+    t: Timestamp,
+) -> Vec<Suspension> {
+    let mut out: Vec<Suspension> = enforcements
+        .iter()
+        .filter(|e| e.target == actor)
+        .flat_map(|e| {
+            e.suspended_at(t).iter().map(|c| Suspension {
+                capability: c.clone(),
+                enforcement_id: e.enforcement_id.clone(),
             })
-            .collect();
-        out.sort();
-        out
-    }
+        })
+        .collect();
+    out.sort();
+    out
 }

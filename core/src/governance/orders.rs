@@ -283,18 +283,18 @@ impl Orders {
         self.list.push(order);
         Ok(())
     }
+}
 
-    /// The emergency powers in force at `t`, in chain order of their emergencies.
-    pub(crate) fn emergency_powers_at(&self, t: Timestamp) -> Vec<EmergencyPower> {
-        self.list
-            .iter()
-            .filter(|o| o.order_type == "emergency" && o.in_force_at(t))
-            .flat_map(|o| {
-                o.powers.iter().map(|p| EmergencyPower {
-                    order_id: o.order_id.clone(),
-                    power: p.clone(),
-                })
+/// The emergency powers in force at `t` among `orders`, in chain order of their emergencies.
+pub(crate) fn emergency_powers_at(orders: &[Order], t: Timestamp) -> Vec<EmergencyPower> {
+    orders
+        .iter()
+        .filter(|o| o.order_type == "emergency" && o.in_force_at(t))
+        .flat_map(|o| {
+            o.powers.iter().map(|p| EmergencyPower {
+                order_id: o.order_id.clone(),
+                power: p.clone(),
             })
-            .collect()
-    }
+        })
+        .collect()
 }
