@@ -1,0 +1,138 @@
+"""Every case of every test-vectors/*.json file through the Python package: the outcome must be
+exactly the case's ``expect`` object (docs/SPEC.md §9): the same verdict, error name and code,
+the same computed values and no other members. The records of the ``verify_record`` cases also
+go through :func:`vaultmesh.verify_batch`, whose verdicts must equal the single ones."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import pytest
+
+import vaultmesh as vm
+
+VECTORS = Path(os.environ.get("VAULTMESH_VECTORS", Path(__file__).resolve().parents[3] / "test-vectors"))
+FILES = sorted(VECTORS.glob("*.json"))
+
+
+def _load() -> List[Tuple[str, Dict[str, Any], Dict[str, Any]]]:
+    cases = []
+    for path in FILES:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for case in data["cases"]:
+            cases.append((path.name, data, case))
+    return cases
+
+
+CASES = _load()
+
+
+def test_vectors_are_there() -> None:
+    assert len(FILES) >= 9, f"vector files missing in {VECTORS}"
+    assert len(CASES) > 150
+
+
+def _input(case: Dict[str, Any]) -> bytes:
+    if "input" in case:
+        return case["input"].encode()
+    if "input_hex" in case:
+        return bytes.fromhex(case["input_hex"])
+    return b""
+
+
+def _keyring(data: Dict[str, Any], case: Dict[str, Any]) -> vm.Keyring:
+    keys = case["keyring"] if isinstance(case.get("keyring"), dict) else data["keyring"]
+    return vm.Keyring.from_json(json.dumps(keys))
+
+
+def _compute(data: Dict[str, Any], case: Dict[str, Any]) -> Dict[str, Any]:
+    """The case's outcome in the ``expect`` form, computed through the package."""
+    op = case["op"]
+    raw = _input(case)
+    keys = _keyring(data, case)
+    limits = {"max_bytes": case.get("max_bytes"), "max_depth": case.get("max_depth")}
+    if op == "canonicalize":
+        return {"canonical": vm.canonicalize(raw, **limits).decode()}
+    if op == "receipt_hash":
+        return {"receipt_hash": vm.receipt_hash(raw, **limits)}
+    if op == "digest":
+        return {"digest": vm.parse_digest(raw.decode())}
+    if op == "public_key":
+        return {"public_key": vm.normalize_public_key(raw.decode())}
+    if op == "signature":
+        return {"signature": vm.normalize_signature(raw.decode())}
+    if op == "timestamp":
+        return {"timestamp": vm.normalize_timestamp(raw.decode())}
+    if op == "actor_id":
+        vm.check_actor_id(raw.decode())
+        return {}
+    if op == "engine_id":
+        vm.check_engine_id(raw.decode())
+        return {}
+    if op == "verify_record":
+        verdict = vm.verify_record(raw, keys, case.get("kind"), **limits)
+        return {"receipt_hash": verdict.receipt_hash}
+    if op == "verify_agreement":
+        with vm.verify_agreement(raw, keys) as a:
+            return {"agreement_hash": a.agreement_hash, "trust_level": a.trust_level}
+    if op == "verify_checkpoint":
+        with vm.verify_checkpoint(raw, keys) as c:
+            return {"receipt_hash": c.receipt_hash}
+    if op == "verify_witness":
+        cp = vm.verify_checkpoint(case["checkpoint"], keys) if "checkpoint" in case else None
+        return {"receipt_hash": vm.verify_witness(raw, keys, cp).receipt_hash}
+    if op == "verify_cross_anchor":
+        agreement = vm.verify_agreement(case["agreement"], keys) if "agreement" in case else None
+        return {"receipt_hash": vm.verify_cross_anchor(raw, keys, agreement).receipt_hash}
+    if op == "merkle_root":
+        return {"root": vm.merkle_root(case["records"])}
+    if op == "jsonl_root":
+        root, size = vm.jsonl_root(raw)
+        return {"root": root, "tree_size": size}
+    if op == "prove_inclusion":
+        return {"proof": vm.prove_inclusion(case["records"], case["index"])}
+    if op == "prove_consistency":
+        return {"proof": vm.prove_consistency(case["records"], case["old_size"])}
+    if op == "verify_inclusion":
+        vm.verify_inclusion(case["record"], case["proof"], case["root"], case["tree_size"])
+        return {}
+    if op == "verify_consistency":
+        vm.verify_consistency(case["proof"], case["old_root"], case["new_root"])
+        return {}
+    raise AssertionError(f"unknown op {op}")
+
+
+def outcome(data: Dict[str, Any], case: Dict[str, Any]) -> Dict[str, Any]:
+    try:
+        return {"valid": True, **_compute(data, case)}
+    except vm.VerificationError as e:
+        return {"valid": False, "error": e.name, "code": e.code}
+
+
+@pytest.mark.parametrize(
+    "name,data,case", CASES, ids=[f"{n}:{c['name']}" for n, _, c in CASES]
+)
+def test_case(name: str, data: Dict[str, Any], case: Dict[str, Any]) -> None:
+    assert outcome(data, case) == case["expect"]
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_batch_matches_single(path: Path) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    keys = vm.Keyring(data["keyring"])
+    groups: Dict[Any, List[bytes]] = {}
+    for case in data["cases"]:
+        if case["op"] == "verify_record" and "input" in case and "max_bytes" not in case and "keyring" not in case:
+            groups.setdefault(case.get("kind"), []).append(case["input"].encode())
+    for kind, records in groups.items():
+        batch = vm.verify_batch(records, keys, kind)
+        assert len(batch) == len(records)
+        for record, verdict in zip(records, batch):
+            try:
+                single = vm.verify_record(record, keys, kind)
+            except vm.VerificationError as e:
+                single = vm.Verdict(False, None, e.code, e.name, e.field)
+            assert verdict == single
