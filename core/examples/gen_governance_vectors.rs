@@ -1422,6 +1422,169 @@ pub fn all() -> Vec<(String, String)> {
         E::ReviewDeadlineInvalid,
     ));
 
+    let mut c = Chain::new();
+    let mut change = article_vii();
+    change.as_object_mut().unwrap().remove("sections");
+    c.push(proposal(
+        P1,
+        ALICE,
+        "amend_article",
+        "Add ARTICLE-VII Data Retention",
+        change,
+        T0,
+        7,
+    ));
+    files.push(c.invalid(
+        "invalid-change-schema",
+        "An article added without sections does not follow the amend_article schema.",
+        0,
+        E::InvalidChange,
+    ));
+
+    let mut c = Chain::new();
+    c.push(proposal(
+        P4,
+        ALICE,
+        "change_statute",
+        "Remove STATUTE-009",
+        json!({"action": "remove", "statute": "STATUTE-009"}),
+        T0,
+        7,
+    ));
+    files.push(c.invalid(
+        "invalid-change-conflict",
+        "A proposal removing STATUTE-009, which the constitution in force does not have.",
+        0,
+        E::ChangeConflict,
+    ));
+
+    let mut c = p1_chain(&P1_BALLOTS);
+    c.receipts.truncate(2);
+    c.push(proposal(
+        P1,
+        BOB,
+        "amend_article",
+        "Add ARTICLE-VII Data Retention",
+        article_vii(),
+        "2025-12-09T11:00:00Z",
+        7,
+    ));
+    files.push(c.invalid(
+        "invalid-duplicate-proposal-id",
+        "A second proposal reuses PROP-2025-12-001.",
+        2,
+        E::DuplicateId,
+    ));
+
+    let mut c = Chain::new();
+    c.push(vote("PROP-2025-12-999", ALICE, "for", 3, T0));
+    files.push(c.invalid(
+        "invalid-vote-unknown-proposal",
+        "A vote on a proposal that is not in the chain.",
+        0,
+        E::UnknownProposal,
+    ));
+
+    let mut c = p1_chain(&P1_BALLOTS);
+    c.receipts[7] = resign(c.receipts[7].clone(), |r| {
+        r["ratified_at"] = json!("2025-12-14T09:30:00Z")
+    });
+    files.push(c.invalid(
+        "invalid-ratification-too-early",
+        "Ratified on 2025-12-14, before the proposal's voting ends on 2025-12-15.",
+        7,
+        E::RatificationTooEarly,
+    ));
+
+    let mut c = p1_chain(&P1_BALLOTS);
+    let after = add_article(c.doc(), &article_vii());
+    let r = resign(
+        amendment(P1, c.doc(), &after, "2025-12-17T00:00:00Z", None),
+        |r| r["version_before"] = json!("0.9.0"),
+    );
+    c.push(r);
+    files.push(c.invalid(
+        "invalid-version-before",
+        "The amendment's version_before is not the version in force (its hash is right).",
+        8,
+        E::VersionMismatch,
+    ));
+
+    let mut c = orders_chain();
+    c.receipts.truncate(3);
+    c.push(order(
+        "EO-2025-020",
+        "emergency",
+        "ARTICLE-VI.1",
+        "2025-12-02T00:00:00Z",
+        json!({"revokes": "EO-2025-099"}),
+    ));
+    files.push(c.invalid(
+        "invalid-revoke-unknown-order",
+        "A revocation of an order that is not in the chain.",
+        3,
+        E::UnknownOrder,
+    ));
+
+    let mut c = orders_chain();
+    c.receipts.truncate(3);
+    c.push(order(
+        "EO-2025-021",
+        "emergency",
+        "ARTICLE-VI.1",
+        "2025-12-04T09:00:00Z",
+        json!({"renews": "EO-2025-004", "expires_at": "2025-12-07T09:00:00Z", "powers": ["suspend_federation", "freeze_treasury", "lockdown_scrolls"]}),
+    ));
+    files.push(c.invalid(
+        "invalid-renewal-with-other-powers",
+        "A renewal that adds a power: a renewal keeps the emergency's powers.",
+        3,
+        E::RenewalInvalid,
+    ));
+
+    let mut c = Chain::new();
+    c.push(violation(
+        "VIOL-2025-0042",
+        "engine:guardian",
+        "AXIOM-001",
+        "critical",
+        GUARDIAN_AGENT,
+        T0,
+    ));
+    c.push(enforcement(
+        "ENF-2025-0042",
+        "VIOL-2025-0042",
+        SOVEREIGN,
+        GUARDIAN_AGENT,
+        suspension(&["scroll:compliance:write"], None),
+        ("2025-12-02T10:00:00Z", "2025-12-15T10:00:00Z"),
+        Some(json!({"outcome": "uphold"})),
+    ));
+    files.push(c.invalid(
+        "invalid-review-unknown-enforcement",
+        "A review of an enforcement that is not in the chain.",
+        1,
+        E::UnknownEnforcement,
+    ));
+
+    let mut c = enforcement_chain();
+    c.receipts.truncate(5);
+    c.push(enforcement(
+        "ENF-2025-0042",
+        "VIOL-2025-0042",
+        SOVEREIGN,
+        GUARDIAN_AGENT,
+        suspension(&["scroll:compliance:write"], None),
+        ("2025-12-06T10:00:00Z", "2025-12-15T10:00:00Z"),
+        Some(json!({"outcome": "dismiss"})),
+    ));
+    files.push(c.invalid(
+        "invalid-second-review",
+        "A second review of an enforcement already reviewed.",
+        5,
+        E::ReviewInvalid,
+    ));
+
     let mut bad = genesis();
     bad["voters"][0]["weight"] = json!(0);
     let c = Chain {

@@ -128,7 +128,6 @@ struct Proposal<'v, 'a> {
     snapshot: usize,
     deliberation_ends_at: Timestamp,
     voting_ends_at: Option<Timestamp>,
-    ratified_at: Option<Timestamp>,
     /// For `add_engine`: the engine it adds.
     engine: Option<&'v str>,
     /// For `add_engine`: when its amendment made the engine pending.
@@ -412,7 +411,6 @@ impl<'v, 'a> Verifier<'v, 'a> {
             snapshot: self.versions.len().saturating_sub(1),
             deliberation_ends_at,
             voting_ends_at,
-            ratified_at: None,
             engine,
             pending_since: None,
             voters: BTreeSet::new(),
@@ -510,7 +508,6 @@ impl<'v, 'a> Verifier<'v, 'a> {
         };
         if let Some(proposal) = self.proposals.get_mut(p) {
             proposal.status.phase = phase;
-            proposal.ratified_at = Some(t);
         }
         Ok(())
     }
@@ -532,12 +529,6 @@ impl<'v, 'a> Verifier<'v, 'a> {
             Phase::EnginePending => true,
             _ => return Err(Failure::at(Error::NotAwaitingActivation, "proposal_id")),
         };
-        if proposal.ratified_at.is_some_and(|r| t < r) {
-            return Err(Failure::at(
-                Error::EffectiveBeforeRatification,
-                "effective_at",
-            ));
-        }
         if Digest::parse(field(o, "constitution_hash_before")?)? != c.hash {
             return Err(Failure::at(
                 Error::ConstitutionHashMismatch,
