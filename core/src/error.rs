@@ -185,46 +185,47 @@ errors! {
     DecisionMismatch = 717, "DECISION_MISMATCH", "decision contradicts the vote";
     /// An amendment for a proposal that is not ratified or was already activated.
     NotAwaitingActivation = 718, "NOT_AWAITING_ACTIVATION", "proposal is not awaiting activation";
+    // 719 is retired (EFFECTIVE_BEFORE_RATIFICATION: chain order already implies it); never reuse it.
     /// `constitution_hash_before` or `constitution_hash_after` is not the computed hash.
-    ConstitutionHashMismatch = 719, "CONSTITUTION_HASH_MISMATCH", "constitution hash does not match";
+    ConstitutionHashMismatch = 720, "CONSTITUTION_HASH_MISMATCH", "constitution hash does not match";
     /// `version_before` is not the version in force.
-    VersionMismatch = 720, "VERSION_MISMATCH", "version_before is not the version in force";
+    VersionMismatch = 721, "VERSION_MISMATCH", "version_before is not the version in force";
     /// `version_after` is not the version the proposal type's bump gives.
-    VersionBumpInvalid = 721, "VERSION_BUMP_INVALID", "version_after is not the required bump";
+    VersionBumpInvalid = 722, "VERSION_BUMP_INVALID", "version_after is not the required bump";
     /// The change does not apply to the constitution in force (target exists, is missing, or the result is invalid).
-    ChangeConflict = 722, "CHANGE_CONFLICT", "change does not apply to the constitution in force";
+    ChangeConflict = 723, "CHANGE_CONFLICT", "change does not apply to the constitution in force";
     /// A violation or a rules change names a rule that does not exist.
-    UnknownRule = 723, "UNKNOWN_RULE", "rule does not exist";
+    UnknownRule = 724, "UNKNOWN_RULE", "rule does not exist";
     /// An engine activation lacks its anchor proof.
-    AnchorProofRequired = 724, "ANCHOR_PROOF_REQUIRED", "anchor proof required";
+    AnchorProofRequired = 725, "ANCHOR_PROOF_REQUIRED", "anchor proof required";
     /// An executive order's authority does not grant that order type to its issuer.
-    AuthorityNotGranted = 725, "AUTHORITY_NOT_GRANTED", "cited authority does not grant this order";
+    AuthorityNotGranted = 726, "AUTHORITY_NOT_GRANTED", "cited authority does not grant this order";
     /// A temporary order lacks `expires_at`, or it is not after `issued_at`.
-    OrderExpiryInvalid = 726, "ORDER_EXPIRY_INVALID", "order expiry missing or not after issue";
+    OrderExpiryInvalid = 727, "ORDER_EXPIRY_INVALID", "order expiry missing or not after issue";
     /// An emergency (or renewal) lasts longer than the constitution's maximum.
-    EmergencyTooLong = 727, "EMERGENCY_TOO_LONG", "emergency exceeds the maximum duration";
+    EmergencyTooLong = 728, "EMERGENCY_TOO_LONG", "emergency exceeds the maximum duration";
     /// An emergency claims a power its authority does not grant.
-    EmergencyPowerNotGranted = 728, "EMERGENCY_POWER_NOT_GRANTED", "emergency power not granted";
+    EmergencyPowerNotGranted = 729, "EMERGENCY_POWER_NOT_GRANTED", "emergency power not granted";
     /// A renewal or revocation names an order that is not in the chain.
-    UnknownOrder = 729, "UNKNOWN_ORDER", "unknown executive order";
+    UnknownOrder = 730, "UNKNOWN_ORDER", "unknown executive order";
     /// A renewal or revocation of an order that has expired or was revoked.
-    OrderNotInForce = 730, "ORDER_NOT_IN_FORCE", "order is not in force";
+    OrderNotInForce = 731, "ORDER_NOT_IN_FORCE", "order is not in force";
     /// A renewal that is not an emergency renewal with the same powers and a later expiry.
-    RenewalInvalid = 731, "RENEWAL_INVALID", "invalid renewal";
+    RenewalInvalid = 732, "RENEWAL_INVALID", "invalid renewal";
     /// An emergency renewed more often than the constitution allows.
-    RenewalLimitExceeded = 732, "RENEWAL_LIMIT_EXCEEDED", "emergency renewed too often";
+    RenewalLimitExceeded = 733, "RENEWAL_LIMIT_EXCEEDED", "emergency renewed too often";
     /// A violation's detector is not an active registered engine.
-    UnregisteredDetector = 733, "UNREGISTERED_DETECTOR", "detector is not an active registered engine";
+    UnregisteredDetector = 734, "UNREGISTERED_DETECTOR", "detector is not an active registered engine";
     /// An enforcement names a violation that is not in the chain.
-    UnknownViolation = 734, "UNKNOWN_VIOLATION", "unknown violation";
+    UnknownViolation = 735, "UNKNOWN_VIOLATION", "unknown violation";
     /// An enforcement's target differs from the violation's subject.
-    TargetMismatch = 735, "TARGET_MISMATCH", "target differs from the violation's subject";
+    TargetMismatch = 736, "TARGET_MISMATCH", "target differs from the violation's subject";
     /// A review deadline not after enforcement or beyond the maximum, or a review after it.
-    ReviewDeadlineInvalid = 736, "REVIEW_DEADLINE_INVALID", "invalid review deadline";
+    ReviewDeadlineInvalid = 737, "REVIEW_DEADLINE_INVALID", "invalid review deadline";
     /// A review names an enforcement that is not in the chain.
-    UnknownEnforcement = 737, "UNKNOWN_ENFORCEMENT", "unknown enforcement";
+    UnknownEnforcement = 738, "UNKNOWN_ENFORCEMENT", "unknown enforcement";
     /// A second review, or a review that changes what it may not.
-    ReviewInvalid = 738, "REVIEW_INVALID", "invalid review";
+    ReviewInvalid = 739, "REVIEW_INVALID", "invalid review";
 }
 
 impl fmt::Display for Error {
