@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q -p vm-verify
-bin="${CARGO_TARGET_DIR:-target}/release/vm-verify"
+bin="$(realpath "${CARGO_TARGET_DIR:-target}/release/vm-verify")"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
