@@ -168,6 +168,9 @@ pub fn decode_exact(text: &str, out: &mut [u8]) -> Result<(), Base58Error> {
 }
 
 /// Decodes `text` into a new vector.
+///
+/// The work grows with the square of the length; for untrusted text of a known size use
+/// [`decode_exact`] or [`decode_into`], which bound it by the output buffer.
 pub fn decode(text: &str) -> Result<Vec<u8>, Base58Error> {
     // Every character is at most one byte of output (58 < 256).
     let mut out = vec![0u8; text.len()];

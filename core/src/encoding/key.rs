@@ -31,6 +31,9 @@ pub struct PublicKey {
 }
 
 impl PublicKey {
+    /// The length of the buffer [`PublicKey::encode`] writes into (the text is 56 bytes or less).
+    pub const ENCODED_MAX_LEN: usize = KEY_PREFIX.len() + 1 + TEXT_LEN_MAX;
+
     /// Parses `ed25519:z…` or `did:key:z…`, where `z…` is multibase base58btc of `0xED 0x01` and
     /// the 32 key bytes.
     ///
@@ -105,7 +108,7 @@ impl PublicKey {
     }
 
     /// Writes `ed25519:z6Mk…` into `out` and returns it as `&str`.
-    pub fn encode<'a>(&self, out: &'a mut [u8; 8 + 1 + TEXT_LEN_MAX]) -> &'a str {
+    pub fn encode<'a>(&self, out: &'a mut [u8; PublicKey::ENCODED_MAX_LEN]) -> &'a str {
         let mut raw = [0u8; 34];
         raw[..2].copy_from_slice(&MULTICODEC);
         raw[2..].copy_from_slice(self.as_bytes());
@@ -119,7 +122,7 @@ impl PublicKey {
 
     /// The `did:key:z6Mk…` form of the key.
     pub fn to_did_key(&self) -> String {
-        let mut buf = [0u8; 8 + 1 + TEXT_LEN_MAX];
+        let mut buf = [0u8; PublicKey::ENCODED_MAX_LEN];
         let text = self.encode(&mut buf);
         let mut out = String::with_capacity(text.len());
         out.push_str(DID_KEY_PREFIX);
@@ -154,7 +157,7 @@ impl Hash for PublicKey {
 
 impl fmt::Display for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.encode(&mut [0u8; 8 + 1 + TEXT_LEN_MAX]))
+        f.write_str(self.encode(&mut [0u8; PublicKey::ENCODED_MAX_LEN]))
     }
 }
 

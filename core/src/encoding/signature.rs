@@ -15,6 +15,10 @@ const TEXT_LEN_MAX: usize = 88;
 pub struct SignatureBytes(pub [u8; 64]);
 
 impl SignatureBytes {
+    /// The length of the buffer [`SignatureBytes::encode`] writes into (the text is 89 bytes or
+    /// less).
+    pub const ENCODED_MAX_LEN: usize = 1 + TEXT_LEN_MAX;
+
     /// Parses `z` + base58btc of exactly 64 bytes; anything else is
     /// [`Error::MalformedSignature`].
     pub fn parse(text: &str) -> Result<SignatureBytes> {
@@ -43,7 +47,7 @@ impl SignatureBytes {
     }
 
     /// Writes `z…` into `out` and returns it as `&str`.
-    pub fn encode<'a>(&self, out: &'a mut [u8; 1 + TEXT_LEN_MAX]) -> &'a str {
+    pub fn encode<'a>(&self, out: &'a mut [u8; SignatureBytes::ENCODED_MAX_LEN]) -> &'a str {
         let (head, tail) = out.split_at_mut(1);
         head[0] = b'z';
         let n = base58::encode_into(&self.0, tail).unwrap_or(0);
@@ -54,7 +58,7 @@ impl SignatureBytes {
 
 impl fmt::Display for SignatureBytes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.encode(&mut [0u8; 1 + TEXT_LEN_MAX]))
+        f.write_str(self.encode(&mut [0u8; SignatureBytes::ENCODED_MAX_LEN]))
     }
 }
 

@@ -19,6 +19,8 @@ impl Timestamp {
     pub const MIN: Timestamp = Timestamp(days_from_civil(0, 1, 1) * SECONDS_PER_DAY);
     /// `9999-12-31T23:59:59Z`.
     pub const MAX: Timestamp = Timestamp(days_from_civil(9999, 12, 31) * SECONDS_PER_DAY + 86_399);
+    /// The length of the text form.
+    pub const TEXT_LEN: usize = TEXT_LEN;
     /// `1970-01-01T00:00:00Z`.
     pub const UNIX_EPOCH: Timestamp = Timestamp(0);
 
@@ -117,7 +119,7 @@ impl Timestamp {
     }
 
     /// Writes `YYYY-MM-DDTHH:MM:SSZ` into `out` and returns it as `&str`.
-    pub fn encode<'a>(&self, out: &'a mut [u8; TEXT_LEN]) -> &'a str {
+    pub fn encode<'a>(&self, out: &'a mut [u8; Timestamp::TEXT_LEN]) -> &'a str {
         let days = self.0.div_euclid(SECONDS_PER_DAY);
         let secs = self.0.rem_euclid(SECONDS_PER_DAY);
         let (year, month, day) = civil_from_days(days);
