@@ -807,3 +807,66 @@ impl Constitution {
             .is_some_and(|e| e.status == EngineStatus::Active)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_at_their_boundaries() {
+        let two_thirds = Threshold {
+            fraction: Fraction {
+                numerator: 2,
+                denominator: 3,
+            },
+            comparison: Comparison::AtLeast,
+            sovereign_ratification: true,
+        };
+        assert!(two_thirds.passes(8, 4)); // exactly 2/3
+        assert!(!two_thirds.passes(7, 4));
+        assert!(!two_thirds.passes(0, 0)); // no decisive weight never passes
+        let majority = Threshold {
+            fraction: Fraction {
+                numerator: 1,
+                denominator: 2,
+            },
+            comparison: Comparison::MoreThan,
+            sovereign_ratification: false,
+        };
+        assert!(!majority.passes(6, 6)); // exactly half is not a majority
+        assert!(majority.passes(7, 6));
+        // Integer arithmetic without overflow at the largest weights.
+        let max = (1u64 << 53) - 1;
+        assert!(majority.passes(max, max - 1));
+        assert!(Fraction {
+            numerator: 1,
+            denominator: 2
+        }
+        .reached(6, 12, Comparison::AtLeast));
+        assert!(!Fraction {
+            numerator: 1,
+            denominator: 2
+        }
+        .reached(5, 12, Comparison::AtLeast));
+    }
+
+    #[test]
+    fn ids() {
+        assert!(is_axiom_id("AXIOM-005") && !is_axiom_id("AXIOM-5") && !is_axiom_id("AXIOM-0055"));
+        assert!(
+            is_article_id("ARTICLE-VII")
+                && !is_article_id("ARTICLE-7")
+                && !is_article_id("ARTICLE-")
+        );
+        assert!(
+            is_statute_id("STATUTE-001")
+                && !is_statute_id("STATUTE-a")
+                && !is_statute_id("STATUTE-")
+        );
+        assert_eq!(
+            ProposalType::from_name("add_engine"),
+            Some(ProposalType::AddEngine)
+        );
+        assert_eq!(ProposalType::from_name("amend_axiom"), None);
+    }
+}
