@@ -5,8 +5,8 @@ use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
 use super::constitution::{
-    is_article_id, is_axiom_id, is_statute_id, parse_article, parse_engine, parse_rule,
-    parse_voters, Constitution, KeyCache, ProposalType, RULE_NAMES,
+    is_article_id, is_statute_id, parse_article, parse_engine, parse_rule, parse_voters,
+    Constitution, KeyCache, ProposalType, RULE_NAMES,
 };
 use super::version::{Bump, Version};
 use super::{members_only, text_at};
@@ -31,8 +31,7 @@ fn touches_axiom(value: &Value<'_>) -> bool {
             let name: &str = name;
             matches!(name, "axiom" | "axioms")
                 || (matches!(name, "id" | "article" | "statute" | "engine")
-                    && v.as_str()
-                        .is_some_and(|s| s.starts_with("AXIOM-") || is_axiom_id(s)))
+                    && v.as_str().is_some_and(|s| s.starts_with("AXIOM-")))
                 || touches_axiom(v)
         }),
         Value::Array(items) => items.iter().any(touches_axiom),
@@ -141,12 +140,14 @@ pub fn check_change(proposal_type: ProposalType, change: &Value<'_>) -> Result<(
             }
         }
         ProposalType::AddEngine => {
+            // The proposal names no status: the engine starts pending.
+            let names_status = c
+                .get("engine")
+                .and_then(Value::as_object)
+                .is_some_and(|e| e.get("status").is_some());
             let engine = engine_of(c)
-                .filter(|_| members_only(c, &["engine"]))
+                .filter(|_| members_only(c, &["engine"]) && !names_status)
                 .ok_or(invalid("change.engine"))?;
-            if engine.members.len() != 6 {
-                return Err(invalid("change.engine"));
-            }
             let engine = Value::Object(engine);
             let (_, key) = parse_engine(&engine).map_err(|_| invalid("change.engine"))?;
             PublicKey::parse(key).map_err(|_| invalid("change.engine"))?;
@@ -254,7 +255,7 @@ fn with_version<'a>(mut doc: Object<'a>, version: Version) -> Value<'a> {
 }
 
 /// The next document after applying `change` (already checked by [`check_change`]) to the
-/// document of `current`. Also returns the version bump used.
+/// document of `current`, with the version bumped as [`bump_of`] says.
 pub(crate) fn next_document<'a>(
     document: &Value<'a>,
     current: &Constitution,
