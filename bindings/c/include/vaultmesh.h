@@ -470,6 +470,13 @@ typedef struct vm_agreement vm_agreement;
 typedef struct vm_checkpoint vm_checkpoint;
 
 /**
+ * A verified governance chain: its report and the queries over it (emergency powers,
+ * suspended capabilities). Made by `vm_governance_chain_verify`, released by
+ * `vm_governance_chain_free`. It keeps a copy of the chain file.
+ */
+typedef struct vm_governance_chain vm_governance_chain;
+
+/**
  * A keyring: maps actor ids (mesh, human and agent DIDs, engine ids) to their federation keys.
  * Made by `vm_keyring_new` or `vm_keyring_from_json`, released by `vm_keyring_free`.
  */
@@ -683,13 +690,43 @@ vm_status vm_checkpoint_verify_consistency(const struct vm_checkpoint *old, cons
 /**
  * Verifies a governance chain `{"genesis": constitution, "receipts": [governance receipts]}`
  * (docs/governance.md): each receipt's fields and signature with the keys of the constitution
- * it is judged by, the chain order, and the rules of its kind. The first failure stops it.
+ * it is judged by, the chain order, and the rules of its kind. The first failure stops it;
+ * other members of the object are ignored.
  *
  * `limits` bounds the whole chain file (a chain is usually larger than one record: pass a
- * `max_bytes` that fits it). Returns the report's status; `out_report` (may be NULL) receives
- * the report.
+ * `max_bytes` that fits it). Returns the report's status: `VM_STATUS_OK` for a valid chain,
+ * else the first violation's error. `out_report` (may be NULL) receives the summary.
+ * `out_chain` (may be NULL) receives a new `vm_governance_chain` whenever the chain was
+ * verified, valid or not (its report and queries describe the chain up to the violation);
+ * release it with `vm_governance_chain_free`. On a boundary error neither is written.
  */
-vm_status vm_governance_verify_chain(const uint8_t *chain, size_t chain_len, const struct vm_limits *limits, struct vm_chain_report *out_report);
+vm_status vm_governance_chain_verify(const uint8_t *chain, size_t chain_len, const struct vm_limits *limits, struct vm_chain_report *out_report, struct vm_governance_chain **out_chain);
+
+/**
+ * Writes the chain's report as canonical JSON into `out` (see the buffer convention):
+ * `{"code","error","index","valid":false}` (index null when the chain file or genesis is at
+ * fault), or `{"final_hash","final_version","valid":true,"versions":[{"hash","version"},…]}`.
+ */
+vm_status vm_governance_chain_report_json(const struct vm_governance_chain *chain, uint8_t *out, size_t out_cap, size_t *out_len);
+
+/**
+ * Writes the emergency powers in force at timestamp `at` (`YYYY-MM-DDTHH:MM:SSZ`) as canonical
+ * JSON `[{"order_id","power"},…]` into `out` (see the buffer convention). Errors:
+ * `MALFORMED_TIMESTAMP`.
+ */
+vm_status vm_governance_chain_emergency_powers_at(const struct vm_governance_chain *chain, const char *at, size_t at_len, uint8_t *out, size_t out_cap, size_t *out_len);
+
+/**
+ * Writes the capabilities of `actor` suspended at timestamp `at` as canonical JSON
+ * `[{"capability","enforcement_id"},…]` (sorted) into `out` (see the buffer convention).
+ * Errors: `MALFORMED_TIMESTAMP`.
+ */
+vm_status vm_governance_chain_suspended_capabilities(const struct vm_governance_chain *chain, const char *actor, size_t actor_len, const char *at, size_t at_len, uint8_t *out, size_t out_cap, size_t *out_len);
+
+/**
+ * Releases a governance chain. NULL does nothing.
+ */
+void vm_governance_chain_free(struct vm_governance_chain *chain);
 
 /**
  * Makes an empty keyring and stores it in `*out_keyring` (release it with `vm_keyring_free`).

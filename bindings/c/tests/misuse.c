@@ -332,11 +332,31 @@ static void federation(void) {
     vm_agreement_free(NULL);
     vm_checkpoint_free(NULL);
 
-    EXPECT(vm_governance_verify_chain(NULL, 0, NULL, &report), VM_STATUS_JSON_SYNTAX);
+    vm_governance_chain *chain = (vm_governance_chain *)0x1;
+    uint8_t out[256];
+    size_t len = 0;
+    EXPECT(vm_governance_chain_verify(NULL, 0, NULL, &report, NULL), VM_STATUS_JSON_SYNTAX);
     CHECK(report.status == VM_STATUS_JSON_SYNTAX && report.violation_index == -1);
-    EXPECT(vm_governance_verify_chain(ULIT("{\"receipts\":[]}"), NULL, &report), VM_STATUS_MISSING_FIELD);
+    EXPECT(vm_governance_chain_verify(ULIT("{\"receipts\":[]}"), NULL, &report, &chain), VM_STATUS_MISSING_FIELD);
     CHECK(report.field_len == strlen("genesis") && memcmp(report.field, "genesis", report.field_len) == 0);
-    EXPECT(vm_governance_verify_chain(NULL, 5, NULL, &report), VM_STATUS_NULL_ARGUMENT);
+    CHECK(chain != NULL && chain != (vm_governance_chain *)0x1);
+    EXPECT(vm_governance_chain_report_json(chain, out, sizeof out, &len), VM_STATUS_OK);
+    CHECK(len == strlen("{\"code\":300,\"error\":\"MISSING_FIELD\",\"index\":null,\"valid\":false}"));
+    EXPECT(vm_governance_chain_report_json(chain, out, 3, &len), VM_STATUS_BUFFER_TOO_SMALL);
+    EXPECT(vm_governance_chain_emergency_powers_at(chain, LIT("2025-13-01T00:00:00Z"), out, sizeof out, &len),
+           VM_STATUS_MALFORMED_TIMESTAMP);
+    EXPECT(vm_governance_chain_emergency_powers_at(chain, LIT("2025-12-01T00:00:00Z"), out, sizeof out, &len),
+           VM_STATUS_OK);
+    CHECK(len == 2 && memcmp(out, "[]", 2) == 0);
+    EXPECT(vm_governance_chain_suspended_capabilities(chain, LIT("\xff"), LIT("2025-12-01T00:00:00Z"), out,
+                                                      sizeof out, &len),
+           VM_STATUS_ARGUMENT_NOT_UTF8);
+    EXPECT(vm_governance_chain_suspended_capabilities(NULL, LIT("did:vm:human:a"), LIT("2025-12-01T00:00:00Z"), out,
+                                                      sizeof out, &len),
+           VM_STATUS_NULL_ARGUMENT);
+    vm_governance_chain_free(chain);
+    vm_governance_chain_free(NULL);
+    EXPECT(vm_governance_chain_verify(NULL, 5, NULL, &report, NULL), VM_STATUS_NULL_ARGUMENT);
     vm_keyring_free(k);
 }
 

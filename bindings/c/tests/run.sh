@@ -59,6 +59,10 @@ run_valgrind() {
 
 run_example() {
   echo "-- examples/verify.c through pkg-config"
+  if ! command -v pkg-config >/dev/null; then
+    echo "installing pkg-config" >&2
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pkg-config >/dev/null
+  fi
   mkdir -p "$build/pkgconfig"
   sed -e "s|^prefix=.*|prefix=$root|" -e "s|^libdir=.*|libdir=$lib|" -e "s|^includedir=.*|includedir=$root/bindings/c/include|" \
     "$root/bindings/c/vaultmesh.pc" >"$build/pkgconfig/vaultmesh.pc"

@@ -610,6 +610,178 @@ static int by_name(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Governance chains: test-vectors/governance/{valid,invalid}-*.json, each a chain file whose
+ * `expect` is the report (and, for some, the answers to queries over it). */
+
+/* Canonical bytes of the raw JSON value `raw` (any JSON value), through the library. */
+static char *canonical_value(const char *raw, size_t raw_len, size_t *len) {
+    size_t wrapped_len = raw_len + 6;
+    char *wrapped = malloc(wrapped_len);
+    if (wrapped == NULL) abort();
+    memcpy(wrapped, "{\"v\":", 5);
+    memcpy(wrapped + 5, raw, raw_len);
+    wrapped[wrapped_len - 1] = '}';
+    json_value tmp;
+    tmp.raw = wrapped;
+    tmp.raw_len = wrapped_len;
+    char *out = canonical_of(&tmp, len);
+    free(wrapped);
+    return out;
+}
+
+static int same_json(const char *a, size_t a_len, const char *b, size_t b_len) {
+    size_t x_len = 0, y_len = 0;
+    char *x = canonical_value(a, a_len, &x_len);
+    char *y = canonical_value(b, b_len, &y_len);
+    int same = x_len == y_len && memcmp(x, y, x_len) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+typedef struct {
+    const vm_governance_chain *chain;
+    const json_value *query;
+} query_ctx;
+
+static vm_status call_query(const void *p, uint8_t *out, size_t cap, size_t *len) {
+    const query_ctx *q = p;
+    const char *op = json_get_string(q->query, "op")->string;
+    const json_value *at = json_get_string(q->query, "at");
+    if (strcmp(op, "emergency_powers_at") == 0) {
+        return vm_governance_chain_emergency_powers_at(q->chain, at->string, at->string_len, out, cap, len);
+    }
+    if (strcmp(op, "suspended_capabilities") == 0) {
+        const json_value *actor = json_get_string(q->query, "actor");
+        return vm_governance_chain_suspended_capabilities(q->chain, actor->string, actor->string_len, at->string,
+                                                          at->string_len, out, cap, len);
+    }
+    fprintf(stderr, "unknown query %s\n", op);
+    abort();
+}
+
+static vm_status call_report(const void *p, uint8_t *out, size_t cap, size_t *len) {
+    return vm_governance_chain_report_json(p, out, cap, len);
+}
+
+/* NULL when the chain's report and query answers are exactly `expect`, else why not. */
+static const char *compare_chain(const vm_governance_chain *chain, const vm_chain_report *summary,
+                                 const json_value *file, const json_value *expect, char *why, size_t why_len) {
+    outcome o;
+    memset(&o, 0, sizeof o);
+    if (with_buffer(call_report, chain, &o, "report", OUT_JSON) != VM_STATUS_OK) return "report_json failed";
+    json_value report;
+    if (json_parse(o.outputs[0].text, o.outputs[0].text_len, &report) != 0) abort();
+    const char *problem = NULL;
+    size_t members = 0;
+    for (size_t i = 0; problem == NULL && i < expect->count; i++) {
+        const char *name = expect->names[i];
+        const json_value *want = &expect->items[i];
+        if (strcmp(name, "queries") == 0) {
+            for (size_t j = 0; problem == NULL && j < want->count; j++) {
+                query_ctx q = {chain, &want->items[j]};
+                outcome a;
+                memset(&a, 0, sizeof a);
+                vm_status s = with_buffer(call_query, &q, &a, "answer", OUT_JSON);
+                const json_value *answer = json_get(&want->items[j], "expect");
+                if (s != VM_STATUS_OK || answer == NULL ||
+                    !same_json(answer->raw, answer->raw_len, a.outputs[0].text, a.outputs[0].text_len)) {
+                    snprintf(why, why_len, "query %zu differs", j);
+                    problem = why;
+                }
+                outcome_free(&a);
+            }
+            continue;
+        }
+        members++;
+        const json_value *got = json_get(&report, name);
+        if (got == NULL || !same_json(want->raw, want->raw_len, got->raw, got->raw_len)) {
+            snprintf(why, why_len, "%s differs: report %.*s", name, (int)o.outputs[0].text_len, o.outputs[0].text);
+            problem = why;
+        }
+    }
+    if (problem == NULL && members != report.count) {
+        snprintf(why, why_len, "report has %zu members, expect %zu", report.count, members);
+        problem = why;
+    }
+    /* The summary struct agrees with the report. */
+    const json_value *receipts = json_get(file, "receipts");
+    const json_value *index = json_get(expect, "index");
+    if (problem == NULL && (receipts == NULL || summary->receipts != receipts->count)) problem = "summary.receipts";
+    if (problem == NULL && index != NULL &&
+        summary->violation_index != (index->kind == JSON_NULL ? -1 : (int64_t)index->number)) {
+        problem = "summary.violation_index";
+    }
+    if (problem == NULL && summary->status == VM_STATUS_OK && summary->verified != summary->receipts) {
+        problem = "summary.verified";
+    }
+    json_free(&report);
+    outcome_free(&o);
+    return problem;
+}
+
+static void run_governance(const char *dir) {
+    char sub[4096];
+    snprintf(sub, sizeof sub, "%s/governance", dir);
+    DIR *d = opendir(sub);
+    if (d == NULL) {
+        printf("%-28s no governance vectors\n", "governance/");
+        return;
+    }
+    char *names[256];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && n < 256) {
+        size_t len = strlen(e->d_name);
+        int chain = strncmp(e->d_name, "valid-", 6) == 0 || strncmp(e->d_name, "invalid-", 8) == 0;
+        if (chain && len > 5 && strcmp(e->d_name + len - 5, ".json") == 0) {
+            names[n] = malloc(len + 1);
+            if (names[n] == NULL) abort();
+            memcpy(names[n++], e->d_name, len + 1);
+        }
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, by_name);
+    int before = failed;
+    for (size_t i = 0; i < n; i++) {
+        char path[8192];
+        size_t len = 0;
+        json_value file;
+        snprintf(path, sizeof path, "%s/%s", sub, names[i]);
+        char *text = read_file(path, &len);
+        if (text == NULL || json_parse(text, len, &file) != 0) {
+            printf("FAIL %s: cannot read\n", path);
+            failed++;
+            free(text);
+            free(names[i]);
+            continue;
+        }
+        vm_limits limits = {(size_t)16 << 20, 0};
+        vm_chain_report summary;
+        vm_governance_chain *chain = NULL;
+        vm_status s = vm_governance_chain_verify((const uint8_t *)text, len, &limits, &summary, &chain);
+        char why[1024];
+        const char *problem = NULL;
+        if (chain == NULL || s != summary.status) {
+            problem = "no chain handle";
+        } else {
+            problem = compare_chain(chain, &summary, &file, json_get(&file, "expect"), why, sizeof why);
+        }
+        if (problem == NULL) {
+            passed++;
+        } else {
+            printf("FAIL governance/%s: %s\n", names[i], problem);
+            failed++;
+        }
+        vm_governance_chain_free(chain);
+        json_free(&file);
+        free(text);
+        free(names[i]);
+    }
+    printf("%-28s %3zu chains%s\n", "governance/", n, failed == before ? "" : "  (failures above)");
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s TEST_VECTORS_DIR\n", argv[0]);
@@ -642,6 +814,7 @@ int main(int argc, char **argv) {
         printf("FAIL: no vector files in %s\n", argv[1]);
         failed++;
     }
+    run_governance(argv[1]);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 && passed > 0 ? 0 : 1;
 }

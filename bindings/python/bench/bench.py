@@ -42,10 +42,13 @@ def b58encode(data: bytes) -> str:
     return "1" * (len(data) - len(data.lstrip(b"\0"))) + out
 
 
+DIGITS = {ch: i for i, ch in enumerate(ALPHABET)}
+
+
 def b58decode(text: str) -> bytes:
     n = 0
     for ch in text:
-        n = n * 58 + ALPHABET.index(ch)
+        n = n * 58 + DIGITS[ch]
     body = n.to_bytes((n.bit_length() + 7) // 8, "big")
     return b"\0" * (len(text) - len(text.lstrip("1"))) + body
 

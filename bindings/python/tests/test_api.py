@@ -127,6 +127,11 @@ def test_status_names_and_messages() -> None:
 
 
 def test_governance_chain_report() -> None:
-    report = vm.verify_governance_chain({"receipts": []})
-    assert not report.valid and report.name == "MISSING_FIELD" and report.field == "genesis"
-    assert report.violation_index is None and report.version is None
+    with vm.verify_governance_chain({"receipts": []}) as chain:
+        assert not chain.valid and chain.name == "MISSING_FIELD" and chain.field == "genesis"
+        assert chain.violation_index is None and chain.version is None
+        assert chain.report() == {"valid": False, "index": None, "error": "MISSING_FIELD", "code": 300}
+        assert chain.emergency_powers_at("2025-12-01T00:00:00Z") == []
+        with pytest.raises(vm.VerificationError) as info:
+            chain.emergency_powers_at("yesterday")
+        assert info.value.name == "MALFORMED_TIMESTAMP"

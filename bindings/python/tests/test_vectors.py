@@ -16,6 +16,7 @@ import vaultmesh as vm
 
 VECTORS = Path(os.environ.get("VAULTMESH_VECTORS", Path(__file__).resolve().parents[3] / "test-vectors"))
 FILES = sorted(VECTORS.glob("*.json"))
+CHAINS = sorted(p for p in (VECTORS / "governance").glob("*.json") if p.name.startswith(("valid-", "invalid-")))
 
 
 def _load() -> List[Tuple[str, Dict[str, Any], Dict[str, Any]]]:
@@ -136,3 +137,32 @@ def test_batch_matches_single(path: Path) -> None:
             except vm.VerificationError as e:
                 single = vm.Verdict(False, None, e.code, e.name, e.field)
             assert verdict == single
+
+
+def test_governance_vectors_are_there() -> None:
+    assert len(CHAINS) >= 35, f"governance chains missing in {VECTORS / 'governance'}"
+
+
+@pytest.mark.parametrize("path", CHAINS, ids=[p.name for p in CHAINS])
+def test_governance_chain(path: Path) -> None:
+    """The report and every query answer are exactly the file's ``expect``."""
+    text = path.read_bytes()
+    data = json.loads(text)
+    expect = data["expect"]
+    with vm.verify_governance_chain(text) as chain:
+        got = chain.report()
+        if "queries" in expect:
+            answered = []
+            for q in expect["queries"]:
+                if q["op"] == "emergency_powers_at":
+                    answer = chain.emergency_powers_at(q["at"])
+                elif q["op"] == "suspended_capabilities":
+                    answer = chain.suspended_capabilities(q["actor"], q["at"])
+                else:
+                    raise AssertionError(f"unknown query {q['op']}")
+                answered.append({**q, "expect": answer})
+            got["queries"] = answered
+        assert got == expect
+        assert chain.valid == expect["valid"] and chain.receipts == len(data["receipts"])
+        if not chain.valid:
+            assert (chain.name, chain.code, chain.violation_index) == (expect["error"], expect["code"], expect["index"])

@@ -34,7 +34,7 @@ Proof = Union[bytes, str, Mapping[str, Any]]
 
 __all__ = [
     "Record", "Proof", "VaultMeshError", "VerificationError", "LibraryError", "Verdict", "Keyring", "Agreement",
-    "Checkpoint", "ScrollTree", "ChainReport", "version", "library_path", "status_name", "status_message",
+    "Checkpoint", "ScrollTree", "GovernanceChain", "version", "library_path", "status_name", "status_message",
     "canonicalize", "receipt_hash", "parse_digest", "normalize_public_key", "normalize_signature",
     "normalize_timestamp", "check_actor_id", "check_engine_id", "verify_record", "verify_batch", "verify_agreement",
     "verify_checkpoint", "verify_witness", "verify_cross_anchor", "merkle_root", "jsonl_root", "prove_inclusion",
@@ -580,10 +580,11 @@ def verify_consistency(proof: Proof, old_root: str, new_root: str) -> None:
     _check(lib.vm_merkle_verify_consistency(byref(old), byref(new), p, len(p)))
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    """What a governance chain established (see :func:`verify_governance_chain`)."""
+class GovernanceChain(_Handle):
+    """A verified governance chain (see :func:`verify_governance_chain`): the summary of its
+    report as attributes, the full report as a dict, and the queries over it."""
 
+    _free = lib.vm_governance_chain_free
     valid: bool
     code: int
     name: str
@@ -595,29 +596,53 @@ class ChainReport:
     constitution_hash: Optional[str]
     version: Optional[str]
 
+    def report(self) -> Dict[str, Any]:
+        """The report in the governance vectors' form: ``{"valid": False, "index", "error",
+        "code"}`` or ``{"valid": True, "final_version", "final_hash", "versions": [...]}``."""
+        return json.loads(_buffer(lambda out, cap, n: lib.vm_governance_chain_report_json(self, out, cap, n)))
 
-def verify_governance_chain(chain: Record, *, max_bytes: Optional[int] = 16 << 20) -> ChainReport:
+    def emergency_powers_at(self, at: str) -> List[Dict[str, str]]:
+        """The emergency powers in force at ``at``: ``[{"order_id", "power"}, …]``."""
+        t = at.encode()
+        return json.loads(
+            _buffer(lambda out, cap, n: lib.vm_governance_chain_emergency_powers_at(self, t, len(t), out, cap, n))
+        )
+
+    def suspended_capabilities(self, actor: str, at: str) -> List[Dict[str, str]]:
+        """The capabilities of ``actor`` suspended at ``at``: ``[{"capability", "enforcement_id"}, …]``."""
+        a, t = actor.encode(), at.encode()
+        return json.loads(
+            _buffer(
+                lambda out, cap, n: lib.vm_governance_chain_suspended_capabilities(
+                    self, a, len(a), t, len(t), out, cap, n
+                )
+            )
+        )
+
+
+def verify_governance_chain(chain: Record, *, max_bytes: Optional[int] = 16 << 20) -> GovernanceChain:
     """Verifies ``{"genesis": constitution, "receipts": [...]}`` receipt by receipt. Returns the
-    report (``valid`` False with the first violation's error; it does not raise for one)."""
+    :class:`GovernanceChain` whether or not a receipt broke a rule (``valid`` False, with the
+    first violation's ``code``, ``name``, ``field`` and ``violation_index``)."""
     raw = _record_bytes(chain)
     rep = _lib.ChainReport()
-    lim = _limits(max_bytes, None)
-    code = lib.vm_governance_verify_chain(raw, len(raw), _lim_ref(lim), byref(rep))
+    result = GovernanceChain()
+    code = lib.vm_governance_chain_verify(raw, len(raw), _lim_ref(_limits(max_bytes, None)), byref(rep),
+                                          byref(result._ptr))
     if code >= 900:
         raise _error(code)
     has = rep.versions > 0
-    return ChainReport(
-        valid=rep.status == OK,
-        code=rep.status,
-        name=status_name(rep.status),
-        field=_field(rep.field, rep.field_len),
-        violation_index=rep.violation_index if rep.violation_index >= 0 else None,
-        receipts=rep.receipts,
-        verified=rep.verified,
-        versions=rep.versions,
-        constitution_hash=_digest_text(rep.constitution_hash) if has else None,
-        version=f"{rep.version_major}.{rep.version_minor}.{rep.version_patch}" if has else None,
-    )
+    result.valid = rep.status == OK
+    result.code = rep.status
+    result.name = status_name(rep.status)
+    result.field = _field(rep.field, rep.field_len)
+    result.violation_index = rep.violation_index if rep.violation_index >= 0 else None
+    result.receipts = rep.receipts
+    result.verified = rep.verified
+    result.versions = rep.versions
+    result.constitution_hash = _digest_text(rep.constitution_hash) if has else None
+    result.version = f"{rep.version_major}.{rep.version_minor}.{rep.version_patch}" if has else None
+    return result
 
 
 def _check_library_version() -> None:

@@ -159,7 +159,12 @@ _SIGNATURES = {
     "vm_scroll_tree_root": [_handle, _digest_p],
     "vm_scroll_tree_prove_inclusion": [_handle, c_uint64, c_char_p, c_size_t, _size_p],
     "vm_scroll_tree_prove_consistency": [_handle, c_uint64, c_char_p, c_size_t, _size_p],
-    "vm_governance_verify_chain": [c_char_p, c_size_t, _limits_p, POINTER(ChainReport)],
+    "vm_governance_chain_verify": [c_char_p, c_size_t, _limits_p, POINTER(ChainReport), _handle_p],
+    "vm_governance_chain_report_json": [_handle, c_char_p, c_size_t, _size_p],
+    "vm_governance_chain_emergency_powers_at": [_handle, c_char_p, c_size_t, c_char_p, c_size_t, _size_p],
+    "vm_governance_chain_suspended_capabilities": [
+        _handle, c_char_p, c_size_t, c_char_p, c_size_t, c_char_p, c_size_t, _size_p,
+    ],
 }
 
 _OTHER = {
@@ -169,6 +174,7 @@ _OTHER = {
     "vm_agreement_free": ([_handle], None),
     "vm_checkpoint_free": ([_handle], None),
     "vm_scroll_tree_free": ([_handle], None),
+    "vm_governance_chain_free": ([_handle], None),
 }
 
 
