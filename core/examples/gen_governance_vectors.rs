@@ -637,6 +637,17 @@ fn p1_valid() -> Chain {
     c
 }
 
+/// The example chain whose amendment has one member edited (and is signed again).
+fn p1_with_amendment(edit: impl FnOnce(&mut J)) -> Chain {
+    let mut c = p1_chain(&P1_BALLOTS);
+    let after = add_article(c.doc(), &article_vii());
+    c.push(resign(
+        amendment(P1, c.doc(), &after, "2025-12-17T00:00:00Z", None),
+        edit,
+    ));
+    c
+}
+
 // --- PROP-2025-12-002: add_engine engine:analytics ---------------------------------------------
 
 pub const P2: &str = "PROP-2025-12-002";
@@ -1098,13 +1109,9 @@ pub fn all() -> Vec<(String, String)> {
         E::ConstitutionHashMismatch,
     ));
 
-    let mut c = p1_chain(&P1_BALLOTS);
-    let after = add_article(c.doc(), &article_vii());
-    let mut r = amendment(P1, c.doc(), &after, "2025-12-17T00:00:00Z", None);
-    r = resign(r, |r| {
+    let c = p1_with_amendment(|r| {
         r["constitution_hash_before"] = json!(hash(&json!({"version": "0.9.0"})))
     });
-    c.push(r);
     files.push(c.invalid(
         "invalid-constitution-hash-before",
         "The amendment claims a constitution that is not the one in force.",
@@ -1112,13 +1119,7 @@ pub fn all() -> Vec<(String, String)> {
         E::ConstitutionHashMismatch,
     ));
 
-    let mut c = p1_chain(&P1_BALLOTS);
-    let after = add_article(c.doc(), &article_vii());
-    let r = resign(
-        amendment(P1, c.doc(), &after, "2025-12-17T00:00:00Z", None),
-        |r| r["version_after"] = json!("2.0.0"),
-    );
-    c.push(r);
+    let c = p1_with_amendment(|r| r["version_after"] = json!("2.0.0"));
     files.push(c.invalid(
         "invalid-version-bump",
         "Adding an article is a minor bump (1.1.0), not 2.0.0.",
@@ -1496,13 +1497,7 @@ pub fn all() -> Vec<(String, String)> {
         E::RatificationTooEarly,
     ));
 
-    let mut c = p1_chain(&P1_BALLOTS);
-    let after = add_article(c.doc(), &article_vii());
-    let r = resign(
-        amendment(P1, c.doc(), &after, "2025-12-17T00:00:00Z", None),
-        |r| r["version_before"] = json!("0.9.0"),
-    );
-    c.push(r);
+    let c = p1_with_amendment(|r| r["version_before"] = json!("0.9.0"));
     files.push(c.invalid(
         "invalid-version-before",
         "The amendment's version_before is not the version in force (its hash is right).",
