@@ -1,7 +1,7 @@
 //! `governance_chain/10000`: verifying a governance chain of 10,000 signed receipts (196 statute
 //! changes by 48 voters: proposal, 48 votes, ratification and amendment each, plus executive
 //! orders), from the parsed chain and from its bytes, next to the same receipts verified as
-//! single records without governance (docs/governance.md §8).
+//! single records without governance (docs/SPEC.md §10.8).
 
 #[path = "../examples/gen_governance_vectors.rs"]
 mod generate;

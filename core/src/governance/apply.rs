@@ -1,5 +1,5 @@
 //! Proposals' `change` objects: the schema of each proposal type, the axiom guard (AXIOM-005),
-//! and `apply`: constitution + ratified proposal → next constitution (docs/governance.md §2).
+//! and `apply`: constitution + ratified proposal → next constitution (docs/SPEC.md §10.2).
 
 use alloc::borrow::Cow;
 use alloc::vec::Vec;

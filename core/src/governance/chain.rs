@@ -1,5 +1,5 @@
 //! The chain verifier: genesis constitution + ordered governance receipts → [`ChainReport`]
-//! (docs/governance.md §3, §6).
+//! (docs/SPEC.md §10.3, §10.6).
 //!
 //! Each receipt is checked in order: its type, its fields and signature (`record::verify_value`
 //! with the keyring of the constitution it is judged by), the chain order of its date, then the

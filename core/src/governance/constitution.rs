@@ -1,5 +1,5 @@
 //! The constitution document: its schema, its hash, and the lookups the chain verifier needs
-//! (docs/governance.md §1).
+//! (docs/SPEC.md §10.1).
 //!
 //! The document is JSON; [`Constitution::parse`] checks it against the schema and keeps a typed
 //! view. Its identity is `constitution_hash = blake3(JCS(document))` (wire format §4), so members
@@ -643,7 +643,7 @@ pub(crate) fn parse_voters<'v>(
 }
 
 impl Constitution {
-    /// Checks `document` against the schema (docs/governance.md §1) and builds the typed view.
+    /// Checks `document` against the schema (docs/SPEC.md §10.1) and builds the typed view.
     pub fn parse(document: &Value<'_>) -> Result<Constitution, Failure> {
         Constitution::parse_with(document, &mut KeyCache::default())
     }

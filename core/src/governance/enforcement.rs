@@ -1,4 +1,4 @@
-//! Violations, enforcement and review (docs/governance.md §5).
+//! Violations, enforcement and review (docs/SPEC.md §10.5).
 //!
 //! A violation names a rule of the constitution in force (an axiom, an article section or a
 //! statute) and is signed by the active engine that detected it. An enforcement points to a

@@ -1,4 +1,4 @@
-//! Constitutional governance, verifiable offline (docs/governance.md).
+//! Constitutional governance, verifiable offline (docs/SPEC.md §10).
 //!
 //! A mesh is governed by a constitution: immutable axioms, articles with numbered sections that
 //! grant authorities, statutes, the governance rules as data, the voters with their keys and

@@ -1,4 +1,4 @@
-//! Executive orders and emergencies (docs/governance.md §4).
+//! Executive orders and emergencies (docs/SPEC.md §10.4).
 //!
 //! An order cites an article section (`authority`) that grants its type to its issuer. An
 //! emergency (`order_type: emergency`) invokes powers its section grants, for at most the
