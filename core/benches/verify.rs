@@ -15,9 +15,12 @@ fn vote(i: usize) -> (Vec<u8>, String, PublicKey) {
         r#"{{"type":"gov_vote","proposal_id":"PROP-2025-12-001","voter":"{voter}","vote":"for","weight":3,"cast_at":"2025-12-09T14:05:00Z","rationale":"Retention limits protect members and keep the compliance scroll within the storage budget agreed at the last review; the proposal keeps receipts append-only and only governs derived data, so AXIOM-001 is untouched. Reviewed with the data protection officer.","context":{{"ballot":17,"channel":"council","constitution_version":"1.0.0"}}}}"#
     );
     let value = json::parse_record(text.as_bytes(), &Limits::default()).unwrap();
-    let Value::Object(mut object) = value else { unreachable!() };
+    let Value::Object(mut object) = value else {
+        unreachable!()
+    };
     record::sign_record(&mut object, Kind::GovVote, &secret);
-    let public = PublicKey::from_bytes(&SigningKey::from_bytes(&secret).verifying_key().to_bytes()).unwrap();
+    let public =
+        PublicKey::from_bytes(&SigningKey::from_bytes(&secret).verifying_key().to_bytes()).unwrap();
     (Value::Object(object).to_canonical(), voter, public)
 }
 
@@ -27,20 +30,31 @@ fn single(c: &mut Criterion) {
     ring.insert(voter, public);
     let limits = Limits::default();
     // Raw verify_strict on exactly the signing input and signature the full path verifies.
-    let Value::Object(mut body) = json::parse_record(&bytes, &limits).unwrap() else { unreachable!() };
-    let signature = SignatureBytes::parse(body.remove("signature").unwrap().as_str().unwrap()).unwrap();
+    let Value::Object(mut body) = json::parse_record(&bytes, &limits).unwrap() else {
+        unreachable!()
+    };
+    let signature =
+        SignatureBytes::parse(body.remove("signature").unwrap().as_str().unwrap()).unwrap();
     let signature = ed25519_dalek::Signature::from_bytes(signature.as_bytes());
     let mut message = b"vaultmesh-sig-v1\0gov_vote\0".to_vec();
     Value::Object(body).write_canonical(&mut message);
     let verifying_key = *public.verifying_key();
     verifying_key.verify_strict(&message, &signature).unwrap();
     record::verify_record(&bytes, None, &ring, &limits).unwrap();
-    eprintln!("gov_vote record: {} bytes, signing input {} bytes", bytes.len(), message.len());
+    eprintln!(
+        "gov_vote record: {} bytes, signing input {} bytes",
+        bytes.len(),
+        message.len()
+    );
 
     let mut g = c.benchmark_group("gov_vote");
     g.throughput(Throughput::Elements(1));
-    g.bench_function("verify_strict_raw", |b| b.iter(|| verifying_key.verify_strict(&message, &signature).unwrap()));
-    g.bench_function("verify_record", |b| b.iter(|| record::verify_record(&bytes, None, &ring, &limits).unwrap()));
+    g.bench_function("verify_strict_raw", |b| {
+        b.iter(|| verifying_key.verify_strict(&message, &signature).unwrap())
+    });
+    g.bench_function("verify_record", |b| {
+        b.iter(|| record::verify_record(&bytes, None, &ring, &limits).unwrap())
+    });
     g.finish();
 }
 
@@ -58,15 +72,23 @@ fn batch(c: &mut Criterion) {
             .collect();
         let inputs: Vec<&[u8]> = records.iter().map(Vec::as_slice).collect();
         let seed = [7u8; 32];
-        assert!(record::verify_batch(&inputs, None, &ring, &limits, &seed).iter().all(Result::is_ok));
+        assert!(record::verify_batch(&inputs, None, &ring, &limits, &seed)
+            .iter()
+            .all(Result::is_ok));
 
         let mut g = c.benchmark_group(format!("gov_vote_x{n}"));
         g.throughput(Throughput::Elements(n as u64));
         g.sample_size(10);
         g.bench_function("single_path", |b| {
-            b.iter(|| inputs.iter().all(|r| record::verify_record(r, None, &ring, &limits).is_ok()))
+            b.iter(|| {
+                inputs
+                    .iter()
+                    .all(|r| record::verify_record(r, None, &ring, &limits).is_ok())
+            })
         });
-        g.bench_function("batch_path", |b| b.iter(|| record::verify_batch(&inputs, None, &ring, &limits, &seed)));
+        g.bench_function("batch_path", |b| {
+            b.iter(|| record::verify_batch(&inputs, None, &ring, &limits, &seed))
+        });
         g.finish();
     }
 }

@@ -14,7 +14,10 @@ use crate::merkle::{self, ConsistencyProof, InclusionProof};
 use crate::record::{check_shape, verify_value, Failure, Keyring, Kind};
 
 fn text<'v>(object: &'v Object<'_>, field: &'static str) -> Result<&'v str, Failure> {
-    object.get(field).and_then(Value::as_str).ok_or(Failure::at(Error::MissingField, field))
+    object
+        .get(field)
+        .and_then(Value::as_str)
+        .ok_or(Failure::at(Error::MissingField, field))
 }
 
 fn object_of<'v, 'a>(record: &'v Value<'a>) -> Result<&'v Object<'a>, Failure> {
@@ -62,10 +65,15 @@ pub fn agreement_signing_input(hash: &Digest, signed_at: &str, signer: &str) -> 
 pub fn verify_agreement(record: &Value<'_>, known: &Keyring) -> Result<Agreement, Failure> {
     let object = object_of(record)?;
     check_shape(object, Some(Kind::Agreement))?;
-    let parties = object.get("parties").and_then(Value::as_array).unwrap_or_default();
+    let parties = object
+        .get("parties")
+        .and_then(Value::as_array)
+        .unwrap_or_default();
     let mut names: Vec<String> = Vec::with_capacity(parties.len());
     for party in parties {
-        let party = party.as_str().ok_or(Failure::at(Error::InvalidField, "parties"))?;
+        let party = party
+            .as_str()
+            .ok_or(Failure::at(Error::InvalidField, "parties"))?;
         crate::encoding::id::check_mesh_id(party).map_err(|e| Failure::at(e, "parties"))?;
         if names.iter().any(|p| p == party) {
             return Err(Failure::at(Error::PartyMismatch, "parties"));
@@ -79,13 +87,18 @@ pub fn verify_agreement(record: &Value<'_>, known: &Keyring) -> Result<Agreement
         |o: &Object<'_>| o.members.len() == names.len() && names.iter().all(|p| o.get(p).is_some());
 
     let empty = Object::default();
-    let exchange = object.get("key_exchange").and_then(Value::as_object).unwrap_or(&empty);
+    let exchange = object
+        .get("key_exchange")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     if !names_exactly_parties(exchange) {
         return Err(Failure::at(Error::PartyMismatch, "key_exchange"));
     }
     let mut keys = Keyring::new();
     for (party, key) in &exchange.members {
-        let key = key.as_str().ok_or(Failure::at(Error::MalformedKey, "key_exchange"))?;
+        let key = key
+            .as_str()
+            .ok_or(Failure::at(Error::MalformedKey, "key_exchange"))?;
         let key = PublicKey::parse(key).map_err(|e| Failure::at(e, "key_exchange"))?;
         if known.get(party).is_some_and(|k| *k != key) {
             return Err(Failure::at(Error::KeyMismatch, "key_exchange"));
@@ -107,18 +120,32 @@ pub fn verify_agreement(record: &Value<'_>, known: &Keyring) -> Result<Agreement
         return Err(Failure::at(Error::PartyMismatch, "signatures"));
     }
     for (signer, entry) in &signatures.members {
-        let entry = entry.as_object().ok_or(Failure::at(Error::InvalidField, "signatures"))?;
+        let entry = entry
+            .as_object()
+            .ok_or(Failure::at(Error::InvalidField, "signatures"))?;
         let signed_at = text(entry, "signed_at")?;
         Timestamp::parse(signed_at).map_err(|e| Failure::at(e, "signed_at"))?;
+        let signature = text(entry, "signature")
+            .map_err(|_| Failure::at(Error::MissingSignature, "signatures"))?;
         let signature =
-            text(entry, "signature").map_err(|_| Failure::at(Error::MissingSignature, "signatures"))?;
-        let signature = SignatureBytes::parse(signature).map_err(|e| Failure::at(e, "signatures"))?;
-        let key = keys.get(signer).ok_or(Failure::at(Error::PartyMismatch, "signatures"))?;
+            SignatureBytes::parse(signature).map_err(|e| Failure::at(e, "signatures"))?;
+        let key = keys
+            .get(signer)
+            .ok_or(Failure::at(Error::PartyMismatch, "signatures"))?;
         let message = agreement_signing_input(&hash, signed_at, signer);
-        crypto::verify_strict(key, &message, &signature).map_err(|e| Failure::at(e, "signatures"))?;
+        crypto::verify_strict(key, &message, &signature)
+            .map_err(|e| Failure::at(e, "signatures"))?;
     }
-    let trust_level = object.get("trust_level").and_then(Value::as_u64).unwrap_or_default();
-    Ok(Agreement { parties: names, trust_level, agreement_hash: hash, keys })
+    let trust_level = object
+        .get("trust_level")
+        .and_then(Value::as_u64)
+        .unwrap_or_default();
+    Ok(Agreement {
+        parties: names,
+        trust_level,
+        agreement_hash: hash,
+        keys,
+    })
 }
 
 /// A verified scroll checkpoint (signed tree head, §6).
@@ -163,14 +190,20 @@ pub fn verify_witness(
 ) -> Result<Digest, Failure> {
     let verified = verify_value(record, Some(Kind::WitnessReceipt), keyring)?;
     let object = object_of(record)?;
-    let discrepancies = object.get("discrepancies").and_then(Value::as_array).unwrap_or_default();
+    let discrepancies = object
+        .get("discrepancies")
+        .and_then(Value::as_array)
+        .unwrap_or_default();
     let consistent = match text(object, "verification_result")? {
         "verified" => discrepancies.is_empty(),
         "discrepancy" => !discrepancies.is_empty(),
         _ => true,
     };
     if !consistent {
-        return Err(Failure::at(Error::WitnessResultInconsistent, "discrepancies"));
+        return Err(Failure::at(
+            Error::WitnessResultInconsistent,
+            "discrepancies",
+        ));
     }
     if let Some(cp) = checkpoint {
         let mismatch = |field| Failure::at(Error::CheckpointMismatch, field);
@@ -201,16 +234,26 @@ fn anchor_leaf(mesh_id: &str, scroll: &str, root: &str) -> Digest {
 
 /// `combined_root`: the Merkle root of every `(mesh_id, scroll, root)` of both meshes' root maps,
 /// ordered by mesh id, then scroll, bytewise (§8).
-pub fn combined_root(anchoring: (&str, &Object<'_>), anchored: (&str, &Object<'_>)) -> Result<Digest, Failure> {
+pub fn combined_root(
+    anchoring: (&str, &Object<'_>),
+    anchored: (&str, &Object<'_>),
+) -> Result<Digest, Failure> {
     let mut entries: Vec<(&str, &str, &str)> = Vec::new();
     for (mesh, roots) in [anchoring, anchored] {
         for (scroll, root) in &roots.members {
-            let root = root.as_str().ok_or(Failure::at(Error::InvalidField, "roots_included"))?;
+            let root = root
+                .as_str()
+                .ok_or(Failure::at(Error::InvalidField, "roots_included"))?;
             entries.push((mesh, scroll, root));
         }
     }
-    entries.sort_unstable_by(|a, b| (a.0.as_bytes(), a.1.as_bytes()).cmp(&(b.0.as_bytes(), b.1.as_bytes())));
-    let leaves: Vec<Digest> = entries.iter().map(|(m, s, r)| anchor_leaf(m, s, r)).collect();
+    entries.sort_unstable_by(|a, b| {
+        (a.0.as_bytes(), a.1.as_bytes()).cmp(&(b.0.as_bytes(), b.1.as_bytes()))
+    });
+    let leaves: Vec<Digest> = entries
+        .iter()
+        .map(|(m, s, r)| anchor_leaf(m, s, r))
+        .collect();
     Ok(merkle::root(&leaves))
 }
 
@@ -230,7 +273,12 @@ pub fn verify_cross_anchor(
     if anchoring == anchored {
         return Err(Failure::at(Error::SelfAnchor, "anchored_mesh"));
     }
-    let roots = |field| object.get(field).and_then(Value::as_object).ok_or(Failure::at(Error::MissingField, field));
+    let roots = |field| {
+        object
+            .get(field)
+            .and_then(Value::as_object)
+            .ok_or(Failure::at(Error::MissingField, field))
+    };
     let (anchoring_roots, included) = (roots("anchoring_roots")?, roots("roots_included")?);
     if included.members.is_empty() {
         return Err(Failure::at(Error::EmptyRootsIncluded, "roots_included"));
@@ -253,7 +301,11 @@ pub fn verify_cross_anchor(
 
 /// Verifies that `record` is the receipt at `proof.leaf_index` of the tree `checkpoint` signs.
 /// The size comes from the checkpoint: a proof for another size is rejected.
-pub fn verify_inclusion(record: &Value<'_>, proof: &InclusionProof, checkpoint: &Checkpoint) -> Result<(), Failure> {
+pub fn verify_inclusion(
+    record: &Value<'_>,
+    proof: &InclusionProof,
+    checkpoint: &Checkpoint,
+) -> Result<(), Failure> {
     if proof.tree_size != checkpoint.tree_size {
         return Err(Failure::at(Error::CheckpointMismatch, "tree_size"));
     }
@@ -263,7 +315,11 @@ pub fn verify_inclusion(record: &Value<'_>, proof: &InclusionProof, checkpoint: 
 
 /// Verifies that `new` extends `old`: same mesh and scroll, sizes from the checkpoints, and the
 /// consistency proof between their roots (RFC 9162 §2.1.4.2).
-pub fn verify_consistency(old: &Checkpoint, new: &Checkpoint, proof: &ConsistencyProof) -> Result<(), Failure> {
+pub fn verify_consistency(
+    old: &Checkpoint,
+    new: &Checkpoint,
+    proof: &ConsistencyProof,
+) -> Result<(), Failure> {
     if old.mesh_id != new.mesh_id || old.scroll != new.scroll {
         return Err(Failure::at(Error::CheckpointMismatch, "scroll"));
     }
@@ -276,7 +332,12 @@ pub fn verify_consistency(old: &Checkpoint, new: &Checkpoint, proof: &Consistenc
 /// Signs an agreement in place for party `signer` at `signed_at`, first setting
 /// `agreement_hash` to the hash of the current body.
 #[cfg(feature = "signing")]
-pub fn sign_agreement(agreement: &mut Object<'_>, signer: &str, signed_at: &str, secret: &[u8; 32]) {
+pub fn sign_agreement(
+    agreement: &mut Object<'_>,
+    signer: &str,
+    signed_at: &str,
+    secret: &[u8; 32],
+) {
     let hash = agreement_hash(agreement);
     agreement.insert("agreement_hash", Value::String(hash.to_string().into()));
     let signature = crypto::sign(secret, &agreement_signing_input(&hash, signed_at, signer));

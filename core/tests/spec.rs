@@ -37,7 +37,13 @@ fn type_name(t: FieldType) -> String {
         FieldType::Bool => "bool".into(),
         FieldType::Object => "object".into(),
         FieldType::Array => "array".into(),
-        FieldType::Enum(v) => format!("enum: {}", v.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")),
+        FieldType::Enum(v) => format!(
+            "enum: {}",
+            v.iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         FieldType::RootMap => "root map".into(),
     }
 }
@@ -50,11 +56,27 @@ fn kinds_tables() -> String {
             Signer::ActorField(f) => format!("keyring[`{f}`]"),
             Signer::Parties => "every party (§7.1)".into(),
         };
-        let typed = if k.typed { format!("typed (`\"type\": \"{}\"`)", k.domain) } else { "untyped".into() };
-        writeln!(s, "**{:?}** — domain `{}`, {typed}, signature member `{}`, signed by {signer}.\n", k.kind, k.domain, k.signature_field).unwrap();
+        let typed = if k.typed {
+            format!("typed (`\"type\": \"{}\"`)", k.domain)
+        } else {
+            "untyped".into()
+        };
+        writeln!(
+            s,
+            "**{:?}** — domain `{}`, {typed}, signature member `{}`, signed by {signer}.\n",
+            k.kind, k.domain, k.signature_field
+        )
+        .unwrap();
         s.push_str("| field | type | required |\n|---|---|---|\n");
         for f in k.fields {
-            writeln!(s, "| `{}` | {} | {} |", f.name, type_name(f.ty), if f.required { "yes" } else { "no" }).unwrap();
+            writeln!(
+                s,
+                "| `{}` | {} | {} |",
+                f.name,
+                type_name(f.ty),
+                if f.required { "yes" } else { "no" }
+            )
+            .unwrap();
         }
         s.push('\n');
     }
@@ -62,11 +84,17 @@ fn kinds_tables() -> String {
 }
 
 fn case<'a>(file: &'a J, name: &str) -> &'a J {
-    file["cases"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap()
+    file["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap()
 }
 
 fn load(name: &str) -> J {
-    serde_json::from_str(&std::fs::read_to_string(root().join("test-vectors").join(name)).unwrap()).unwrap()
+    serde_json::from_str(&std::fs::read_to_string(root().join("test-vectors").join(name)).unwrap())
+        .unwrap()
 }
 
 fn examples() -> String {
@@ -83,7 +111,9 @@ fn examples() -> String {
     body.as_object_mut().unwrap().remove("signature");
     writeln!(s, "**A signed vote** (`signatures.json`, \"gov_vote: valid\"), signed by `did:vm:human:alice` with key `{}`. The record, canonical:\n\n```json\n{}\n```\n",
         sigs["keyring"]["did:vm:human:alice"].as_str().unwrap(), input).unwrap();
-    let canonical_body = vaultmesh_core::json::canonicalize(body.to_string().as_bytes(), &Default::default()).unwrap();
+    let canonical_body =
+        vaultmesh_core::json::canonicalize(body.to_string().as_bytes(), &Default::default())
+            .unwrap();
     writeln!(s, "The signed bytes are `vaultmesh-sig-v1` 0x00 `gov_vote` 0x00 followed by the {} canonical bytes of the record without `signature`; `receipt_hash` is `{}`.\n",
         canonical_body.len(), v["expect"]["receipt_hash"].as_str().unwrap()).unwrap();
     let roots = load("merkle-roots.json");
@@ -97,13 +127,23 @@ fn examples() -> String {
         p["root"].as_str().unwrap(), serde_json::to_string_pretty(&p["proof"]).unwrap()).unwrap();
     let agr = load("agreements.json");
     let a = case(&agr, "valid, trust level 3");
-    writeln!(s, "**An agreement** (`agreements.json`, \"valid, trust level 3\"):\n\n```json\n{}\n```\n",
-        serde_json::to_string_pretty(&serde_json::from_str::<J>(a["input"].as_str().unwrap()).unwrap()).unwrap()).unwrap();
+    writeln!(
+        s,
+        "**An agreement** (`agreements.json`, \"valid, trust level 3\"):\n\n```json\n{}\n```\n",
+        serde_json::to_string_pretty(
+            &serde_json::from_str::<J>(a["input"].as_str().unwrap()).unwrap()
+        )
+        .unwrap()
+    )
+    .unwrap();
     s
 }
 
 fn replace_between(doc: &str, tag: &str, body: &str) -> String {
-    let (begin, end) = (format!("<!-- {tag}:begin -->\n"), format!("<!-- {tag}:end -->"));
+    let (begin, end) = (
+        format!("<!-- {tag}:begin -->\n"),
+        format!("<!-- {tag}:end -->"),
+    );
     let i = doc.find(&begin).unwrap() + begin.len();
     let j = doc.find(&end).unwrap();
     format!("{}{}{}", &doc[..i], body, &doc[j..])

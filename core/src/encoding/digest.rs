@@ -65,7 +65,11 @@ fn lower_hex_value(c: u8) -> Result<u8> {
 impl PartialEq for Digest {
     fn eq(&self, other: &Digest) -> bool {
         // Constant-time: digests are compared against attacker-chosen values.
-        self.0.iter().zip(other.0.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        self.0
+            .iter()
+            .zip(other.0.iter())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
     }
 }
 impl Eq for Digest {}
@@ -98,10 +102,19 @@ mod tests {
     fn round_trip_and_errors() {
         let d = Digest::of(b"");
         let text = d.to_string();
-        assert_eq!(text, "blake3:af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262");
+        assert_eq!(
+            text,
+            "blake3:af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262"
+        );
         assert_eq!(Digest::parse(&text), Ok(d));
-        assert_eq!(Digest::parse(&text.to_uppercase()), Err(Error::UnsupportedHashAlgorithm));
-        assert_eq!(Digest::parse(&text.replace("blake3:", "sha256:")), Err(Error::UnsupportedHashAlgorithm));
+        assert_eq!(
+            Digest::parse(&text.to_uppercase()),
+            Err(Error::UnsupportedHashAlgorithm)
+        );
+        assert_eq!(
+            Digest::parse(&text.replace("blake3:", "sha256:")),
+            Err(Error::UnsupportedHashAlgorithm)
+        );
         assert_eq!(Digest::parse(&text[7..]), Err(Error::MalformedDigest));
         assert_eq!(Digest::parse(&text[..70]), Err(Error::MalformedDigest));
         let upper_digits = alloc::format!("blake3:{}", text[7..].to_uppercase());

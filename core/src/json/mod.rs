@@ -22,7 +22,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_bytes: 1 << 20, max_depth: 64 }
+        Limits {
+            max_bytes: 1 << 20,
+            max_depth: 64,
+        }
     }
 }
 

@@ -108,7 +108,10 @@ pub fn check(ty: FieldType, value: &Value<'_>) -> Result<()> {
 
 /// Checks every defined field of `record`: present when required, well-typed when present.
 /// Returns the first failure with the name of the offending field.
-pub fn check_all(fields: &[Field], record: &Object<'_>) -> core::result::Result<(), (Error, &'static str)> {
+pub fn check_all(
+    fields: &[Field],
+    record: &Object<'_>,
+) -> core::result::Result<(), (Error, &'static str)> {
     for f in fields {
         match record.get(f.name) {
             Some(v) => check(f.ty, v).map_err(|e| (e, f.name))?,

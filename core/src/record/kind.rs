@@ -66,16 +66,29 @@ pub struct KindSpec {
 }
 
 const fn req(name: &'static str, ty: T) -> Field {
-    Field { name, ty, required: true }
+    Field {
+        name,
+        ty,
+        required: true,
+    }
 }
 const fn opt(name: &'static str, ty: T) -> Field {
-    Field { name, ty, required: false }
+    Field {
+        name,
+        ty,
+        required: false,
+    }
 }
 
 const WITNESS_RESULTS: &[&str] = &["verified", "discrepancy", "failed"];
 const DECISIONS: &[&str] = &["accept", "reject", "counter"];
-const PROPOSAL_TYPES: &[&str] =
-    &["amend_article", "change_statute", "change_rules", "add_engine", "retire_engine"];
+const PROPOSAL_TYPES: &[&str] = &[
+    "amend_article",
+    "change_statute",
+    "change_rules",
+    "add_engine",
+    "retire_engine",
+];
 const VOTES: &[&str] = &["for", "against", "abstain"];
 const SEVERITIES: &[&str] = &["low", "medium", "high", "critical"];
 

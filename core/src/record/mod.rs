@@ -39,7 +39,10 @@ impl From<Error> for Failure {
 impl Failure {
     /// The error for a named field.
     pub fn at(error: Error, field: &'static str) -> Failure {
-        Failure { error, field: Some(field) }
+        Failure {
+            error,
+            field: Some(field),
+        }
     }
 }
 
@@ -80,7 +83,10 @@ impl Canonical {
                 span = Some((start, end));
             }
         });
-        Canonical { bytes, signature_span: span }
+        Canonical {
+            bytes,
+            signature_span: span,
+        }
     }
 
     /// `receipt_hash` of the record.
@@ -117,7 +123,11 @@ pub fn verify_record(
 }
 
 /// [`verify_record`] on an already parsed record.
-pub fn verify_value(record: &Value<'_>, kind: Option<Kind>, keyring: &Keyring) -> Result<Verified, Failure> {
+pub fn verify_value(
+    record: &Value<'_>,
+    kind: Option<Kind>,
+    keyring: &Keyring,
+) -> Result<Verified, Failure> {
     let signed = prepare(record, kind, keyring)?;
     crypto::verify_strict(&signed.key, &signed.message, &signed.signature)
         .map_err(|e| Failure::at(e, signed.kind.spec().signature_field))?;
@@ -142,7 +152,11 @@ pub fn verify_batch(
     let ready: Vec<&Signed> = prepared.iter().filter_map(|p| p.as_ref().ok()).collect();
     let items: Vec<crypto::BatchItem<'_>> = ready
         .iter()
-        .map(|s| crypto::BatchItem { key: &s.key, message: &s.message, signature: &s.signature })
+        .map(|s| crypto::BatchItem {
+            key: &s.key,
+            message: &s.message,
+            signature: &s.signature,
+        })
         .collect();
     let mut verdicts = crypto::verify_batch(&items, seed).into_iter();
     prepared
@@ -169,7 +183,10 @@ struct Signed {
 
 impl Signed {
     fn verified(&self) -> Verified {
-        Verified { kind: self.kind, receipt_hash: self.receipt_hash }
+        Verified {
+            kind: self.kind,
+            receipt_hash: self.receipt_hash,
+        }
     }
 }
 
@@ -183,7 +200,13 @@ fn prepare(record: &Value<'_>, kind: Option<Kind>, keyring: &Keyring) -> Result<
     let mut message = Vec::with_capacity(canonical.bytes.len() + 48);
     crypto::write_signing_input(spec.domain, &mut message);
     canonical.write_body(&mut message);
-    Ok(Signed { kind: spec.kind, key, signature, message, receipt_hash: canonical.receipt_hash() })
+    Ok(Signed {
+        kind: spec.kind,
+        key,
+        signature,
+        message,
+        receipt_hash: canonical.receipt_hash(),
+    })
 }
 
 /// Resolves the record's kind and checks its defined fields (not the signature).
@@ -193,7 +216,9 @@ pub fn check_shape(object: &Object<'_>, kind: Option<Kind>) -> Result<Kind, Fail
         None => None,
     };
     let kind = match (kind, typed) {
-        (Some(k), Some(t)) if k.domain().as_str() != t => return Err(Failure::at(Error::KindMismatch, "type")),
+        (Some(k), Some(t)) if k.domain().as_str() != t => {
+            return Err(Failure::at(Error::KindMismatch, "type"))
+        }
         (Some(k), None) if k.spec().typed => return Err(Failure::at(Error::MissingField, "type")),
         (Some(k), _) => k,
         (None, Some(t)) => Kind::from_domain(t)
@@ -207,27 +232,47 @@ pub fn check_shape(object: &Object<'_>, kind: Option<Kind>) -> Result<Kind, Fail
 
 fn signature_of(object: &Object<'_>, spec: &KindSpec) -> Result<SignatureBytes, Failure> {
     let field = spec.signature_field;
-    let text = object.get(field).ok_or(Failure::at(Error::MissingSignature, field))?;
-    let text = text.as_str().ok_or(Failure::at(Error::MalformedSignature, field))?;
+    let text = object
+        .get(field)
+        .ok_or(Failure::at(Error::MissingSignature, field))?;
+    let text = text
+        .as_str()
+        .ok_or(Failure::at(Error::MalformedSignature, field))?;
     SignatureBytes::parse(text).map_err(|e| Failure::at(e, field))
 }
 
-fn signer_key(object: &Object<'_>, spec: &KindSpec, keyring: &Keyring) -> Result<PublicKey, Failure> {
+fn signer_key(
+    object: &Object<'_>,
+    spec: &KindSpec,
+    keyring: &Keyring,
+) -> Result<PublicKey, Failure> {
     match spec.signer {
         Signer::OwnKeyField(field) => {
             // Fields were checked already, so this parses; a key the verifier knows for the
             // mesh must be the same key.
-            let own = object.get(field).and_then(Value::as_str).ok_or(Failure::at(Error::MissingField, field))?;
+            let own = object
+                .get(field)
+                .and_then(Value::as_str)
+                .ok_or(Failure::at(Error::MissingField, field))?;
             let own = PublicKey::parse(own).map_err(|e| Failure::at(e, field))?;
-            let mesh = object.get("mesh_id").and_then(Value::as_str).unwrap_or_default();
+            let mesh = object
+                .get("mesh_id")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             match keyring.get(mesh) {
                 Some(known) if *known != own => Err(Failure::at(Error::KeyMismatch, field)),
                 _ => Ok(own),
             }
         }
         Signer::ActorField(field) => {
-            let actor = object.get(field).and_then(Value::as_str).ok_or(Failure::at(Error::MissingField, field))?;
-            keyring.get(actor).copied().ok_or(Failure::at(Error::UnknownSigner, field))
+            let actor = object
+                .get(field)
+                .and_then(Value::as_str)
+                .ok_or(Failure::at(Error::MissingField, field))?;
+            keyring
+                .get(actor)
+                .copied()
+                .ok_or(Failure::at(Error::UnknownSigner, field))
         }
         Signer::Parties => Err(Failure::at(Error::UnknownKind, "signatures")),
     }
@@ -249,5 +294,8 @@ pub fn sign_record(record: &mut Object<'_>, kind: Kind, secret: &[u8; 32]) {
     crypto::write_signing_input(spec.domain, &mut message);
     Canonical::new(record, spec.signature_field).write_body(&mut message);
     let signature = crypto::sign(secret, &message);
-    record.insert(spec.signature_field, Value::String(signature.to_string().into()));
+    record.insert(
+        spec.signature_field,
+        Value::String(signature.to_string().into()),
+    );
 }

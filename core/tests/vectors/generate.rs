@@ -9,7 +9,8 @@
 use serde_json::{json, Value as J};
 use vaultmesh_core::json::{self as vjson, Limits};
 
-const GENERATOR: &str = "cargo test -p vaultmesh-core --test vectors (VAULTMESH_BLESS=1 rewrites the files)";
+const GENERATOR: &str =
+    "cargo test -p vaultmesh-core --test vectors (VAULTMESH_BLESS=1 rewrites the files)";
 
 /// Every vector file: (file name, contents).
 pub fn all() -> Vec<(&'static str, String)> {
@@ -24,7 +25,10 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("checkpoints-witnesses.json", checkpoints_witnesses()),
         ("cross-anchors.json", cross_anchors()),
     ];
-    files.into_iter().map(|(n, v)| (n, serde_json::to_string_pretty(&v).unwrap() + "\n")).collect()
+    files
+        .into_iter()
+        .map(|(n, v)| (n, serde_json::to_string_pretty(&v).unwrap() + "\n"))
+        .collect()
 }
 
 fn file(about: &str, keyring: J, cases: Vec<J>) -> J {
@@ -33,7 +37,9 @@ fn file(about: &str, keyring: J, cases: Vec<J>) -> J {
 
 fn valid(extra: J) -> J {
     let mut e = json!({"valid": true});
-    e.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    e.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
     e
 }
 
@@ -46,15 +52,26 @@ use vaultmesh_core::Error as E;
 // ---------------------------------------------------------------------------------------------
 // Keys: secret = blake3("vaultmesh-test-key:" ‖ name). Independent base58btc encoder.
 
-pub const MESHES: [&str; 4] = ["did:vm:mesh:dublin", "did:vm:mesh:lisbon", "did:vm:mesh:oslo", "did:vm:mesh:quito"];
-pub const ACTORS: [&str; 3] = ["did:vm:human:sovereign", "did:vm:human:alice", "did:vm:agent:guardian-01"];
+pub const MESHES: [&str; 4] = [
+    "did:vm:mesh:dublin",
+    "did:vm:mesh:lisbon",
+    "did:vm:mesh:oslo",
+    "did:vm:mesh:quito",
+];
+pub const ACTORS: [&str; 3] = [
+    "did:vm:human:sovereign",
+    "did:vm:human:alice",
+    "did:vm:agent:guardian-01",
+];
 
 pub fn secret(name: &str) -> [u8; 32] {
     *blake3::hash(format!("vaultmesh-test-key:{name}").as_bytes()).as_bytes()
 }
 
 fn public_bytes(name: &str) -> [u8; 32] {
-    ed25519_dalek::SigningKey::from_bytes(&secret(name)).verifying_key().to_bytes()
+    ed25519_dalek::SigningKey::from_bytes(&secret(name))
+        .verifying_key()
+        .to_bytes()
 }
 
 fn base58(bytes: &[u8]) -> String {
@@ -90,7 +107,12 @@ pub fn key_of(name: &str) -> String {
 
 fn keyring() -> J {
     let mut m = serde_json::Map::new();
-    for n in MESHES.iter().take(3).chain(ACTORS.iter()).chain(["engine:guardian"].iter()) {
+    for n in MESHES
+        .iter()
+        .take(3)
+        .chain(ACTORS.iter())
+        .chain(["engine:guardian"].iter())
+    {
         m.insert(n.to_string(), J::String(key_of(n)));
     }
     J::Object(m)
@@ -114,7 +136,9 @@ fn signing_input(domain: &str, body: &J) -> Vec<u8> {
 
 fn sign_bytes(signer: &str, message: &[u8]) -> [u8; 64] {
     use ed25519_dalek::Signer;
-    ed25519_dalek::SigningKey::from_bytes(&secret(signer)).sign(message).to_bytes()
+    ed25519_dalek::SigningKey::from_bytes(&secret(signer))
+        .sign(message)
+        .to_bytes()
 }
 
 fn sig_text(bytes: &[u8; 64]) -> String {
@@ -130,7 +154,10 @@ pub fn signed(mut body: J, domain: &str, signer: &str, field: &str) -> J {
 }
 
 fn receipt_hash(record: &J) -> String {
-    format!("blake3:{}", blake3::hash(canonical(record).as_bytes()).to_hex())
+    format!(
+        "blake3:{}",
+        blake3::hash(canonical(record).as_bytes()).to_hex()
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -159,41 +186,211 @@ fn encodings() -> J {
     let ok = |k: &str, v: &str| valid(json!({ k: v }));
     let cases = vec![
         case("digest", "digest", &digest, ok("digest", &digest)),
-        case("digest with uppercase prefix", "digest", &digest.replace("blake3", "BLAKE3"), invalid(E::UnsupportedHashAlgorithm)),
-        case("digest of another algorithm", "digest", &digest.replace("blake3", "sha256"), invalid(E::UnsupportedHashAlgorithm)),
-        case("digest without prefix", "digest", &digest[7..], invalid(E::MalformedDigest)),
-        case("digest with 63 digits", "digest", &digest[..70], invalid(E::MalformedDigest)),
-        case("digest with uppercase digits", "digest", &digest.to_uppercase().replace("BLAKE3", "blake3"), invalid(E::MalformedDigest)),
-        case("ed25519 key", "public_key", &good_key, ok("public_key", &good_key)),
-        case("did:key input", "public_key", &good_key.replace("ed25519:", "did:key:"), ok("public_key", &good_key)),
-        case("did:key with fragment", "public_key", &format!("{}#key-1", good_key.replace("ed25519:", "did:key:")), invalid(E::MalformedKey)),
-        case("key with wrong multicodec", "public_key", &multicodec_payload(&[0xe7, 0x01], &public_bytes(MESHES[0])), invalid(E::MalformedKey)),
-        case("key of 31 bytes", "public_key", &multicodec_payload(&[0xed, 0x01], &public_bytes(MESHES[0])[..31]), invalid(E::MalformedKey)),
-        case("key without multibase z", "public_key", &good_key.replace(":z", ":"), invalid(E::MalformedKey)),
-        case("key with y >= p", "public_key", &key_text(&y_is_p), invalid(E::NonCanonicalKey)),
-        case("key with x = 0 and sign bit", "public_key", &key_text(&x0_sign), invalid(E::NonCanonicalKey)),
-        case("small-order key (identity)", "public_key", &key_text(&identity), invalid(E::SmallOrderKey)),
+        case(
+            "digest with uppercase prefix",
+            "digest",
+            &digest.replace("blake3", "BLAKE3"),
+            invalid(E::UnsupportedHashAlgorithm),
+        ),
+        case(
+            "digest of another algorithm",
+            "digest",
+            &digest.replace("blake3", "sha256"),
+            invalid(E::UnsupportedHashAlgorithm),
+        ),
+        case(
+            "digest without prefix",
+            "digest",
+            &digest[7..],
+            invalid(E::MalformedDigest),
+        ),
+        case(
+            "digest with 63 digits",
+            "digest",
+            &digest[..70],
+            invalid(E::MalformedDigest),
+        ),
+        case(
+            "digest with uppercase digits",
+            "digest",
+            &digest.to_uppercase().replace("BLAKE3", "blake3"),
+            invalid(E::MalformedDigest),
+        ),
+        case(
+            "ed25519 key",
+            "public_key",
+            &good_key,
+            ok("public_key", &good_key),
+        ),
+        case(
+            "did:key input",
+            "public_key",
+            &good_key.replace("ed25519:", "did:key:"),
+            ok("public_key", &good_key),
+        ),
+        case(
+            "did:key with fragment",
+            "public_key",
+            &format!("{}#key-1", good_key.replace("ed25519:", "did:key:")),
+            invalid(E::MalformedKey),
+        ),
+        case(
+            "key with wrong multicodec",
+            "public_key",
+            &multicodec_payload(&[0xe7, 0x01], &public_bytes(MESHES[0])),
+            invalid(E::MalformedKey),
+        ),
+        case(
+            "key of 31 bytes",
+            "public_key",
+            &multicodec_payload(&[0xed, 0x01], &public_bytes(MESHES[0])[..31]),
+            invalid(E::MalformedKey),
+        ),
+        case(
+            "key without multibase z",
+            "public_key",
+            &good_key.replace(":z", ":"),
+            invalid(E::MalformedKey),
+        ),
+        case(
+            "key with y >= p",
+            "public_key",
+            &key_text(&y_is_p),
+            invalid(E::NonCanonicalKey),
+        ),
+        case(
+            "key with x = 0 and sign bit",
+            "public_key",
+            &key_text(&x0_sign),
+            invalid(E::NonCanonicalKey),
+        ),
+        case(
+            "small-order key (identity)",
+            "public_key",
+            &key_text(&identity),
+            invalid(E::SmallOrderKey),
+        ),
         case("signature", "signature", &sig, ok("signature", &sig)),
-        case("signature of 63 bytes", "signature", &short_sig, invalid(E::MalformedSignature)),
-        case("signature without z", "signature", &sig[1..], invalid(E::MalformedSignature)),
-        case("signature with a non-base58 character", "signature", &sig.replace(&sig[5..6], "0"), invalid(E::MalformedSignature)),
-        case("timestamp", "timestamp", "2025-12-01T09:30:00Z", ok("timestamp", "2025-12-01T09:30:00Z")),
-        case("leap day", "timestamp", "2024-02-29T23:59:59Z", ok("timestamp", "2024-02-29T23:59:59Z")),
-        case("no such day", "timestamp", "2025-02-29T00:00:00Z", invalid(E::MalformedTimestamp)),
-        case("leap second", "timestamp", "2016-12-31T23:59:60Z", invalid(E::MalformedTimestamp)),
-        case("lowercase t and z", "timestamp", "2025-12-01t09:30:00z", invalid(E::MalformedTimestamp)),
-        case("fractional seconds", "timestamp", "2025-12-01T09:30:00.5Z", invalid(E::MalformedTimestamp)),
-        case("offset", "timestamp", "2025-12-01T09:30:00+00:00", invalid(E::MalformedTimestamp)),
-        case("mesh id", "actor_id", "did:vm:mesh:dublin", valid(json!({}))),
-        case("human id", "actor_id", "did:vm:human:alice", valid(json!({}))),
-        case("agent id", "actor_id", "did:vm:agent:guardian-01", valid(json!({}))),
-        case("unknown actor class", "actor_id", "did:vm:robot:r2", invalid(E::MalformedActorId)),
-        case("uppercase name", "actor_id", "did:vm:mesh:Dublin", invalid(E::MalformedActorId)),
-        case("name of 65 characters", "actor_id", &format!("did:vm:mesh:{}", "a".repeat(65)), invalid(E::MalformedActorId)),
-        case("name of 64 characters", "actor_id", &format!("did:vm:mesh:{}", "a".repeat(64)), valid(json!({}))),
-        case("engine id", "engine_id", "engine:guardian", valid(json!({}))),
-        case("engine id with uppercase", "engine_id", "engine:Guardian", invalid(E::MalformedEngineId)),
-        case("engine id without prefix", "engine_id", "guardian", invalid(E::MalformedEngineId)),
+        case(
+            "signature of 63 bytes",
+            "signature",
+            &short_sig,
+            invalid(E::MalformedSignature),
+        ),
+        case(
+            "signature without z",
+            "signature",
+            &sig[1..],
+            invalid(E::MalformedSignature),
+        ),
+        case(
+            "signature with a non-base58 character",
+            "signature",
+            &sig.replace(&sig[5..6], "0"),
+            invalid(E::MalformedSignature),
+        ),
+        case(
+            "timestamp",
+            "timestamp",
+            "2025-12-01T09:30:00Z",
+            ok("timestamp", "2025-12-01T09:30:00Z"),
+        ),
+        case(
+            "leap day",
+            "timestamp",
+            "2024-02-29T23:59:59Z",
+            ok("timestamp", "2024-02-29T23:59:59Z"),
+        ),
+        case(
+            "no such day",
+            "timestamp",
+            "2025-02-29T00:00:00Z",
+            invalid(E::MalformedTimestamp),
+        ),
+        case(
+            "leap second",
+            "timestamp",
+            "2016-12-31T23:59:60Z",
+            invalid(E::MalformedTimestamp),
+        ),
+        case(
+            "lowercase t and z",
+            "timestamp",
+            "2025-12-01t09:30:00z",
+            invalid(E::MalformedTimestamp),
+        ),
+        case(
+            "fractional seconds",
+            "timestamp",
+            "2025-12-01T09:30:00.5Z",
+            invalid(E::MalformedTimestamp),
+        ),
+        case(
+            "offset",
+            "timestamp",
+            "2025-12-01T09:30:00+00:00",
+            invalid(E::MalformedTimestamp),
+        ),
+        case(
+            "mesh id",
+            "actor_id",
+            "did:vm:mesh:dublin",
+            valid(json!({})),
+        ),
+        case(
+            "human id",
+            "actor_id",
+            "did:vm:human:alice",
+            valid(json!({})),
+        ),
+        case(
+            "agent id",
+            "actor_id",
+            "did:vm:agent:guardian-01",
+            valid(json!({})),
+        ),
+        case(
+            "unknown actor class",
+            "actor_id",
+            "did:vm:robot:r2",
+            invalid(E::MalformedActorId),
+        ),
+        case(
+            "uppercase name",
+            "actor_id",
+            "did:vm:mesh:Dublin",
+            invalid(E::MalformedActorId),
+        ),
+        case(
+            "name of 65 characters",
+            "actor_id",
+            &format!("did:vm:mesh:{}", "a".repeat(65)),
+            invalid(E::MalformedActorId),
+        ),
+        case(
+            "name of 64 characters",
+            "actor_id",
+            &format!("did:vm:mesh:{}", "a".repeat(64)),
+            valid(json!({})),
+        ),
+        case(
+            "engine id",
+            "engine_id",
+            "engine:guardian",
+            valid(json!({})),
+        ),
+        case(
+            "engine id with uppercase",
+            "engine_id",
+            "engine:Guardian",
+            invalid(E::MalformedEngineId),
+        ),
+        case(
+            "engine id without prefix",
+            "engine_id",
+            "guardian",
+            invalid(E::MalformedEngineId),
+        ),
     ];
     file(
         "Text encodings (wire format §1, §9). `input` is the text value itself, not JSON.",
@@ -205,50 +402,172 @@ fn encodings() -> J {
 // ---------------------------------------------------------------------------------------------
 
 fn canonical_json() -> J {
-    let nested = |depth: usize| format!("{{\"a\":{}1{}}}", "[".repeat(depth - 1), "]".repeat(depth - 1));
+    let nested = |depth: usize| {
+        format!(
+            "{{\"a\":{}1{}}}",
+            "[".repeat(depth - 1),
+            "]".repeat(depth - 1)
+        )
+    };
     // (name, input, Ok(canonical) | Err(error))
     let table: Vec<(&str, String, Result<&str, E>)> = vec![
-        ("member order", r#"{"b":1,"a":2}"#.into(), Ok(r#"{"a":2,"b":1}"#)),
-        ("whitespace", " {\n \"a\" : [ 1 , 2 ] ,\t\"b\":{ } } ".into(), Ok(r#"{"a":[1,2],"b":{}}"#)),
-        ("nested order", r#"{"z":{"y":1,"x":[{"b":0,"a":0}]},"a":null}"#.into(), Ok(r#"{"a":null,"z":{"x":[{"a":0,"b":0}],"y":1}}"#)),
-        ("literals", r#"{"t":true,"f":false,"n":null}"#.into(), Ok(r#"{"f":false,"n":null,"t":true}"#)),
-        ("integer written as 1.0", r#"{"n":1.0}"#.into(), Ok(r#"{"n":1}"#)),
+        (
+            "member order",
+            r#"{"b":1,"a":2}"#.into(),
+            Ok(r#"{"a":2,"b":1}"#),
+        ),
+        (
+            "whitespace",
+            " {\n \"a\" : [ 1 , 2 ] ,\t\"b\":{ } } ".into(),
+            Ok(r#"{"a":[1,2],"b":{}}"#),
+        ),
+        (
+            "nested order",
+            r#"{"z":{"y":1,"x":[{"b":0,"a":0}]},"a":null}"#.into(),
+            Ok(r#"{"a":null,"z":{"x":[{"a":0,"b":0}],"y":1}}"#),
+        ),
+        (
+            "literals",
+            r#"{"t":true,"f":false,"n":null}"#.into(),
+            Ok(r#"{"f":false,"n":null,"t":true}"#),
+        ),
+        (
+            "integer written as 1.0",
+            r#"{"n":1.0}"#.into(),
+            Ok(r#"{"n":1}"#),
+        ),
         ("negative zero", r#"{"n":-0}"#.into(), Ok(r#"{"n":0}"#)),
         ("exponent 1E3", r#"{"n":1E3}"#.into(), Ok(r#"{"n":1000}"#)),
-        ("small fraction", r#"{"n":1e-7}"#.into(), Ok(r#"{"n":1e-7}"#)),
-        ("decimal fraction", r#"{"n":0.1}"#.into(), Ok(r#"{"n":0.1}"#)),
-        ("smallest subnormal", r#"{"n":5e-324}"#.into(), Ok(r#"{"n":5e-324}"#)),
-        ("underflow to zero", r#"{"n":1e-400}"#.into(), Ok(r#"{"n":0}"#)),
-        ("2^53-1", r#"{"n":9007199254740991}"#.into(), Ok(r#"{"n":9007199254740991}"#)),
-        ("-(2^53-1)", r#"{"n":-9007199254740991}"#.into(), Ok(r#"{"n":-9007199254740991}"#)),
-        ("2^53", r#"{"n":9007199254740992}"#.into(), Err(E::NumberOutOfRange)),
-        ("2^53+1", r#"{"n":9007199254740993}"#.into(), Err(E::NumberOutOfRange)),
+        (
+            "small fraction",
+            r#"{"n":1e-7}"#.into(),
+            Ok(r#"{"n":1e-7}"#),
+        ),
+        (
+            "decimal fraction",
+            r#"{"n":0.1}"#.into(),
+            Ok(r#"{"n":0.1}"#),
+        ),
+        (
+            "smallest subnormal",
+            r#"{"n":5e-324}"#.into(),
+            Ok(r#"{"n":5e-324}"#),
+        ),
+        (
+            "underflow to zero",
+            r#"{"n":1e-400}"#.into(),
+            Ok(r#"{"n":0}"#),
+        ),
+        (
+            "2^53-1",
+            r#"{"n":9007199254740991}"#.into(),
+            Ok(r#"{"n":9007199254740991}"#),
+        ),
+        (
+            "-(2^53-1)",
+            r#"{"n":-9007199254740991}"#.into(),
+            Ok(r#"{"n":-9007199254740991}"#),
+        ),
+        (
+            "2^53",
+            r#"{"n":9007199254740992}"#.into(),
+            Err(E::NumberOutOfRange),
+        ),
+        (
+            "2^53+1",
+            r#"{"n":9007199254740993}"#.into(),
+            Err(E::NumberOutOfRange),
+        ),
         ("1e20", r#"{"n":1e20}"#.into(), Err(E::NumberOutOfRange)),
         ("1e21", r#"{"n":1e21}"#.into(), Err(E::NumberOutOfRange)),
-        ("beyond double range", r#"{"n":1e400}"#.into(), Err(E::NumberOutOfRange)),
-        ("string escapes", r#"{"s":"\u00e9\/\b\f\n\r\t\"\\\u001f\u007f"}"#.into(), Ok("{\"s\":\"é/\\b\\f\\n\\r\\t\\\"\\\\\\u001f\u{7f}\"}")),
-        ("line separator stays literal", r#"{"s":"\u2028\u2029"}"#.into(), Ok("{\"s\":\"\u{2028}\u{2029}\"}")),
-        ("noncharacter U+FFFF", r#"{"s":"\uffff"}"#.into(), Ok("{\"s\":\"\u{ffff}\"}")),
-        ("surrogate pair", r#"{"s":"\ud83d\ude00"}"#.into(), Ok("{\"s\":\"😀\"}")),
-        ("UTF-16 member order", r#"{"\ue000":1,"\ud83d\ude00":2,"a":3}"#.into(), Ok("{\"a\":3,\"😀\":2,\"\u{e000}\":1}")),
-        ("depth 64", nested(64), Ok(Box::leak(nested(64).into_boxed_str()))),
+        (
+            "beyond double range",
+            r#"{"n":1e400}"#.into(),
+            Err(E::NumberOutOfRange),
+        ),
+        (
+            "string escapes",
+            r#"{"s":"\u00e9\/\b\f\n\r\t\"\\\u001f\u007f"}"#.into(),
+            Ok("{\"s\":\"é/\\b\\f\\n\\r\\t\\\"\\\\\\u001f\u{7f}\"}"),
+        ),
+        (
+            "line separator stays literal",
+            r#"{"s":"\u2028\u2029"}"#.into(),
+            Ok("{\"s\":\"\u{2028}\u{2029}\"}"),
+        ),
+        (
+            "noncharacter U+FFFF",
+            r#"{"s":"\uffff"}"#.into(),
+            Ok("{\"s\":\"\u{ffff}\"}"),
+        ),
+        (
+            "surrogate pair",
+            r#"{"s":"\ud83d\ude00"}"#.into(),
+            Ok("{\"s\":\"😀\"}"),
+        ),
+        (
+            "UTF-16 member order",
+            r#"{"\ue000":1,"\ud83d\ude00":2,"a":3}"#.into(),
+            Ok("{\"a\":3,\"😀\":2,\"\u{e000}\":1}"),
+        ),
+        (
+            "depth 64",
+            nested(64),
+            Ok(Box::leak(nested(64).into_boxed_str())),
+        ),
         ("depth 65", nested(65), Err(E::DepthExceeded)),
-        ("duplicate member", r#"{"a":1,"a":1}"#.into(), Err(E::DuplicateKey)),
-        ("nested duplicate member", r#"{"a":{"b":1,"c":2,"b":3}}"#.into(), Err(E::DuplicateKey)),
-        ("duplicate after unescaping", r#"{"a":1,"\u0061":2}"#.into(), Err(E::DuplicateKey)),
-        ("duplicate inside array", r#"{"a":[{"x":1,"x":2}]}"#.into(), Err(E::DuplicateKey)),
-        ("lone high surrogate", r#"{"s":"\ud800"}"#.into(), Err(E::LoneSurrogate)),
-        ("lone low surrogate", r#"{"s":"\udc00x"}"#.into(), Err(E::LoneSurrogate)),
-        ("high surrogate then non-surrogate", r#"{"s":"\ud800\u0041"}"#.into(), Err(E::LoneSurrogate)),
+        (
+            "duplicate member",
+            r#"{"a":1,"a":1}"#.into(),
+            Err(E::DuplicateKey),
+        ),
+        (
+            "nested duplicate member",
+            r#"{"a":{"b":1,"c":2,"b":3}}"#.into(),
+            Err(E::DuplicateKey),
+        ),
+        (
+            "duplicate after unescaping",
+            r#"{"a":1,"\u0061":2}"#.into(),
+            Err(E::DuplicateKey),
+        ),
+        (
+            "duplicate inside array",
+            r#"{"a":[{"x":1,"x":2}]}"#.into(),
+            Err(E::DuplicateKey),
+        ),
+        (
+            "lone high surrogate",
+            r#"{"s":"\ud800"}"#.into(),
+            Err(E::LoneSurrogate),
+        ),
+        (
+            "lone low surrogate",
+            r#"{"s":"\udc00x"}"#.into(),
+            Err(E::LoneSurrogate),
+        ),
+        (
+            "high surrogate then non-surrogate",
+            r#"{"s":"\ud800\u0041"}"#.into(),
+            Err(E::LoneSurrogate),
+        ),
         ("array at top level", "[1,2]".into(), Err(E::NotAnObject)),
-        ("string at top level", r#""record""#.into(), Err(E::NotAnObject)),
+        (
+            "string at top level",
+            r#""record""#.into(),
+            Err(E::NotAnObject),
+        ),
         ("trailing comma", r#"{"a":1,}"#.into(), Err(E::JsonSyntax)),
         ("trailing data", r#"{"a":1} {}"#.into(), Err(E::JsonSyntax)),
         ("truncated", r#"{"a":[1,2"#.into(), Err(E::JsonSyntax)),
         ("leading zero", r#"{"n":01}"#.into(), Err(E::JsonSyntax)),
         ("NaN", r#"{"n":NaN}"#.into(), Err(E::JsonSyntax)),
         ("single quotes", "{'a':1}".into(), Err(E::JsonSyntax)),
-        ("raw control character in string", "{\"s\":\"a\u{1}b\"}".into(), Err(E::JsonSyntax)),
+        (
+            "raw control character in string",
+            "{\"s\":\"a\u{1}b\"}".into(),
+            Err(E::JsonSyntax),
+        ),
         ("empty input", "".into(), Err(E::JsonSyntax)),
     ];
     let mut cases: Vec<J> = table
@@ -262,14 +581,34 @@ fn canonical_json() -> J {
         })
         .collect();
     let hex_case = |name: &str, hex: &str, e: E| json!({"name": name, "op": "canonicalize", "input_hex": hex, "expect": invalid(e)});
-    cases.push(hex_case("byte-order mark", &hex::encode(b"\xef\xbb\xbf{\"a\":1}"), E::ByteOrderMark));
-    cases.push(hex_case("invalid UTF-8 in a string", &hex::encode(b"{\"a\":\"\xff\"}"), E::InvalidUtf8));
-    cases.push(hex_case("overlong UTF-8", &hex::encode(b"{\"a\":\"\xc0\xaf\"}"), E::InvalidUtf8));
-    cases.push(json!({"name": "over the size limit", "op": "canonicalize", "max_bytes": 16,
-        "input": r#"{"a":"0123456789"}"#, "expect": invalid(E::InputTooLarge)}));
+    cases.push(hex_case(
+        "byte-order mark",
+        &hex::encode(b"\xef\xbb\xbf{\"a\":1}"),
+        E::ByteOrderMark,
+    ));
+    cases.push(hex_case(
+        "invalid UTF-8 in a string",
+        &hex::encode(b"{\"a\":\"\xff\"}"),
+        E::InvalidUtf8,
+    ));
+    cases.push(hex_case(
+        "overlong UTF-8",
+        &hex::encode(b"{\"a\":\"\xc0\xaf\"}"),
+        E::InvalidUtf8,
+    ));
+    cases.push(
+        json!({"name": "over the size limit", "op": "canonicalize", "max_bytes": 16,
+        "input": r#"{"a":"0123456789"}"#, "expect": invalid(E::InputTooLarge)}),
+    );
     cases.push(json!({"name": "at the size limit", "op": "canonicalize", "max_bytes": 18,
         "input": r#"{"a":"0123456789"}"#, "expect": valid(json!({"canonical": r#"{"a":"0123456789"}"#}))}));
-    for (name, input) in [("receipt hash", r#"{"type":"x","b":[1,2.5],"a":"é"}"#), ("receipt hash ignores layout", "{ \"a\" : \"é\", \"type\":\"x\",\"b\":[1, 2.50] }")] {
+    for (name, input) in [
+        ("receipt hash", r#"{"type":"x","b":[1,2.5],"a":"é"}"#),
+        (
+            "receipt hash ignores layout",
+            "{ \"a\" : \"é\", \"type\":\"x\",\"b\":[1, 2.50] }",
+        ),
+    ] {
         let c = r#"{"a":"é","b":[1,2.5],"type":"x"}"#;
         cases.push(json!({"name": name, "op": "receipt_hash", "input": input,
             "expect": valid(json!({"receipt_hash": format!("blake3:{}", blake3::hash(c.as_bytes()).to_hex())}))}));
@@ -301,54 +640,123 @@ pub fn vote_body() -> J {
 
 /// (kind name for `kind`, domain, signer, signature field, body)
 fn record_bodies() -> Vec<(&'static str, &'static str, &'static str, &'static str, J)> {
-    let root = format!("blake3:{}", blake3::hash(b"compliance scroll root").to_hex());
+    let root = format!(
+        "blake3:{}",
+        blake3::hash(b"compliance scroll root").to_hex()
+    );
     vec![
-        ("discovery", "fed_discovery", MESHES[0], "signature", json!({
+        (
+            "discovery",
+            "fed_discovery",
+            MESHES[0],
+            "signature",
+            json!({
             "mesh_id": MESHES[0], "public_key": key_of(MESHES[0]), "name": "Dublin Mesh",
             "endpoint": "https://dublin.mesh.example/federation", "scrolls": ["compliance", "governance"],
-            "published_at": TS})),
-        ("proposal", "fed_proposal", MESHES[0], "signature", json!({
+            "published_at": TS}),
+        ),
+        (
+            "proposal",
+            "fed_proposal",
+            MESHES[0],
+            "signature",
+            json!({
             "proposal_id": "FED-PROP-0001", "proposer": MESHES[0], "target": MESHES[1], "trust_level": 3,
             "proposed_at": TS, "expires_at": "2025-12-31T00:00:00Z",
-            "terms": {"scrolls": ["compliance"], "witness_interval_hours": 24}})),
-        ("response", "fed_proposal_response", MESHES[1], "signature", json!({
+            "terms": {"scrolls": ["compliance"], "witness_interval_hours": 24}}),
+        ),
+        (
+            "response",
+            "fed_proposal_response",
+            MESHES[1],
+            "signature",
+            json!({
             "proposal_id": "FED-PROP-0001", "responder": MESHES[1], "responded_at": "2025-12-02T10:00:00Z",
-            "decision": "counter", "reason": "weekly witnessing", "counter_trust_level": 2})),
-        ("checkpoint", "scroll_checkpoint", MESHES[0], "signature", json!({
+            "decision": "counter", "reason": "weekly witnessing", "counter_trust_level": 2}),
+        ),
+        (
+            "checkpoint",
+            "scroll_checkpoint",
+            MESHES[0],
+            "signature",
+            json!({
             "type": "scroll_checkpoint", "mesh_id": MESHES[0], "scroll": "compliance", "tree_size": 7,
-            "root": root, "timestamp": TS})),
-        ("witness", "fed_witness_event", MESHES[2], "witness_signature", json!({
+            "root": root, "timestamp": TS}),
+        ),
+        (
+            "witness",
+            "fed_witness_event",
+            MESHES[2],
+            "witness_signature",
+            json!({
             "type": "fed_witness_event", "witnessing_mesh": MESHES[2], "witnessed_mesh": MESHES[0],
             "scroll": "compliance", "root": root, "tree_size": 7, "verification_result": "verified",
-            "discrepancies": [], "timestamp": "2025-12-01T09:31:00Z"})),
-        ("gov_proposal", "gov_proposal", ACTORS[1], "signature", json!({
+            "discrepancies": [], "timestamp": "2025-12-01T09:31:00Z"}),
+        ),
+        (
+            "gov_proposal",
+            "gov_proposal",
+            ACTORS[1],
+            "signature",
+            json!({
             "type": "gov_proposal", "proposal_id": "PROP-2025-12-001", "author": ACTORS[1],
             "proposal_type": "amend_article", "title": "Add ARTICLE-VII Data Retention",
             "change": {"action": "add", "article": "ARTICLE-VII", "title": "Data Retention"},
-            "submitted_at": TS, "deliberation_ends_at": "2025-12-08T09:30:00Z"})),
+            "submitted_at": TS, "deliberation_ends_at": "2025-12-08T09:30:00Z"}),
+        ),
         ("gov_vote", "gov_vote", ACTORS[1], "signature", vote_body()),
-        ("gov_ratification", "gov_ratification", ACTORS[0], "signature", json!({
+        (
+            "gov_ratification",
+            "gov_ratification",
+            ACTORS[0],
+            "signature",
+            json!({
             "type": "gov_ratification", "proposal_id": "PROP-2025-12-001", "ratified_by": ACTORS[0],
             "vote_summary": {"for": 9, "against": 2, "abstain": 1}, "quorum_met": true, "decision": "ratified",
-            "ratified_at": "2025-12-16T09:30:00Z"})),
-        ("gov_amendment", "gov_amendment", ACTORS[0], "signature", json!({
+            "ratified_at": "2025-12-16T09:30:00Z"}),
+        ),
+        (
+            "gov_amendment",
+            "gov_amendment",
+            ACTORS[0],
+            "signature",
+            json!({
             "type": "gov_amendment", "proposal_id": "PROP-2025-12-001", "activated_by": ACTORS[0],
             "constitution_hash_before": format!("blake3:{}", blake3::hash(b"1.0.0").to_hex()),
             "constitution_hash_after": format!("blake3:{}", blake3::hash(b"1.1.0").to_hex()),
-            "version_before": "1.0.0", "version_after": "1.1.0", "effective_at": "2025-12-17T00:00:00Z"})),
-        ("gov_executive_order", "gov_executive_order", ACTORS[0], "signature", json!({
+            "version_before": "1.0.0", "version_after": "1.1.0", "effective_at": "2025-12-17T00:00:00Z"}),
+        ),
+        (
+            "gov_executive_order",
+            "gov_executive_order",
+            ACTORS[0],
+            "signature",
+            json!({
             "type": "gov_executive_order", "order_id": "EO-2025-004", "issued_by": ACTORS[0],
             "order_type": "emergency", "authority": "ARTICLE-VI.1", "issued_at": TS,
-            "expires_at": "2025-12-04T09:30:00Z", "powers": ["suspend_federation"]})),
-        ("gov_violation", "gov_violation", "engine:guardian", "signature", json!({
+            "expires_at": "2025-12-04T09:30:00Z", "powers": ["suspend_federation"]}),
+        ),
+        (
+            "gov_violation",
+            "gov_violation",
+            "engine:guardian",
+            "signature",
+            json!({
             "type": "gov_violation", "violation_id": "VIOL-2025-0042", "detected_by": "engine:guardian",
             "rule": "AXIOM-001", "severity": "critical", "detected_at": TS, "subject": ACTORS[2],
-            "evidence": {"attempt": "UPDATE receipts SET ...", "scroll": "compliance"}})),
-        ("gov_enforcement", "gov_enforcement", ACTORS[0], "signature", json!({
+            "evidence": {"attempt": "UPDATE receipts SET ...", "scroll": "compliance"}}),
+        ),
+        (
+            "gov_enforcement",
+            "gov_enforcement",
+            ACTORS[0],
+            "signature",
+            json!({
             "type": "gov_enforcement", "enforcement_id": "ENF-2025-0042", "violation_id": "VIOL-2025-0042",
             "enforced_by": ACTORS[0], "target": ACTORS[2],
             "action": {"kind": "capability_suspension", "scope": ["scroll:compliance:write"]},
-            "enforced_at": "2025-12-01T10:00:00Z", "review_deadline": "2025-12-15T10:00:00Z"})),
+            "enforced_at": "2025-12-01T10:00:00Z", "review_deadline": "2025-12-15T10:00:00Z"}),
+        ),
     ]
 }
 
@@ -402,87 +810,305 @@ fn signatures() -> J {
         let record = signed(body, domain, signer, field);
         let typed = record.get("type").is_some();
         let k = if typed { None } else { Some(kind) };
-        cases.push(record_case(&format!("{kind}: valid"), &record, k, valid(json!({"receipt_hash": receipt_hash(&record)}))));
+        cases.push(record_case(
+            &format!("{kind}: valid"),
+            &record,
+            k,
+            valid(json!({"receipt_hash": receipt_hash(&record)})),
+        ));
         let mut tampered = record.clone();
         let victim = if typed { "timestamp" } else { "proposal_id" };
-        let victim = tampered.as_object().unwrap().keys().find(|k| k.ends_with("_at") || *k == victim).cloned();
+        let victim = tampered
+            .as_object()
+            .unwrap()
+            .keys()
+            .find(|k| k.ends_with("_at") || *k == victim)
+            .cloned();
         if let Some(v) = victim {
             tampered[&v] = J::String("2026-01-01T00:00:00Z".into());
-            cases.push(record_case(&format!("{kind}: field changed after signing"), &tampered, k, invalid(E::SignatureMismatch)));
+            cases.push(record_case(
+                &format!("{kind}: field changed after signing"),
+                &tampered,
+                k,
+                invalid(E::SignatureMismatch),
+            ));
         }
-        cases.push(record_case(&format!("{kind}: signature removed"), &without(record.clone(), field), k, invalid(E::MissingSignature)));
+        cases.push(record_case(
+            &format!("{kind}: signature removed"),
+            &without(record.clone(), field),
+            k,
+            invalid(E::MissingSignature),
+        ));
     }
     let vote = signed(vote_body(), "gov_vote", ACTORS[1], "signature");
     let vote_hash = receipt_hash(&vote);
     // Layout and member order do not matter: verification re-canonicalises.
     let pretty = serde_json::to_string_pretty(&vote).unwrap();
-    cases.push(json!({"name": "gov_vote: pretty-printed input", "op": "verify_record", "input": pretty,
-        "expect": valid(json!({"receipt_hash": vote_hash}))}));
+    cases.push(
+        json!({"name": "gov_vote: pretty-printed input", "op": "verify_record", "input": pretty,
+        "expect": valid(json!({"receipt_hash": vote_hash}))}),
+    );
     // An unknown member is part of what was signed: kept and hashed.
-    let extra = signed(with(vote_body(), "x_note", json!("kept")), "gov_vote", ACTORS[1], "signature");
-    cases.push(record_case("gov_vote: unknown member is signed and kept", &extra, None, valid(json!({"receipt_hash": receipt_hash(&extra)}))));
-    cases.push(record_case("gov_vote: unknown member dropped", &without(extra.clone(), "x_note"), None, invalid(E::SignatureMismatch)));
+    let extra = signed(
+        with(vote_body(), "x_note", json!("kept")),
+        "gov_vote",
+        ACTORS[1],
+        "signature",
+    );
+    cases.push(record_case(
+        "gov_vote: unknown member is signed and kept",
+        &extra,
+        None,
+        valid(json!({"receipt_hash": receipt_hash(&extra)})),
+    ));
+    cases.push(record_case(
+        "gov_vote: unknown member dropped",
+        &without(extra.clone(), "x_note"),
+        None,
+        invalid(E::SignatureMismatch),
+    ));
     // Signature encodings and strictness (RFC 8032 §5.1.7 with verify_strict's checks).
     let sig = signature_bytes(&vote, "signature");
     let mut s_plus_l = sig;
     add_l_to_s(&mut s_plus_l);
-    cases.push(record_case("gov_vote: S + L (malleated)", &with(vote.clone(), "signature", J::String(sig_text(&s_plus_l))), None, invalid(E::NonCanonicalSignature)));
+    cases.push(record_case(
+        "gov_vote: S + L (malleated)",
+        &with(vote.clone(), "signature", J::String(sig_text(&s_plus_l))),
+        None,
+        invalid(E::NonCanonicalSignature),
+    ));
     let mut small_r = sig;
-    small_r[..32].copy_from_slice(&{ let mut r = [0u8; 32]; r[0] = 1; r });
-    cases.push(record_case("gov_vote: small-order R", &with(vote.clone(), "signature", J::String(sig_text(&small_r))), None, invalid(E::SmallOrderSignature)));
+    small_r[..32].copy_from_slice(&{
+        let mut r = [0u8; 32];
+        r[0] = 1;
+        r
+    });
+    cases.push(record_case(
+        "gov_vote: small-order R",
+        &with(vote.clone(), "signature", J::String(sig_text(&small_r))),
+        None,
+        invalid(E::SmallOrderSignature),
+    ));
     let mut noncanon_r = sig;
-    noncanon_r[..32].copy_from_slice(&{ let mut r = [0xffu8; 32]; r[0] = 0xee; r[31] = 0x7f; r });
-    cases.push(record_case("gov_vote: R with y >= p", &with(vote.clone(), "signature", J::String(sig_text(&noncanon_r))), None, invalid(E::NonCanonicalSignature)));
-    cases.push(record_case("gov_vote: signature of 63 bytes", &with(vote.clone(), "signature", J::String(format!("z{}", base58(&sig[..63])))), None, invalid(E::MalformedSignature)));
-    cases.push(record_case("gov_vote: signature is a number", &with(vote.clone(), "signature", json!(7)), None, invalid(E::MalformedSignature)));
+    noncanon_r[..32].copy_from_slice(&{
+        let mut r = [0xffu8; 32];
+        r[0] = 0xee;
+        r[31] = 0x7f;
+        r
+    });
+    cases.push(record_case(
+        "gov_vote: R with y >= p",
+        &with(vote.clone(), "signature", J::String(sig_text(&noncanon_r))),
+        None,
+        invalid(E::NonCanonicalSignature),
+    ));
+    cases.push(record_case(
+        "gov_vote: signature of 63 bytes",
+        &with(
+            vote.clone(),
+            "signature",
+            J::String(format!("z{}", base58(&sig[..63]))),
+        ),
+        None,
+        invalid(E::MalformedSignature),
+    ));
+    cases.push(record_case(
+        "gov_vote: signature is a number",
+        &with(vote.clone(), "signature", json!(7)),
+        None,
+        invalid(E::MalformedSignature),
+    ));
     let by_other = signed(vote_body(), "gov_vote", ACTORS[0], "signature");
-    cases.push(record_case("gov_vote: signed by another key", &by_other, None, invalid(E::SignatureMismatch)));
+    cases.push(record_case(
+        "gov_vote: signed by another key",
+        &by_other,
+        None,
+        invalid(E::SignatureMismatch),
+    ));
     let other_domain = signed(vote_body(), "gov_proposal", ACTORS[1], "signature");
-    cases.push(record_case("gov_vote: signed under another domain", &other_domain, None, invalid(E::SignatureMismatch)));
-    let stranger = signed(with(vote_body(), "voter", json!("did:vm:human:mallory")), "gov_vote", "did:vm:human:mallory", "signature");
-    cases.push(record_case("gov_vote: signer not in keyring", &stranger, None, invalid(E::UnknownSigner)));
+    cases.push(record_case(
+        "gov_vote: signed under another domain",
+        &other_domain,
+        None,
+        invalid(E::SignatureMismatch),
+    ));
+    let stranger = signed(
+        with(vote_body(), "voter", json!("did:vm:human:mallory")),
+        "gov_vote",
+        "did:vm:human:mallory",
+        "signature",
+    );
+    cases.push(record_case(
+        "gov_vote: signer not in keyring",
+        &stranger,
+        None,
+        invalid(E::UnknownSigner),
+    ));
     // Kinds.
-    cases.push(record_case("gov_vote: verified as checkpoint", &vote, Some("checkpoint"), invalid(E::KindMismatch)));
-    cases.push(record_case("gov_vote: named kind equals type", &vote, Some("gov_vote"), valid(json!({"receipt_hash": vote_hash}))));
-    let unknown = signed(with(vote_body(), "type", json!("gov_poll")), "gov_poll", ACTORS[1], "signature");
-    cases.push(record_case("unknown type", &unknown, None, invalid(E::UnknownKind)));
+    cases.push(record_case(
+        "gov_vote: verified as checkpoint",
+        &vote,
+        Some("checkpoint"),
+        invalid(E::KindMismatch),
+    ));
+    cases.push(record_case(
+        "gov_vote: named kind equals type",
+        &vote,
+        Some("gov_vote"),
+        valid(json!({"receipt_hash": vote_hash})),
+    ));
+    let unknown = signed(
+        with(vote_body(), "type", json!("gov_poll")),
+        "gov_poll",
+        ACTORS[1],
+        "signature",
+    );
+    cases.push(record_case(
+        "unknown type",
+        &unknown,
+        None,
+        invalid(E::UnknownKind),
+    ));
     let discovery = &record_bodies()[0];
     let disc = signed(discovery.4.clone(), "fed_discovery", MESHES[0], "signature");
-    cases.push(record_case("untyped record without a kind", &disc, None, invalid(E::UnknownKind)));
-    let disc_other = signed(with(discovery.4.clone(), "public_key", J::String(key_of(MESHES[3]))), "fed_discovery", MESHES[3], "signature");
-    cases.push(record_case("discovery: self-signed with a key other than the known one", &disc_other, Some("discovery"), invalid(E::KeyMismatch)));
+    cases.push(record_case(
+        "untyped record without a kind",
+        &disc,
+        None,
+        invalid(E::UnknownKind),
+    ));
+    let disc_other = signed(
+        with(
+            discovery.4.clone(),
+            "public_key",
+            J::String(key_of(MESHES[3])),
+        ),
+        "fed_discovery",
+        MESHES[3],
+        "signature",
+    );
+    cases.push(record_case(
+        "discovery: self-signed with a key other than the known one",
+        &disc_other,
+        Some("discovery"),
+        invalid(E::KeyMismatch),
+    ));
     // Every defined field is checked, even on a well-signed record.
     let resigned = |body: J| signed(body, "gov_vote", ACTORS[1], "signature");
     for (name, field, value, error) in [
-        ("missing proposal_id", "proposal_id", J::Null, E::MissingField),
-        ("vote not in its enum", "vote", json!("maybe"), E::InvalidField),
+        (
+            "missing proposal_id",
+            "proposal_id",
+            J::Null,
+            E::MissingField,
+        ),
+        (
+            "vote not in its enum",
+            "vote",
+            json!("maybe"),
+            E::InvalidField,
+        ),
         ("weight written 3.0", "weight", json!(3.0), E::NotAnInteger),
         ("weight negative", "weight", json!(-3), E::NotAnInteger),
         ("weight as string", "weight", json!("3"), E::NotAnInteger),
-        ("cast_at not a date", "cast_at", json!("2025-13-01T00:00:00Z"), E::MalformedTimestamp),
-        ("voter of unknown class", "voter", json!("did:vm:robot:alice"), E::MalformedActorId),
+        (
+            "cast_at not a date",
+            "cast_at",
+            json!("2025-13-01T00:00:00Z"),
+            E::MalformedTimestamp,
+        ),
+        (
+            "voter of unknown class",
+            "voter",
+            json!("did:vm:robot:alice"),
+            E::MalformedActorId,
+        ),
     ] {
-        let body = if value.is_null() { without(vote_body(), field) } else { with(vote_body(), field, value) };
-        let mut c = record_case(&format!("gov_vote: {name}"), &resigned(body.clone()), None, invalid(error));
+        let body = if value.is_null() {
+            without(vote_body(), field)
+        } else {
+            with(vote_body(), field, value)
+        };
+        let mut c = record_case(
+            &format!("gov_vote: {name}"),
+            &resigned(body.clone()),
+            None,
+            invalid(error),
+        );
         if error == E::NotAnInteger && name.contains("3.0") {
             // serde_json would print 3.0; keep the literal text the case is about.
-            c["input"] = J::String(canonical(&resigned(body)).replace("\"weight\":3", "\"weight\":3.0"));
+            c["input"] =
+                J::String(canonical(&resigned(body)).replace("\"weight\":3", "\"weight\":3.0"));
         }
         cases.push(c);
     }
     let violation = &record_bodies()[10];
-    let bad_engine = signed(with(violation.4.clone(), "detected_by", json!("engine:Guardian")), "gov_violation", "engine:guardian", "signature");
-    cases.push(record_case("gov_violation: malformed engine id", &bad_engine, None, invalid(E::MalformedEngineId)));
+    let bad_engine = signed(
+        with(violation.4.clone(), "detected_by", json!("engine:Guardian")),
+        "gov_violation",
+        "engine:guardian",
+        "signature",
+    );
+    cases.push(record_case(
+        "gov_violation: malformed engine id",
+        &bad_engine,
+        None,
+        invalid(E::MalformedEngineId),
+    ));
     let checkpoint = &record_bodies()[3];
-    let sha = signed(with(checkpoint.4.clone(), "root", json!(format!("sha256:{}", "ab".repeat(32)))), "scroll_checkpoint", MESHES[0], "signature");
-    cases.push(record_case("checkpoint: root of another algorithm", &sha, None, invalid(E::UnsupportedHashAlgorithm)));
-    let short = signed(with(checkpoint.4.clone(), "root", json!("blake3:abcd")), "scroll_checkpoint", MESHES[0], "signature");
-    cases.push(record_case("checkpoint: root too short", &short, None, invalid(E::MalformedDigest)));
+    let sha = signed(
+        with(
+            checkpoint.4.clone(),
+            "root",
+            json!(format!("sha256:{}", "ab".repeat(32))),
+        ),
+        "scroll_checkpoint",
+        MESHES[0],
+        "signature",
+    );
+    cases.push(record_case(
+        "checkpoint: root of another algorithm",
+        &sha,
+        None,
+        invalid(E::UnsupportedHashAlgorithm),
+    ));
+    let short = signed(
+        with(checkpoint.4.clone(), "root", json!("blake3:abcd")),
+        "scroll_checkpoint",
+        MESHES[0],
+        "signature",
+    );
+    cases.push(record_case(
+        "checkpoint: root too short",
+        &short,
+        None,
+        invalid(E::MalformedDigest),
+    ));
     let proposal = &record_bodies()[1];
-    let level5 = signed(with(proposal.4.clone(), "trust_level", json!(5)), "fed_proposal", MESHES[0], "signature");
-    cases.push(record_case("proposal: trust level 5", &level5, Some("proposal"), invalid(E::InvalidTrustLevel)));
-    let disc_badkey = signed(with(discovery.4.clone(), "public_key", json!("ed25519:zzz")), "fed_discovery", MESHES[0], "signature");
-    cases.push(record_case("discovery: malformed key", &disc_badkey, Some("discovery"), invalid(E::MalformedKey)));
+    let level5 = signed(
+        with(proposal.4.clone(), "trust_level", json!(5)),
+        "fed_proposal",
+        MESHES[0],
+        "signature",
+    );
+    cases.push(record_case(
+        "proposal: trust level 5",
+        &level5,
+        Some("proposal"),
+        invalid(E::InvalidTrustLevel),
+    ));
+    let disc_badkey = signed(
+        with(discovery.4.clone(), "public_key", json!("ed25519:zzz")),
+        "fed_discovery",
+        MESHES[0],
+        "signature",
+    );
+    cases.push(record_case(
+        "discovery: malformed key",
+        &disc_badkey,
+        Some("discovery"),
+        invalid(E::MalformedKey),
+    ));
     let dup = canonical(&vote).replacen('{', "{\"vote\":\"for\",", 1);
     cases.push(json!({"name": "gov_vote: duplicate member", "op": "verify_record", "input": dup, "expect": invalid(E::DuplicateKey)}));
     file(
@@ -495,8 +1121,8 @@ fn signatures() -> J {
 /// S ← S + L (little-endian), the classic malleation a strict verifier must reject.
 fn add_l_to_s(sig: &mut [u8; 64]) {
     const L: [u8; 32] = [
-        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
+        0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
     ];
     let mut carry = 0u16;
     for i in 0..32 {
@@ -524,7 +1150,10 @@ pub fn agreement(parties: [&str; 2], trust_level: u64) -> J {
 
 fn agreement_hash_of(a: &J) -> String {
     let body = without(without(a.clone(), "signatures"), "agreement_hash");
-    format!("blake3:{}", blake3::hash(canonical(&body).as_bytes()).to_hex())
+    format!(
+        "blake3:{}",
+        blake3::hash(canonical(&body).as_bytes()).to_hex()
+    )
 }
 
 /// Sets `agreement_hash` and signs it for every party in `parties`.
@@ -536,7 +1165,10 @@ fn sign_agreement_all(a: &mut J) {
         let p = p.as_str().unwrap();
         let body = json!({"agreement_hash": hash, "signed_at": TS, "signer": p});
         let sig = sign_bytes(p, &signing_input("fed_agreement", &body));
-        sigs.insert(p.into(), json!({"signed_at": TS, "signature": sig_text(&sig)}));
+        sigs.insert(
+            p.into(),
+            json!({"signed_at": TS, "signature": sig_text(&sig)}),
+        );
     }
     a["signatures"] = J::Object(sigs);
 }
@@ -544,40 +1176,97 @@ fn sign_agreement_all(a: &mut J) {
 fn agreements() -> J {
     let good = agreement([MESHES[0], MESHES[1]], 3);
     let case = |name: &str, a: &J, expect: J| json!({"name": name, "op": "verify_agreement", "input": canonical(a), "expect": expect});
-    let mut cases = vec![case("valid, trust level 3", &good, valid(json!({"agreement_hash": agreement_hash_of(&good), "trust_level": 3})))];
+    let mut cases = vec![case(
+        "valid, trust level 3",
+        &good,
+        valid(json!({"agreement_hash": agreement_hash_of(&good), "trust_level": 3})),
+    )];
     let l0 = agreement([MESHES[0], MESHES[2]], 0);
-    cases.push(case("valid, trust level 0", &l0, valid(json!({"agreement_hash": agreement_hash_of(&l0), "trust_level": 0}))));
-    cases.push(case("terms changed after signing", &with(good.clone(), "terms", json!({"scrolls": []})), invalid(E::AgreementHashMismatch)));
+    cases.push(case(
+        "valid, trust level 0",
+        &l0,
+        valid(json!({"agreement_hash": agreement_hash_of(&l0), "trust_level": 0})),
+    ));
+    cases.push(case(
+        "terms changed after signing",
+        &with(good.clone(), "terms", json!({"scrolls": []})),
+        invalid(E::AgreementHashMismatch),
+    ));
     let mut resigned_hash_only = with(good.clone(), "terms", json!({"scrolls": []}));
     resigned_hash_only["agreement_hash"] = J::String(agreement_hash_of(&resigned_hash_only));
-    cases.push(case("hash recomputed but not re-signed", &resigned_hash_only, invalid(E::SignatureMismatch)));
+    cases.push(case(
+        "hash recomputed but not re-signed",
+        &resigned_hash_only,
+        invalid(E::SignatureMismatch),
+    ));
     let mut dup = json!({"agreement_id": "AGR-self", "parties": [MESHES[0], MESHES[0]], "trust_level": 2,
         "key_exchange": {MESHES[0]: key_of(MESHES[0])}, "effective_at": TS});
     sign_agreement_all(&mut dup);
-    cases.push(case("a party listed twice", &dup, invalid(E::PartyMismatch)));
+    cases.push(case(
+        "a party listed twice",
+        &dup,
+        invalid(E::PartyMismatch),
+    ));
     let mut missing_key = good.clone();
-    missing_key["key_exchange"].as_object_mut().unwrap().remove(MESHES[1]);
+    missing_key["key_exchange"]
+        .as_object_mut()
+        .unwrap()
+        .remove(MESHES[1]);
     sign_agreement_all(&mut missing_key);
-    cases.push(case("key_exchange lacks a party", &missing_key, invalid(E::PartyMismatch)));
+    cases.push(case(
+        "key_exchange lacks a party",
+        &missing_key,
+        invalid(E::PartyMismatch),
+    ));
     let mut one_sig = good.clone();
-    one_sig["signatures"].as_object_mut().unwrap().remove(MESHES[1]);
-    cases.push(case("one party did not sign", &one_sig, invalid(E::PartyMismatch)));
+    one_sig["signatures"]
+        .as_object_mut()
+        .unwrap()
+        .remove(MESHES[1]);
+    cases.push(case(
+        "one party did not sign",
+        &one_sig,
+        invalid(E::PartyMismatch),
+    ));
     let mut forged = good.clone();
-    let body = json!({"agreement_hash": forged["agreement_hash"], "signed_at": TS, "signer": MESHES[1]});
-    forged["signatures"][MESHES[1]]["signature"] = J::String(sig_text(&sign_bytes(MESHES[3], &signing_input("fed_agreement", &body))));
-    cases.push(case("a party's signature made with another key", &forged, invalid(E::SignatureMismatch)));
+    let body =
+        json!({"agreement_hash": forged["agreement_hash"], "signed_at": TS, "signer": MESHES[1]});
+    forged["signatures"][MESHES[1]]["signature"] = J::String(sig_text(&sign_bytes(
+        MESHES[3],
+        &signing_input("fed_agreement", &body),
+    )));
+    cases.push(case(
+        "a party's signature made with another key",
+        &forged,
+        invalid(E::SignatureMismatch),
+    ));
     let mut swapped = good.clone();
     swapped["key_exchange"][MESHES[1]] = J::String(key_of(MESHES[3]));
     sign_agreement_all(&mut swapped);
     // Re-sign lisbon's entry with the substituted key, so only the keyring check can catch it.
     let hash = swapped["agreement_hash"].clone();
     let body = json!({"agreement_hash": hash, "signed_at": TS, "signer": MESHES[1]});
-    swapped["signatures"][MESHES[1]]["signature"] = J::String(sig_text(&sign_bytes(MESHES[3], &signing_input("fed_agreement", &body))));
-    cases.push(case("key_exchange disagrees with the known key", &swapped, invalid(E::KeyMismatch)));
+    swapped["signatures"][MESHES[1]]["signature"] = J::String(sig_text(&sign_bytes(
+        MESHES[3],
+        &signing_input("fed_agreement", &body),
+    )));
+    cases.push(case(
+        "key_exchange disagrees with the known key",
+        &swapped,
+        invalid(E::KeyMismatch),
+    ));
     let mut level7 = with(good.clone(), "trust_level", json!(7));
     sign_agreement_all(&mut level7);
-    cases.push(case("trust level 7", &level7, invalid(E::InvalidTrustLevel)));
-    cases.push(case("no signatures", &without(good.clone(), "signatures"), invalid(E::MissingSignature)));
+    cases.push(case(
+        "trust level 7",
+        &level7,
+        invalid(E::InvalidTrustLevel),
+    ));
+    cases.push(case(
+        "no signatures",
+        &without(good.clone(), "signatures"),
+        invalid(E::MissingSignature),
+    ));
     file(
         "Federation agreements (wire format §3, §4, §9). agreement_hash = blake3(JCS(agreement without signatures and agreement_hash)); each party signs {agreement_hash, signed_at, signer} under domain fed_agreement with key_exchange[signer].",
         keyring(),
@@ -678,17 +1367,23 @@ fn merkle_roots() -> J {
     let mut cases = Vec::new();
     for n in [0usize, 1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 33] {
         let r = receipts(n);
-        cases.push(json!({"name": format!("{n} receipts"), "op": "merkle_root", "records": r,
-            "expect": valid(json!({"root": dtext(&mth(&hashes(&r)))}))}));
+        cases.push(
+            json!({"name": format!("{n} receipts"), "op": "merkle_root", "records": r,
+            "expect": valid(json!({"root": dtext(&mth(&hashes(&r)))}))}),
+        );
     }
     let r = receipts(3);
     let jsonl = format!("{}\n{}\n{}\n", r[0], r[1], r[2]);
-    cases.push(json!({"name": "JSON Lines with final newline", "op": "jsonl_root", "input": jsonl,
-        "expect": valid(json!({"root": dtext(&mth(&hashes(&r))), "tree_size": 3}))}));
+    cases.push(
+        json!({"name": "JSON Lines with final newline", "op": "jsonl_root", "input": jsonl,
+        "expect": valid(json!({"root": dtext(&mth(&hashes(&r))), "tree_size": 3}))}),
+    );
     cases.push(json!({"name": "JSON Lines without final newline", "op": "jsonl_root", "input": jsonl.trim_end(),
         "expect": valid(json!({"root": dtext(&mth(&hashes(&r))), "tree_size": 3}))}));
-    cases.push(json!({"name": "empty JSON Lines is the empty scroll", "op": "jsonl_root", "input": "",
-        "expect": valid(json!({"root": dtext(&mth(&[])), "tree_size": 0}))}));
+    cases.push(
+        json!({"name": "empty JSON Lines is the empty scroll", "op": "jsonl_root", "input": "",
+        "expect": valid(json!({"root": dtext(&mth(&[])), "tree_size": 0}))}),
+    );
     cases.push(json!({"name": "JSON Lines with a blank line", "op": "jsonl_root", "input": format!("{}\n\n{}\n", r[0], r[1]),
         "expect": invalid(E::BlankLine)}));
     cases.push(json!({"name": "JSON Lines with a duplicate key", "op": "jsonl_root", "input": format!("{}\n{{\"a\":1,\"a\":2}}\n", r[0]),
@@ -703,7 +1398,17 @@ fn merkle_roots() -> J {
 fn inclusion_proofs() -> J {
     let mut cases = Vec::new();
     let proof_json = |i: usize, n: usize, p: &[H]| json!({"leaf_index": i, "tree_size": n, "path": p.iter().map(dtext).collect::<Vec<_>>()});
-    for (n, i) in [(1usize, 0usize), (2, 1), (3, 2), (7, 0), (7, 3), (7, 6), (8, 5), (17, 16), (33, 20)] {
+    for (n, i) in [
+        (1usize, 0usize),
+        (2, 1),
+        (3, 2),
+        (7, 0),
+        (7, 3),
+        (7, 6),
+        (8, 5),
+        (17, 16),
+        (33, 20),
+    ] {
         let r = receipts(n);
         let h = hashes(&r);
         let proof = proof_json(i, n, &path(i, &h));
@@ -716,27 +1421,88 @@ fn inclusion_proofs() -> J {
     let h = hashes(&r);
     let root = dtext(&mth(&h));
     let good = proof_json(3, 7, &path(3, &h));
-    let verify = |name: &str, record: &str, proof: J, tree_size: usize, e: E| {
-        json!({"name": name, "op": "verify_inclusion", "record": record, "proof": proof, "root": root, "tree_size": tree_size, "expect": invalid(e)})
-    };
+    let verify = |name: &str, record: &str, proof: J, tree_size: usize, e: E| json!({"name": name, "op": "verify_inclusion", "record": record, "proof": proof, "root": root, "tree_size": tree_size, "expect": invalid(e)});
     let mut tampered = good.clone();
     tampered["path"][1] = J::String(dtext(&[7u8; 32]));
-    cases.push(verify("tampered path element", &r[3], tampered, 7, E::InclusionProofMismatch));
-    cases.push(verify("another receipt", &r[4], good.clone(), 7, E::InclusionProofMismatch));
-    cases.push(verify("wrong index", &r[3], with(good.clone(), "leaf_index", json!(2)), 7, E::InclusionProofMismatch));
-    cases.push(verify("index equal to size", &r[3], with(good.clone(), "leaf_index", json!(7)), 7, E::IndexOutOfRange));
+    cases.push(verify(
+        "tampered path element",
+        &r[3],
+        tampered,
+        7,
+        E::InclusionProofMismatch,
+    ));
+    cases.push(verify(
+        "another receipt",
+        &r[4],
+        good.clone(),
+        7,
+        E::InclusionProofMismatch,
+    ));
+    cases.push(verify(
+        "wrong index",
+        &r[3],
+        with(good.clone(), "leaf_index", json!(2)),
+        7,
+        E::InclusionProofMismatch,
+    ));
+    cases.push(verify(
+        "index equal to size",
+        &r[3],
+        with(good.clone(), "leaf_index", json!(7)),
+        7,
+        E::IndexOutOfRange,
+    ));
     let mut long = good.clone();
-    long["path"].as_array_mut().unwrap().push(J::String(dtext(&[0u8; 32])));
-    cases.push(verify("path too long", &r[3], long, 7, E::InclusionProofMismatch));
+    long["path"]
+        .as_array_mut()
+        .unwrap()
+        .push(J::String(dtext(&[0u8; 32])));
+    cases.push(verify(
+        "path too long",
+        &r[3],
+        long,
+        7,
+        E::InclusionProofMismatch,
+    ));
     let mut short = good.clone();
     short["path"].as_array_mut().unwrap().pop();
-    cases.push(verify("path too short", &r[3], short, 7, E::InclusionProofMismatch));
-    cases.push(verify("proof for another tree size than the checkpoint's", &r[3], good.clone(), 8, E::CheckpointMismatch));
-    cases.push(verify("path missing", &r[3], without(good.clone(), "path"), 7, E::MalformedProof));
-    cases.push(verify("index written 3.0", &r[3], with(good.clone(), "leaf_index", json!(3.0)), 7, E::NotAnInteger));
+    cases.push(verify(
+        "path too short",
+        &r[3],
+        short,
+        7,
+        E::InclusionProofMismatch,
+    ));
+    cases.push(verify(
+        "proof for another tree size than the checkpoint's",
+        &r[3],
+        good.clone(),
+        8,
+        E::CheckpointMismatch,
+    ));
+    cases.push(verify(
+        "path missing",
+        &r[3],
+        without(good.clone(), "path"),
+        7,
+        E::MalformedProof,
+    ));
+    cases.push(verify(
+        "index written 3.0",
+        &r[3],
+        with(good.clone(), "leaf_index", json!(3.0)),
+        7,
+        E::NotAnInteger,
+    ));
     let mut sha = good.clone();
     sha["path"][0] = J::String(format!("sha256:{}", "00".repeat(32)));
-    cases.push(verify("path element of another algorithm", &r[3], sha, 7, E::UnsupportedHashAlgorithm));
+    cases.push(verify(
+        "path element of another algorithm",
+        &r[3],
+        sha,
+        7,
+        E::UnsupportedHashAlgorithm,
+    ));
     cases.push(json!({"name": "prove index beyond the tree", "op": "prove_inclusion", "records": r, "index": 7, "expect": invalid(E::IndexOutOfRange)}));
     file(
         "Inclusion proofs (wire format §5, RFC 9162 §2.1.3): `prove_inclusion` builds the audit path for `index`; `verify_inclusion` checks `record` against `root`, taking the size from `tree_size` (in practice a signed checkpoint's), never from the proof alone.",
@@ -748,7 +1514,18 @@ fn inclusion_proofs() -> J {
 fn consistency_proofs() -> J {
     let mut cases = Vec::new();
     let proof_json = |m: usize, n: usize, p: &[H]| json!({"old_size": m, "new_size": n, "path": p.iter().map(dtext).collect::<Vec<_>>()});
-    for (m, n) in [(1usize, 1usize), (1, 2), (1, 8), (3, 7), (4, 7), (6, 8), (7, 7), (8, 17), (16, 33), (5, 33)] {
+    for (m, n) in [
+        (1usize, 1usize),
+        (1, 2),
+        (1, 8),
+        (3, 7),
+        (4, 7),
+        (6, 8),
+        (7, 7),
+        (8, 17),
+        (16, 33),
+        (5, 33),
+    ] {
         let r = receipts(n);
         let h = hashes(&r);
         let proof = proof_json(m, n, &subproof(m, &h, true));
@@ -761,21 +1538,73 @@ fn consistency_proofs() -> J {
     let h = hashes(&r);
     let (old, new) = (dtext(&mth(&h[..3])), dtext(&mth(&h)));
     let good = proof_json(3, 7, &subproof(3, &h, true));
-    let verify = |name: &str, proof: J, old: &str, new: &str, e: E| {
-        json!({"name": name, "op": "verify_consistency", "proof": proof, "old_root": old, "new_root": new, "expect": invalid(e)})
-    };
+    let verify = |name: &str, proof: J, old: &str, new: &str, e: E| json!({"name": name, "op": "verify_consistency", "proof": proof, "old_root": old, "new_root": new, "expect": invalid(e)});
     let mut tampered = good.clone();
     tampered["path"][0] = J::String(dtext(&[9u8; 32]));
-    cases.push(verify("tampered path element", tampered, &old, &new, E::ConsistencyProofMismatch));
-    cases.push(verify("roots swapped", good.clone(), &new, &old, E::ConsistencyProofMismatch));
-    cases.push(verify("old size 0", with(good.clone(), "old_size", json!(0)), &old, &new, E::InvalidTreeSize));
-    cases.push(verify("old size above new size", with(good.clone(), "old_size", json!(8)), &old, &new, E::InvalidTreeSize));
-    cases.push(verify("equal sizes with a non-empty path", with(good.clone(), "old_size", json!(7)), &new, &new, E::ConsistencyProofMismatch));
+    cases.push(verify(
+        "tampered path element",
+        tampered,
+        &old,
+        &new,
+        E::ConsistencyProofMismatch,
+    ));
+    cases.push(verify(
+        "roots swapped",
+        good.clone(),
+        &new,
+        &old,
+        E::ConsistencyProofMismatch,
+    ));
+    cases.push(verify(
+        "old size 0",
+        with(good.clone(), "old_size", json!(0)),
+        &old,
+        &new,
+        E::InvalidTreeSize,
+    ));
+    cases.push(verify(
+        "old size above new size",
+        with(good.clone(), "old_size", json!(8)),
+        &old,
+        &new,
+        E::InvalidTreeSize,
+    ));
+    cases.push(verify(
+        "equal sizes with a non-empty path",
+        with(good.clone(), "old_size", json!(7)),
+        &new,
+        &new,
+        E::ConsistencyProofMismatch,
+    ));
     let equal = proof_json(7, 7, &[]);
-    cases.push(verify("equal sizes, different roots", equal, &old, &new, E::ConsistencyProofMismatch));
-    cases.push(verify("rewritten history", good.clone(), &dtext(&mth(&hashes(&receipts(4))[1..4])), &new, E::ConsistencyProofMismatch));
-    cases.push(verify("size as string", with(good.clone(), "new_size", json!("7")), &old, &new, E::MalformedProof));
-    cases.push(verify("size written 7.0", with(good.clone(), "new_size", json!(7.0)), &old, &new, E::NotAnInteger));
+    cases.push(verify(
+        "equal sizes, different roots",
+        equal,
+        &old,
+        &new,
+        E::ConsistencyProofMismatch,
+    ));
+    cases.push(verify(
+        "rewritten history",
+        good.clone(),
+        &dtext(&mth(&hashes(&receipts(4))[1..4])),
+        &new,
+        E::ConsistencyProofMismatch,
+    ));
+    cases.push(verify(
+        "size as string",
+        with(good.clone(), "new_size", json!("7")),
+        &old,
+        &new,
+        E::MalformedProof,
+    ));
+    cases.push(verify(
+        "size written 7.0",
+        with(good.clone(), "new_size", json!(7.0)),
+        &old,
+        &new,
+        E::NotAnInteger,
+    ));
     cases.push(json!({"name": "prove from size 0", "op": "prove_consistency", "records": r, "old_size": 0, "expect": invalid(E::InvalidTreeSize)}));
     file(
         "Consistency proofs (wire format §5, RFC 9162 §2.1.4): `prove_consistency` builds the proof from `old_size` to the size of `records`; `verify_consistency` checks it between `old_root` and `new_root` (0 < old_size ≤ new_size; equal sizes need an empty path and equal roots).",
@@ -789,20 +1618,31 @@ fn consistency_proofs() -> J {
 
 pub fn checkpoint(mesh: &str, scroll: &str, n: usize) -> J {
     let root = dtext(&mth(&hashes(&receipts(n))));
-    signed(json!({"type": "scroll_checkpoint", "mesh_id": mesh, "scroll": scroll, "tree_size": n, "root": root, "timestamp": TS}),
-        "scroll_checkpoint", mesh, "signature")
+    signed(
+        json!({"type": "scroll_checkpoint", "mesh_id": mesh, "scroll": scroll, "tree_size": n, "root": root, "timestamp": TS}),
+        "scroll_checkpoint",
+        mesh,
+        "signature",
+    )
 }
 
 pub fn witness(cp: &J, witness_mesh: &str, result: &str, discrepancies: J) -> J {
-    signed(json!({"type": "fed_witness_event", "witnessing_mesh": witness_mesh, "witnessed_mesh": cp["mesh_id"],
+    signed(
+        json!({"type": "fed_witness_event", "witnessing_mesh": witness_mesh, "witnessed_mesh": cp["mesh_id"],
         "scroll": cp["scroll"], "root": cp["root"], "tree_size": cp["tree_size"], "verification_result": result,
-        "discrepancies": discrepancies, "timestamp": "2025-12-01T09:31:00Z"}), "fed_witness_event", witness_mesh, "witness_signature")
+        "discrepancies": discrepancies, "timestamp": "2025-12-01T09:31:00Z"}),
+        "fed_witness_event",
+        witness_mesh,
+        "witness_signature",
+    )
 }
 
 fn checkpoints_witnesses() -> J {
     let cp = checkpoint(MESHES[0], "compliance", 7);
-    let mut cases = vec![json!({"name": "checkpoint", "op": "verify_checkpoint", "input": canonical(&cp),
-        "expect": valid(json!({"receipt_hash": receipt_hash(&cp)}))})];
+    let mut cases = vec![
+        json!({"name": "checkpoint", "op": "verify_checkpoint", "input": canonical(&cp),
+        "expect": valid(json!({"receipt_hash": receipt_hash(&cp)}))}),
+    ];
     cases.push(json!({"name": "checkpoint with a root it did not sign", "op": "verify_checkpoint",
         "input": canonical(&with(cp.clone(), "root", json!(dtext(&[1u8; 32])))), "expect": invalid(E::SignatureMismatch)}));
     cases.push(json!({"name": "checkpoint with size as string", "op": "verify_checkpoint",
@@ -816,21 +1656,71 @@ fn checkpoints_witnesses() -> J {
         c
     };
     let good = witness(&cp, MESHES[2], "verified", json!([]));
-    cases.push(w("witness, verified", &good, Some(&cp), valid(json!({"receipt_hash": receipt_hash(&good)}))));
-    cases.push(w("witness without a checkpoint", &good, None, valid(json!({"receipt_hash": receipt_hash(&good)}))));
-    let disc = witness(&cp, MESHES[2], "discrepancy", json!([{"field": "root", "observed": dtext(&[2u8; 32])}]));
-    cases.push(w("witness, discrepancy reported", &disc, Some(&cp), valid(json!({"receipt_hash": receipt_hash(&disc)}))));
+    cases.push(w(
+        "witness, verified",
+        &good,
+        Some(&cp),
+        valid(json!({"receipt_hash": receipt_hash(&good)})),
+    ));
+    cases.push(w(
+        "witness without a checkpoint",
+        &good,
+        None,
+        valid(json!({"receipt_hash": receipt_hash(&good)})),
+    ));
+    let disc = witness(
+        &cp,
+        MESHES[2],
+        "discrepancy",
+        json!([{"field": "root", "observed": dtext(&[2u8; 32])}]),
+    );
+    cases.push(w(
+        "witness, discrepancy reported",
+        &disc,
+        Some(&cp),
+        valid(json!({"receipt_hash": receipt_hash(&disc)})),
+    ));
     let failed = witness(&cp, MESHES[2], "failed", json!(["peer did not answer"]));
-    cases.push(w("witness, failed", &failed, Some(&cp), valid(json!({"receipt_hash": receipt_hash(&failed)}))));
-    cases.push(w("verified with discrepancies", &witness(&cp, MESHES[2], "verified", json!(["root differs"])), Some(&cp), invalid(E::WitnessResultInconsistent)));
-    cases.push(w("discrepancy without discrepancies", &witness(&cp, MESHES[2], "discrepancy", json!([])), Some(&cp), invalid(E::WitnessResultInconsistent)));
-    cases.push(w("unknown result", &witness(&cp, MESHES[2], "maybe", json!([])), Some(&cp), invalid(E::InvalidField)));
+    cases.push(w(
+        "witness, failed",
+        &failed,
+        Some(&cp),
+        valid(json!({"receipt_hash": receipt_hash(&failed)})),
+    ));
+    cases.push(w(
+        "verified with discrepancies",
+        &witness(&cp, MESHES[2], "verified", json!(["root differs"])),
+        Some(&cp),
+        invalid(E::WitnessResultInconsistent),
+    ));
+    cases.push(w(
+        "discrepancy without discrepancies",
+        &witness(&cp, MESHES[2], "discrepancy", json!([])),
+        Some(&cp),
+        invalid(E::WitnessResultInconsistent),
+    ));
+    cases.push(w(
+        "unknown result",
+        &witness(&cp, MESHES[2], "maybe", json!([])),
+        Some(&cp),
+        invalid(E::InvalidField),
+    ));
     let other = checkpoint(MESHES[0], "compliance", 8);
-    cases.push(w("witnessed root is not the checkpoint's", &witness(&other, MESHES[2], "verified", json!([])), Some(&cp), invalid(E::CheckpointMismatch)));
+    cases.push(w(
+        "witnessed root is not the checkpoint's",
+        &witness(&other, MESHES[2], "verified", json!([])),
+        Some(&cp),
+        invalid(E::CheckpointMismatch),
+    ));
     let mut unsigned_sig = good.clone();
     unsigned_sig["witness_signature"] = good["witness_signature"].clone();
     unsigned_sig["timestamp"] = json!("2025-12-01T09:32:00Z");
-    cases.push(w("witness receipt changed after signing", &unsigned_sig, Some(&cp), invalid(E::SignatureMismatch)));
+    cases.push(w(
+        "witness receipt changed after signing",
+        &unsigned_sig,
+        Some(&cp),
+        invalid(E::SignatureMismatch),
+    ));
     file(
         "Scroll checkpoints (wire format §6, domain scroll_checkpoint, signed by mesh_id) and witness receipts (§7, domain fed_witness_event, field witness_signature, signed by witnessing_mesh). `checkpoint`, when present, is the signed checkpoint the witness receipt must match.",
         keyring(),
@@ -846,15 +1736,24 @@ pub fn cross_anchor(anchoring: &str, anchored: &str, anchoring_roots: J, include
         }
     }
     entries.sort();
-    let leaves: Vec<H> = entries.iter().map(|(m, s, r)| leaf(&json!({"mesh_id": m, "root": r, "scroll": s}).to_string())).collect();
-    signed(json!({"type": "fed_cross_anchor", "anchoring_mesh": anchoring, "anchored_mesh": anchored,
+    let leaves: Vec<H> = entries
+        .iter()
+        .map(|(m, s, r)| leaf(&json!({"mesh_id": m, "root": r, "scroll": s}).to_string()))
+        .collect();
+    signed(
+        json!({"type": "fed_cross_anchor", "anchoring_mesh": anchoring, "anchored_mesh": anchored,
         "anchoring_roots": anchoring_roots, "roots_included": included, "combined_root": dtext(&mth(&leaves)),
-        "anchor_proof": {"method": "combined_merkle_root"}, "timestamp": TS}), "fed_cross_anchor", anchoring, "signature")
+        "anchor_proof": {"method": "combined_merkle_root"}, "timestamp": TS}),
+        "fed_cross_anchor",
+        anchoring,
+        "signature",
+    )
 }
 
 fn cross_anchors() -> J {
     let root = |s: &str| dtext(blake3::hash(s.as_bytes()).as_bytes());
-    let ours = json!({"compliance": root("dublin/compliance"), "governance": root("dublin/governance")});
+    let ours =
+        json!({"compliance": root("dublin/compliance"), "governance": root("dublin/governance")});
     let theirs = json!({"compliance": root("lisbon/compliance"), "drills": root("lisbon/drills")});
     let good = cross_anchor(MESHES[0], MESHES[1], ours.clone(), theirs.clone());
     let at3 = canonical(&agreement([MESHES[0], MESHES[1]], 3));
@@ -874,15 +1773,60 @@ fn cross_anchors() -> J {
     reordered["roots_included"]["compliance"] = json!(root("lisbon/other"));
     let reordered = signed(reordered, "fed_cross_anchor", MESHES[0], "signature");
     let cases = vec![
-        c("cross-anchor with a trust level 3 agreement", &good, Some(&at3), ok.clone()),
+        c(
+            "cross-anchor with a trust level 3 agreement",
+            &good,
+            Some(&at3),
+            ok.clone(),
+        ),
         c("cross-anchor without an agreement", &good, None, ok),
-        c("combined root does not match", &bad_root, Some(&at3), invalid(E::CombinedRootMismatch)),
-        c("an included root changed and re-signed", &reordered, Some(&at3), invalid(E::CombinedRootMismatch)),
-        c("agreement at trust level 2", &good, Some(&at2), invalid(E::TrustLevelTooLow)),
-        c("agreement between other meshes", &good, Some(&other), invalid(E::AgreementMismatch)),
-        c("a mesh anchoring itself", &cross_anchor(MESHES[0], MESHES[0], ours.clone(), theirs.clone()), None, invalid(E::SelfAnchor)),
-        c("no roots included", &cross_anchor(MESHES[0], MESHES[1], ours.clone(), json!({})), None, invalid(E::EmptyRootsIncluded)),
-        c("signed by the anchored mesh", &signed(without(good.clone(), "signature"), "fed_cross_anchor", MESHES[1], "signature"), None, invalid(E::SignatureMismatch)),
+        c(
+            "combined root does not match",
+            &bad_root,
+            Some(&at3),
+            invalid(E::CombinedRootMismatch),
+        ),
+        c(
+            "an included root changed and re-signed",
+            &reordered,
+            Some(&at3),
+            invalid(E::CombinedRootMismatch),
+        ),
+        c(
+            "agreement at trust level 2",
+            &good,
+            Some(&at2),
+            invalid(E::TrustLevelTooLow),
+        ),
+        c(
+            "agreement between other meshes",
+            &good,
+            Some(&other),
+            invalid(E::AgreementMismatch),
+        ),
+        c(
+            "a mesh anchoring itself",
+            &cross_anchor(MESHES[0], MESHES[0], ours.clone(), theirs.clone()),
+            None,
+            invalid(E::SelfAnchor),
+        ),
+        c(
+            "no roots included",
+            &cross_anchor(MESHES[0], MESHES[1], ours.clone(), json!({})),
+            None,
+            invalid(E::EmptyRootsIncluded),
+        ),
+        c(
+            "signed by the anchored mesh",
+            &signed(
+                without(good.clone(), "signature"),
+                "fed_cross_anchor",
+                MESHES[1],
+                "signature",
+            ),
+            None,
+            invalid(E::SignatureMismatch),
+        ),
     ];
     file(
         "Cross-anchors (wire format §8): combined_root = MTH of leaf data JCS({mesh_id, root, scroll}) for every root of anchoring_roots (anchoring mesh) and roots_included (anchored mesh), ordered by mesh_id then scroll; domain fed_cross_anchor, signed by anchoring_mesh. `agreement`, when present, must be a valid agreement between the two meshes at trust level ≥ 3.",

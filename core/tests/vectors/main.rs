@@ -61,5 +61,8 @@ fn verdicts() {
         .map(|e| e.name())
         .filter(|n| !seen_errors.contains(*n))
         .collect();
-    assert!(missing.is_empty(), "rejection rules without a negative vector: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "rejection rules without a negative vector: {missing:?}"
+    );
 }

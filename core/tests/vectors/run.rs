@@ -30,7 +30,11 @@ fn limits(case: &J) -> Limits {
 }
 
 fn keyring(file: &J, case: &J) -> Keyring {
-    let keys = if case["keyring"].is_object() { &case["keyring"] } else { &file["keyring"] };
+    let keys = if case["keyring"].is_object() {
+        &case["keyring"]
+    } else {
+        &file["keyring"]
+    };
     Keyring::from_json(keys.to_string().as_bytes()).unwrap()
 }
 
@@ -64,7 +68,10 @@ fn parse_text<'a>(text: &'a str) -> Result<Value<'a>, Error> {
 fn checkpoint_of(case: &J, keyring: &Keyring) -> Result<Option<federation::Checkpoint>, Failure> {
     match case["checkpoint"].as_str() {
         None => Ok(None),
-        Some(text) => Ok(Some(federation::verify_checkpoint(&parse_text(text)?, keyring)?)),
+        Some(text) => Ok(Some(federation::verify_checkpoint(
+            &parse_text(text)?,
+            keyring,
+        )?)),
     }
 }
 
@@ -73,14 +80,22 @@ fn leaves(case: &J) -> Result<Vec<Digest>, Error> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| Ok(merkle::leaf_hash(&json::canonicalize(r.as_str().unwrap().as_bytes(), &Limits::default())?)))
+        .map(|r| {
+            Ok(merkle::leaf_hash(&json::canonicalize(
+                r.as_str().unwrap().as_bytes(),
+                &Limits::default(),
+            )?))
+        })
         .collect()
 }
 
-
 /// Runs `case` of vector `file`.
 pub fn case(file: &J, case: &J) -> J {
-    let input = if case.get("input").is_some() || case.get("input_hex").is_some() { input_bytes(case) } else { vec![] };
+    let input = if case.get("input").is_some() || case.get("input_hex").is_some() {
+        input_bytes(case)
+    } else {
+        vec![]
+    };
     let text = || std::str::from_utf8(&input).unwrap();
     let keys = keyring(file, case);
     match case["op"].as_str().unwrap() {
@@ -110,24 +125,43 @@ pub fn case(file: &J, case: &J) -> J {
             ok(json!({"receipt_hash": v.receipt_hash.to_string()}))
         }
         "verify_agreement" => {
-            let a = tri!(federation::verify_agreement(&tri!(parse_text(text())), &keys));
-            ok(json!({"agreement_hash": a.agreement_hash.to_string(), "trust_level": a.trust_level}))
+            let a = tri!(federation::verify_agreement(
+                &tri!(parse_text(text())),
+                &keys
+            ));
+            ok(
+                json!({"agreement_hash": a.agreement_hash.to_string(), "trust_level": a.trust_level}),
+            )
         }
         "verify_checkpoint" => {
-            let c = tri!(federation::verify_checkpoint(&tri!(parse_text(text())), &keys));
+            let c = tri!(federation::verify_checkpoint(
+                &tri!(parse_text(text())),
+                &keys
+            ));
             ok(json!({"receipt_hash": c.receipt_hash.to_string()}))
         }
         "verify_witness" => {
             let cp = tri!(checkpoint_of(case, &keys));
-            let h = tri!(federation::verify_witness(&tri!(parse_text(text())), &keys, cp.as_ref()));
+            let h = tri!(federation::verify_witness(
+                &tri!(parse_text(text())),
+                &keys,
+                cp.as_ref()
+            ));
             ok(json!({"receipt_hash": h.to_string()}))
         }
         "verify_cross_anchor" => {
             let agreement = match case["agreement"].as_str() {
-                Some(a) => Some(tri!(federation::verify_agreement(&tri!(parse_text(a)), &keys))),
+                Some(a) => Some(tri!(federation::verify_agreement(
+                    &tri!(parse_text(a)),
+                    &keys
+                ))),
                 None => None,
             };
-            let h = tri!(federation::verify_cross_anchor(&tri!(parse_text(text())), &keys, agreement.as_ref()));
+            let h = tri!(federation::verify_cross_anchor(
+                &tri!(parse_text(text())),
+                &keys,
+                agreement.as_ref()
+            ));
             ok(json!({"receipt_hash": h.to_string()}))
         }
         "merkle_root" => ok(json!({"root": merkle::root(&tri!(leaves(case))).to_string()})),
@@ -139,33 +173,55 @@ pub fn case(file: &J, case: &J) -> J {
                     if line.is_empty() {
                         return fail(Error::BlankLine);
                     }
-                    hashes.push(merkle::leaf_hash(&tri!(json::canonicalize(line, &Limits::default()))));
+                    hashes.push(merkle::leaf_hash(&tri!(json::canonicalize(
+                        line,
+                        &Limits::default()
+                    ))));
                 }
             }
             ok(json!({"root": merkle::root(&hashes).to_string(), "tree_size": hashes.len()}))
         }
         "prove_inclusion" => {
-            let p = tri!(merkle::prove_inclusion(&tri!(leaves(case)), case["index"].as_u64().unwrap()));
+            let p = tri!(merkle::prove_inclusion(
+                &tri!(leaves(case)),
+                case["index"].as_u64().unwrap()
+            ));
             ok(json!({"proof": serde_json::from_slice::<J>(&p.to_value().to_canonical()).unwrap()}))
         }
         "prove_consistency" => {
-            let p = tri!(merkle::prove_consistency(&tri!(leaves(case)), case["old_size"].as_u64().unwrap()));
+            let p = tri!(merkle::prove_consistency(
+                &tri!(leaves(case)),
+                case["old_size"].as_u64().unwrap()
+            ));
             ok(json!({"proof": serde_json::from_slice::<J>(&p.to_value().to_canonical()).unwrap()}))
         }
         "verify_inclusion" => {
             let text = case["proof"].to_string();
-            let proof = tri!(InclusionProof::from_value(&tri!(json::parse(text.as_bytes(), &Limits::default()))));
+            let proof = tri!(InclusionProof::from_value(&tri!(json::parse(
+                text.as_bytes(),
+                &Limits::default()
+            ))));
             if proof.tree_size != case["tree_size"].as_u64().unwrap() {
                 return fail(Error::CheckpointMismatch);
             }
             let root = tri!(Digest::parse(case["root"].as_str().unwrap()));
-            let canonical = tri!(json::canonicalize(case["record"].as_str().unwrap().as_bytes(), &Limits::default()));
-            tri!(merkle::verify_inclusion(&root, &merkle::leaf_hash(&canonical), &proof));
+            let canonical = tri!(json::canonicalize(
+                case["record"].as_str().unwrap().as_bytes(),
+                &Limits::default()
+            ));
+            tri!(merkle::verify_inclusion(
+                &root,
+                &merkle::leaf_hash(&canonical),
+                &proof
+            ));
             ok(json!({}))
         }
         "verify_consistency" => {
             let text = case["proof"].to_string();
-            let proof = tri!(ConsistencyProof::from_value(&tri!(json::parse(text.as_bytes(), &Limits::default()))));
+            let proof = tri!(ConsistencyProof::from_value(&tri!(json::parse(
+                text.as_bytes(),
+                &Limits::default()
+            ))));
             let old = tri!(Digest::parse(case["old_root"].as_str().unwrap()));
             let new = tri!(Digest::parse(case["new_root"].as_str().unwrap()));
             tri!(merkle::verify_consistency(&old, &new, &proof));
