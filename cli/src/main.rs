@@ -20,6 +20,7 @@
 )]
 
 mod args;
+mod governance;
 mod input;
 mod keys;
 mod merkle;
@@ -66,7 +67,8 @@ pub const COMMANDS: &[&Command] = &[
     &merkle::CONSISTENCY,
     &merkle::VERIFY_INCLUSION,
     &merkle::VERIFY_CONSISTENCY,
-    // Governance (to come): &governance::GOVERNANCE, &governance::CONSTITUTION,
+    &governance::GOVERNANCE,
+    &governance::CONSTITUTION,
 ];
 
 const VERSION: &str = concat!("vm-verify ", env!("CARGO_PKG_VERSION"));
@@ -303,7 +305,7 @@ fn main() -> ExitCode {
                 bytes.push(b'\n');
                 bytes
             } else {
-                Vec::new()
+                fail.to_text()
             };
             (bytes, fail.exit_status())
         }

@@ -49,6 +49,16 @@ pub enum Fail {
         /// A hint for the auditor (which key is missing, …).
         hint: Option<String>,
     },
+    /// A failure together with what the command established before it (a governance chain up
+    /// to its violation): same exit status, name and message as `fail`; `--json` adds the
+    /// report's fields to the failure's object, and the human output prints the report on
+    /// standard output (the one-line error still goes to standard error).
+    WithReport {
+        /// The failure.
+        fail: Box<Fail>,
+        /// What was established.
+        report: Report,
+    },
 }
 
 impl Fail {
@@ -71,6 +81,7 @@ impl Fail {
         match self {
             Fail::Invalid { .. } => EXIT_INVALID,
             Fail::Usage(_) | Fail::Unusable { .. } | Fail::Internal(_) => EXIT_UNUSABLE,
+            Fail::WithReport { fail, .. } => fail.exit_status(),
         }
     }
 
@@ -80,6 +91,7 @@ impl Fail {
             Fail::Usage(_) | Fail::Internal(_) => None,
             Fail::Unusable { error, .. } => *error,
             Fail::Invalid { failure, .. } => Some(failure.error),
+            Fail::WithReport { fail, .. } => fail.error(),
         }
     }
 
@@ -87,6 +99,7 @@ impl Fail {
     /// own failures.
     pub fn name(&self) -> &'static str {
         match (self, self.error()) {
+            (Fail::WithReport { fail, .. }, _) => fail.name(),
             (_, Some(error)) => error.name(),
             (Fail::Usage(_), None) => "USAGE",
             (Fail::Internal(_), None) => "INTERNAL",
@@ -97,6 +110,7 @@ impl Fail {
     /// The one-line message, without the `vm-verify: ` prefix. Never contains a newline.
     pub fn message(&self) -> String {
         let text = match self {
+            Fail::WithReport { fail, .. } => return fail.message(),
             Fail::Usage(message) => format!("USAGE: {message}"),
             Fail::Internal(message) => format!("INTERNAL: {message}; please report this"),
             Fail::Unusable {
@@ -142,6 +156,15 @@ impl Fail {
 
     /// The `--json` object for this failure.
     pub fn to_json(&self) -> Value<'static> {
+        if let Fail::WithReport { fail, report } = self {
+            let mut value = fail.to_json();
+            if let Value::Object(object) = &mut value {
+                for (name, field) in &report.fields {
+                    object.insert(*name, field.clone());
+                }
+            }
+            return value;
+        }
         let mut object = Object::default();
         object.insert("valid", Value::Bool(false));
         object.insert(
@@ -162,6 +185,15 @@ impl Fail {
         }
         object.insert("exit_status", number(u64::from(self.exit_status())));
         Value::Object(object)
+    }
+
+    /// What the human output prints on standard output: the report of a
+    /// [`Fail::WithReport`], nothing for the others.
+    pub fn to_text(&self) -> Vec<u8> {
+        match self {
+            Fail::WithReport { report, .. } => report.to_text(),
+            _ => Vec::new(),
+        }
     }
 }
 

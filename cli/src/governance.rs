@@ -1,0 +1,403 @@
+//! Governance commands: `governance CHAIN.json` (a genesis constitution and its governance
+//! receipts, verified in order by `governance::verify_chain`) and `constitution FILE` (a
+//! constitution's schema, version and `constitution_hash`), docs/SPEC.md §10.
+//!
+//! A chain file that cannot be used as one (not strict I-JSON, not an object, `genesis` or
+//! `receipts` missing, `receipts` not an array) is exit 2. A chain that breaks a rule (a genesis
+//! that breaks the constitution schema included) is exit 1, with the report of everything
+//! verified before the violation.
+
+use std::fmt::Write as _;
+
+use vaultmesh_core::governance::{
+    self, ChainReport, ChainViolation, ConstitutionVersion, Phase, ProposalStatus,
+};
+use vaultmesh_core::json::{self, Limits, Object, Value};
+use vaultmesh_core::record::Failure;
+use vaultmesh_core::Error;
+
+use crate::args::{Args, Opt};
+use crate::input::{Input, Inputs};
+use crate::report::{digest, number, sanitize, string, Fail, Report};
+use crate::Command;
+
+/// The default bound on a chain file: 64 MiB (67,108,864 bytes). A chain of 10,000 receipts
+/// is about 2.5 MB.
+pub const CHAIN_DEFAULT_MAX_BYTES: u64 = 64 << 20;
+
+/// The nesting depth allowed in a chain file (the core's default).
+pub const CHAIN_MAX_DEPTH: usize = 64;
+
+const MAX_BYTES: Opt = Opt::value("--max-bytes", "BYTES");
+
+/// `vm-verify governance CHAIN.json`.
+pub const GOVERNANCE: Command = Command {
+    name: "governance",
+    usage: "governance CHAIN.json [--max-bytes BYTES]",
+    summary: "verify a governance chain: genesis constitution + governance receipts",
+    help: &[
+        "\
+CHAIN.json is a governance chain file (docs/SPEC.md section 10.3.1):
+  {\"genesis\": {...constitution...}, \"receipts\": [{...gov_proposal...}, {...gov_vote...}, ...]}
+Other members are ignored. The genesis is checked against the constitution schema, then every
+receipt in order: its fields and signature with the keys of the constitution that judges it,
+the chain order of its dates, and the rules of its kind (deliberation, votes, quorum and
+thresholds, ratification, amendment hashes and version bumps, executive orders, emergencies,
+violations, enforcement and reviews). The first failure stops the verification.",
+        "\
+Prints the receipts verified, every constitution version that was in force with its hash and
+the amendment that brought it in force (receipt index, proposal, effective_at), each proposal
+with its type, phase and tally, the final version and hash, and on failure the failing receipt
+(index, or none when the genesis constitution is at fault), the error name and code, and the
+field concerned. On failure the report describes the chain up to the receipt before the
+violation; it is printed on standard output and the one-line error on standard error.",
+        "\
+With --json: one object with \"valid\", \"code\", \"error\", \"message\", \"exit_status\",
+\"receipts\", \"verified\", \"versions\" ([{\"version\", \"hash\", \"index\", \"proposal_id\",
+\"effective_at\"}], genesis first, its index, proposal_id and effective_at null), \"proposals\"
+([{\"proposal_id\", \"proposal_type\", \"phase\", \"index\", \"tally\": {\"for\", \"against\",
+\"abstain\"}}]), \"final_version\" and \"final_hash\" (null when the genesis is invalid), and
+\"violation\": {\"index\", \"error\", \"code\", \"field\"} (index null for the genesis), or null.",
+        "\
+  --max-bytes BYTES   the most bytes the chain file may hold (default 67108864, 64 MiB); more
+                      is INPUT_TOO_LARGE (exit 2). Nesting depth is at most 64. The file is
+                      read into memory whole.",
+        "\
+Trust: the voters' and engines' keys come from the genesis constitution in the file itself, so
+a valid chain proves that every step followed the rules from that genesis on. Compare the
+genesis hash (the first version printed) with one you trust.",
+        "\
+Exit status 0: every receipt verified. 1: the genesis breaks the constitution schema or a
+receipt breaks a rule (the failing receipt's index, error and field are printed). 2: the file is
+unusable as a chain file: unreadable, too large, not strict I-JSON, not an object, `genesis` or
+`receipts` missing, `receipts` not an array.",
+    ],
+    opts: &[MAX_BYTES],
+    run: verify_governance,
+};
+
+/// `vm-verify constitution FILE`.
+pub const CONSTITUTION: Command = Command {
+    name: "constitution",
+    usage: "constitution FILE",
+    summary: "check a constitution document; print its version and constitution_hash",
+    help: &[
+        "\
+Checks FILE, one constitution document (docs/SPEC.md section 10.1), against the constitution
+schema and prints its version and constitution_hash = blake3(JCS(document)). This is the hash
+a governance chain's amendments name in constitution_hash_before / constitution_hash_after.
+With --json: one object with \"valid\", \"code\", \"error\", \"message\", \"exit_status\",
+\"version\" and \"constitution_hash\".",
+        "\
+A document that breaks the schema is INVALID_CONSTITUTION (exit 1), naming the member
+concerned (e.g. rules.quorum). Input that is not strict I-JSON or not an object is exit 2.",
+    ],
+    opts: &[],
+    run: verify_constitution,
+};
+
+fn verify_constitution(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
+    let input = inputs.read_record(args.operand("FILE")?)?;
+    let value = input.record()?;
+    let info = governance::constitution_info(&value).map_err(|failure| {
+        let is_chain = value
+            .as_object()
+            .is_some_and(|o| o.get("genesis").is_some() && o.get("receipts").is_some());
+        Fail::Invalid {
+            subject: format!("constitution {}", input.name),
+            failure,
+            hint: is_chain.then(|| {
+                "this looks like a governance chain file: use `vm-verify governance`".to_string()
+            }),
+        }
+    })?;
+    Ok(Report::new(format!(
+        "valid constitution {}, version {}",
+        input.name, info.version
+    ))
+    .with("version", string(info.version.to_string()))
+    .with("constitution_hash", digest(&info.hash)))
+}
+
+fn verify_governance(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
+    let path = args.operand("CHAIN.json")?;
+    let max = args
+        .integer("--max-bytes")?
+        .unwrap_or(CHAIN_DEFAULT_MAX_BYTES);
+    let max = usize::try_from(max).unwrap_or(usize::MAX);
+    let input = inputs.read(path, max).map_err(|fail| match fail {
+        Fail::Unusable {
+            source,
+            error: Some(Error::InputTooLarge),
+            ..
+        } => Fail::Unusable {
+            source,
+            error: Some(Error::InputTooLarge),
+            detail: Some(format!(
+                "the file exceeds {max} bytes; raise the bound with --max-bytes"
+            )),
+        },
+        other => other,
+    })?;
+    let limits = Limits {
+        max_bytes: max,
+        max_depth: CHAIN_MAX_DEPTH,
+    };
+    let value =
+        json::parse_record(&input.bytes, &limits).map_err(|e| Fail::unusable(&input.name, e))?;
+    check_chain_file(&input, &value)?;
+    let report = governance::verify_chain(&value);
+    let fields = chain_fields(&report);
+    match report.violation {
+        None => {
+            let message = format!(
+                "valid governance chain {}: {} receipts verified; constitution {}",
+                input.name,
+                report.verified,
+                version_path(&report.versions)
+            );
+            let text = chain_text(&message, &report);
+            Ok(with_fields(Report::new(message), fields).artifact(text))
+        }
+        Some(violation) => {
+            let subject = match violation.index {
+                Some(i) => format!(
+                    "governance chain {} at receipt {i} (of {})",
+                    input.name, report.receipts
+                ),
+                None => format!("governance chain {}, genesis constitution", input.name),
+            };
+            let fail = Fail::Invalid {
+                subject,
+                failure: Failure {
+                    error: violation.error,
+                    field: violation.field,
+                },
+                hint: None,
+            };
+            let text = chain_text(&fail.message(), &report);
+            Err(Fail::WithReport {
+                fail: Box::new(fail),
+                report: with_fields(Report::new(String::new()), fields).artifact(text),
+            })
+        }
+    }
+}
+
+/// A chain file that does not have the chain file's shape is unusable (exit 2): the tool
+/// cannot tell what to verify. (`verify_chain` would report these as a violation without an
+/// index; everything else it reports is a verdict.)
+fn check_chain_file(input: &Input, value: &Value<'_>) -> Result<(), Fail> {
+    let unusable = |error, detail: &str| Fail::Unusable {
+        source: input.name.clone(),
+        error: Some(error),
+        detail: Some(format!("not a governance chain file: {detail}")),
+    };
+    let Some(object) = value.as_object() else {
+        return Err(Fail::unusable(&input.name, Error::NotAnObject));
+    };
+    if object.get("genesis").is_none() {
+        return Err(unusable(Error::MissingField, "no `genesis` member"));
+    }
+    match object.get("receipts") {
+        None => Err(unusable(Error::MissingField, "no `receipts` member")),
+        Some(Value::Array(_)) => Ok(()),
+        Some(_) => Err(unusable(Error::InvalidField, "`receipts` is not an array")),
+    }
+}
+
+fn with_fields(mut report: Report, fields: Vec<(&'static str, Value<'static>)>) -> Report {
+    report.fields = fields;
+    report
+}
+
+fn null_or<T>(value: Option<T>, f: impl FnOnce(T) -> Value<'static>) -> Value<'static> {
+    value.map_or(Value::Null, f)
+}
+
+fn object(members: Vec<(&'static str, Value<'static>)>) -> Value<'static> {
+    let mut object = Object::default();
+    for (name, value) in members {
+        object.insert(name, value);
+    }
+    Value::Object(object)
+}
+
+fn index(i: usize) -> Value<'static> {
+    number(i as u64)
+}
+
+/// The wire-style name of a proposal's phase.
+fn phase_name(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Open => "open",
+        Phase::Ratified => "ratified",
+        Phase::Rejected => "rejected",
+        Phase::EnginePending => "engine_pending",
+        Phase::Activated => "activated",
+    }
+}
+
+fn version_json(v: &ConstitutionVersion) -> Value<'static> {
+    object(vec![
+        ("version", string(v.version.to_string())),
+        ("hash", digest(&v.hash)),
+        ("index", null_or(v.index, index)),
+        ("proposal_id", null_or(v.proposal_id.as_deref(), string)),
+        (
+            "effective_at",
+            null_or(v.effective_at, |t| string(t.to_string())),
+        ),
+    ])
+}
+
+fn proposal_json(p: &ProposalStatus) -> Value<'static> {
+    object(vec![
+        ("proposal_id", string(p.proposal_id.as_str())),
+        ("proposal_type", string(p.proposal_type.name())),
+        ("phase", string(phase_name(p.phase))),
+        ("index", index(p.index)),
+        (
+            "tally",
+            object(vec![
+                ("for", number(p.tally.for_weight)),
+                ("against", number(p.tally.against)),
+                ("abstain", number(p.tally.abstain)),
+            ]),
+        ),
+    ])
+}
+
+fn violation_json(v: &ChainViolation) -> Value<'static> {
+    object(vec![
+        ("index", null_or(v.index, index)),
+        ("error", string(v.error.name())),
+        ("code", number(u64::from(v.error.code()))),
+        ("field", null_or(v.field, string)),
+    ])
+}
+
+/// The `--json` members of a chain report.
+fn chain_fields(report: &ChainReport<'_>) -> Vec<(&'static str, Value<'static>)> {
+    let last = report.last_version();
+    vec![
+        ("receipts", index(report.receipts)),
+        ("verified", index(report.verified)),
+        (
+            "versions",
+            Value::Array(report.versions.iter().map(version_json).collect()),
+        ),
+        (
+            "proposals",
+            Value::Array(report.proposals.iter().map(proposal_json).collect()),
+        ),
+        (
+            "final_version",
+            null_or(last, |v| string(v.version.to_string())),
+        ),
+        ("final_hash", null_or(last, |v| digest(&v.hash))),
+        (
+            "violation",
+            null_or(report.violation.as_ref(), violation_json),
+        ),
+    ]
+}
+
+/// `1.0.0 -> 1.1.0 -> 1.1.1`, or `(none)`.
+fn version_path(versions: &[ConstitutionVersion]) -> String {
+    if versions.is_empty() {
+        return "(none)".to_string();
+    }
+    versions
+        .iter()
+        .map(|v| v.version.to_string())
+        .collect::<Vec<_>>()
+        .join(" -> ")
+}
+
+/// The human-readable report: `message`, then one section per part of the report. Untrusted
+/// text (proposal ids) is sanitized line by line.
+fn chain_text(message: &str, report: &ChainReport<'_>) -> Vec<u8> {
+    let mut text = String::new();
+    let _ = writeln!(text, "{message}");
+    let _ = writeln!(text, "receipts: {}", report.receipts);
+    let _ = writeln!(text, "verified: {}", report.verified);
+    let _ = writeln!(text, "versions:");
+    if report.versions.is_empty() {
+        let _ = writeln!(text, "  (none: the genesis constitution is invalid)");
+    }
+    for v in &report.versions {
+        let _ = write!(text, "  {} {}", v.version, v.hash);
+        match (v.index, &v.proposal_id) {
+            (None, _) => text.push_str(" genesis"),
+            (Some(i), proposal) => {
+                let _ = write!(text, " amendment receipt {i}");
+                if let Some(p) = proposal {
+                    let _ = write!(text, " ({p})");
+                }
+                if let Some(t) = v.effective_at {
+                    let _ = write!(text, ", effective {t}");
+                }
+            }
+        }
+        text.push('\n');
+    }
+    if !report.proposals.is_empty() {
+        let _ = writeln!(text, "proposals:");
+        for p in &report.proposals {
+            let _ = writeln!(
+                text,
+                "  {} {} {} (proposal receipt {}; for {}, against {}, abstain {})",
+                p.proposal_id,
+                p.proposal_type.name(),
+                phase_name(p.phase),
+                p.index,
+                p.tally.for_weight,
+                p.tally.against,
+                p.tally.abstain
+            );
+        }
+    }
+    let qualifier = if report.is_valid() {
+        ""
+    } else {
+        " (in force before the violation)"
+    };
+    match report.last_version() {
+        Some(last) => {
+            let _ = writeln!(text, "final_version: {}{qualifier}", last.version);
+            let _ = writeln!(text, "final_hash: {}", last.hash);
+        }
+        None => {
+            let _ = writeln!(text, "final_version: (none)");
+            let _ = writeln!(text, "final_hash: (none)");
+        }
+    }
+    match &report.violation {
+        None => {
+            let _ = writeln!(text, "violation: none");
+        }
+        Some(v) => {
+            let at = v.index.map_or_else(
+                || "genesis constitution".to_string(),
+                |i| format!("receipt {i}"),
+            );
+            let _ = writeln!(
+                text,
+                "violation: {at}: {} ({}): {}",
+                v.error.name(),
+                v.error.code(),
+                v.error.message()
+            );
+            if let Some(field) = v.field {
+                let _ = writeln!(text, "violation_field: {field}");
+            }
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        out.push_str(&sanitize(line));
+        out.push('\n');
+    }
+    out.into_bytes()
+}

@@ -1,0 +1,622 @@
+//! Tests of `vm-verify governance` and `vm-verify constitution` through the built executable:
+//! every file in `test-vectors/governance/` against the expectation it records, the acceptance
+//! point of issue 3 (the example chain ends at the hash `constitution` prints for
+//! `constitution-1.1.0.json`), and unusable input (exit 2, one line on standard error).
+
+use std::borrow::Cow;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use vaultmesh_core::json::{self, Limits, Value};
+use vaultmesh_core::Error;
+
+// ---------------------------------------------------------------------------------------------
+// Running the binary.
+
+#[derive(Debug)]
+struct Run {
+    status: i32,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+fn run_with(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vm-verify"))
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(bytes) = stdin {
+        child.stdin.take().unwrap().write_all(bytes).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        status: out.status.code().expect("exited by signal"),
+        stdout: out.stdout,
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn run(args: &[&str]) -> Run {
+    run_with(args, None)
+}
+
+impl Run {
+    fn stdout(&self) -> &str {
+        std::str::from_utf8(&self.stdout).unwrap()
+    }
+
+    /// Exit 0, nothing on standard error.
+    fn valid(self) -> Run {
+        assert_eq!(
+            self.status,
+            0,
+            "expected exit 0; stderr: {}; stdout: {}",
+            self.stderr,
+            self.stdout()
+        );
+        assert_eq!(self.stderr, "", "no stderr on success");
+        self
+    }
+
+    /// Exit `status` and one line `vm-verify: …` on standard error naming `name` (with its code
+    /// for core errors).
+    fn fails(self, status: i32, name: &str) -> Run {
+        assert_eq!(
+            self.status,
+            status,
+            "exit status; stderr: {}; stdout: {}",
+            self.stderr,
+            self.stdout()
+        );
+        assert_one_line(&self.stderr);
+        assert!(
+            self.stderr.contains(name),
+            "stderr should name {name}: {}",
+            self.stderr
+        );
+        if let Some(error) = Error::ALL.iter().find(|e| e.name() == name) {
+            assert!(
+                self.stderr.contains(&format!("{name} ({})", error.code())),
+                "{}",
+                self.stderr
+            );
+        }
+        self
+    }
+
+    /// Exit 2 with nothing on standard output (or one JSON object with `--json`).
+    fn unusable(self, name: &str) -> Run {
+        let run = self.fails(2, name);
+        assert!(
+            run.stdout.is_empty() || run.stdout.starts_with(b"{"),
+            "stdout: {}",
+            run.stdout()
+        );
+        run
+    }
+
+    /// Standard output as exactly one strict JSON object followed by a newline.
+    fn json(&self) -> Value<'_> {
+        assert!(
+            self.stdout.ends_with(b"\n"),
+            "one line of JSON: {}",
+            self.stdout()
+        );
+        assert_eq!(
+            self.stdout.iter().filter(|&&b| b == b'\n').count(),
+            1,
+            "one line of JSON"
+        );
+        json::parse_record(&self.stdout, &Limits::default())
+            .expect("stdout is one strict JSON object")
+    }
+}
+
+fn assert_one_line(stderr: &str) {
+    assert!(stderr.starts_with("vm-verify: "), "stderr: {stderr:?}");
+    assert!(
+        stderr.ends_with('\n') && stderr.matches('\n').count() == 1,
+        "one line: {stderr:?}"
+    );
+    for banned in ["panicked", "backtrace", "RUST_BACKTRACE", "thread 'main'"] {
+        assert!(!stderr.contains(banned), "no panic output: {stderr}");
+    }
+}
+
+/// A fresh directory under the system temporary directory, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!(
+            "vm-verify-governance-test-{}-{n}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_str().unwrap().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON helpers.
+
+fn member<'v>(value: &'v Value<'_>, name: &str) -> &'v Value<'v> {
+    value
+        .as_object()
+        .and_then(|o| o.get(name))
+        .unwrap_or_else(|| panic!("no member {name}"))
+}
+
+fn text<'v>(value: &'v Value<'_>, name: &str) -> &'v str {
+    member(value, name)
+        .as_str()
+        .unwrap_or_else(|| panic!("{name} is not a string"))
+}
+
+fn uint(value: &Value<'_>, name: &str) -> u64 {
+    member(value, name)
+        .as_u64()
+        .unwrap_or_else(|| panic!("{name} is not an integer"))
+}
+
+fn boolean(value: &Value<'_>, name: &str) -> bool {
+    match member(value, name) {
+        Value::Bool(b) => *b,
+        other => panic!("{name} is not a boolean: {other:?}"),
+    }
+}
+
+fn array<'v>(value: &'v Value<'_>, name: &str) -> &'v [Value<'v>] {
+    match member(value, name) {
+        Value::Array(items) => items,
+        other => panic!("{name} is not an array: {other:?}"),
+    }
+}
+
+fn is_null(value: &Value<'_>, name: &str) -> bool {
+    matches!(member(value, name), Value::Null)
+}
+
+fn read_json(path: &Path) -> Value<'static> {
+    let bytes: &'static [u8] = Box::leak(std::fs::read(path).unwrap().into_boxed_slice());
+    json::parse_record(bytes, &Limits::default()).unwrap()
+}
+
+fn vectors_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/governance")
+}
+
+fn vector(name: &str) -> String {
+    vectors_dir().join(name).to_str().unwrap().to_string()
+}
+
+const EXAMPLE: &str = "valid-prop-2025-12-001-data-retention.json";
+
+/// Every `.json` file of `test-vectors/governance/`, sorted.
+fn vector_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(vectors_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+// ---------------------------------------------------------------------------------------------
+// The vectors.
+
+/// Checks one chain file against its `expect`: exit status, and with `--json` the verdict, the
+/// failing index, error name and code, or the final version, hash and every version.
+fn check_chain(path: &Path) {
+    let file = path.to_str().unwrap();
+    let chain = read_json(path);
+    let expect = member(&chain, "expect");
+    let receipts = array(&chain, "receipts").len() as u64;
+    let json_run = run(&["governance", file, "--json"]);
+    let human = run(&["governance", file]);
+    if boolean(expect, "valid") {
+        let out = json_run.valid();
+        let report = out.json();
+        assert!(boolean(&report, "valid"), "{file}");
+        assert_eq!(uint(&report, "code"), 0);
+        assert_eq!(uint(&report, "exit_status"), 0);
+        assert!(is_null(&report, "violation"), "{file}");
+        assert_eq!(uint(&report, "receipts"), receipts, "{file}");
+        assert_eq!(uint(&report, "verified"), receipts, "{file}");
+        assert_eq!(
+            text(&report, "final_version"),
+            text(expect, "final_version")
+        );
+        assert_eq!(text(&report, "final_hash"), text(expect, "final_hash"));
+        let versions = array(&report, "versions");
+        let expected = array(expect, "versions");
+        assert_eq!(versions.len(), expected.len(), "{file}");
+        for (i, (got, want)) in versions.iter().zip(expected).enumerate() {
+            assert_eq!(text(got, "version"), text(want, "version"), "{file} #{i}");
+            assert_eq!(text(got, "hash"), text(want, "hash"), "{file} #{i}");
+            // Genesis has no amendment; every later version names the receipt that made it.
+            assert_eq!(is_null(got, "index"), i == 0, "{file} #{i}");
+            assert_eq!(is_null(got, "proposal_id"), i == 0, "{file} #{i}");
+            assert_eq!(is_null(got, "effective_at"), i == 0, "{file} #{i}");
+        }
+        let out = human.valid();
+        let shown = out.stdout();
+        assert!(shown.starts_with("valid governance chain "), "{shown}");
+        assert!(
+            shown.contains(&format!("verified: {receipts}\n")),
+            "{shown}"
+        );
+        assert!(
+            shown.contains(&format!(
+                "final_version: {}\nfinal_hash: {}\n",
+                text(expect, "final_version"),
+                text(expect, "final_hash")
+            )),
+            "{shown}"
+        );
+        for want in expected {
+            assert!(
+                shown.contains(&format!(
+                    "  {} {}",
+                    text(want, "version"),
+                    text(want, "hash")
+                )),
+                "{shown}"
+            );
+        }
+        assert!(shown.contains("violation: none\n"), "{shown}");
+    } else {
+        let error = text(expect, "error");
+        let code = uint(expect, "code");
+        let index = match member(expect, "index") {
+            Value::Null => None,
+            v => Some(v.as_u64().unwrap()),
+        };
+        let out = json_run.fails(1, error);
+        let report = out.json();
+        assert!(!boolean(&report, "valid"), "{file}");
+        assert_eq!(text(&report, "error"), error, "{file}");
+        assert_eq!(uint(&report, "code"), code, "{file}");
+        assert_eq!(uint(&report, "exit_status"), 1);
+        assert_eq!(uint(&report, "receipts"), receipts, "{file}");
+        let violation = member(&report, "violation");
+        assert_eq!(text(violation, "error"), error, "{file}");
+        assert_eq!(uint(violation, "code"), code, "{file}");
+        match index {
+            Some(i) => {
+                assert_eq!(uint(violation, "index"), i, "{file}");
+                // Everything before the failing receipt verified.
+                assert_eq!(uint(&report, "verified"), i, "{file}");
+                assert!(
+                    out.stderr
+                        .contains(&format!("at receipt {i} (of {receipts})")),
+                    "{}",
+                    out.stderr
+                );
+                // The versions in force before it are still reported.
+                assert!(!array(&report, "versions").is_empty(), "{file}");
+            }
+            None => {
+                assert!(is_null(violation, "index"), "{file}");
+                assert_eq!(uint(&report, "verified"), 0, "{file}");
+                assert!(array(&report, "versions").is_empty(), "{file}");
+                assert!(is_null(&report, "final_version"), "{file}");
+                assert!(is_null(&report, "final_hash"), "{file}");
+                assert!(out.stderr.contains("genesis"), "{}", out.stderr);
+            }
+        }
+        // The field the core names is reported (both at the top level and in the violation).
+        match member(violation, "field") {
+            Value::Null => assert!(report.as_object().unwrap().get("field").is_none()),
+            field => assert_eq!(text(&report, "field"), field.as_str().unwrap()),
+        }
+
+        // Human mode: the same one line on stderr, the readable report on stdout.
+        let out = human.fails(1, error);
+        let shown = out.stdout();
+        assert!(shown.starts_with("invalid governance chain "), "{shown}");
+        let at = index.map_or_else(
+            || "genesis constitution".to_string(),
+            |i| format!("receipt {i}"),
+        );
+        assert!(
+            shown.contains(&format!("violation: {at}: {error} ({code}): ")),
+            "{shown}"
+        );
+        if let Some(field) = member(violation, "field").as_str() {
+            assert!(
+                shown.contains(&format!("violation_field: {field}\n")),
+                "{shown}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_governance_vector() {
+    let files = vector_files();
+    let mut chains = 0;
+    let mut constitutions = 0;
+    for path in &files {
+        let document = read_json(path);
+        if document.as_object().unwrap().get("receipts").is_some() {
+            check_chain(path);
+            chains += 1;
+        } else {
+            // genesis.json and constitution-1.1.0.json: valid constitutions.
+            let file = path.to_str().unwrap();
+            let out = run(&["constitution", file, "--json"]).valid();
+            let report = out.json();
+            assert!(boolean(&report, "valid"));
+            assert_eq!(
+                text(&report, "version"),
+                text(&document, "version"),
+                "{file}"
+            );
+            constitutions += 1;
+        }
+    }
+    assert!(chains >= 40, "only {chains} chain vectors found");
+    assert_eq!(constitutions, 2);
+}
+
+/// Issue 3, acceptance: the example chain verifies and ends at version 1.1.0 with the hash that
+/// `vm-verify constitution` prints for the resulting document; the genesis hash is the first
+/// version of every chain.
+#[test]
+fn example_chain_ends_at_the_hash_constitution_prints() {
+    let chain_run = run(&["governance", &vector(EXAMPLE), "--json"]).valid();
+    let chain = chain_run.json();
+    assert_eq!(text(&chain, "final_version"), "1.1.0");
+    let final_hash = text(&chain, "final_hash");
+
+    let out = run(&["constitution", &vector("constitution-1.1.0.json"), "--json"]).valid();
+    let report = out.json();
+    assert_eq!(text(&report, "version"), "1.1.0");
+    assert_eq!(text(&report, "constitution_hash"), final_hash);
+    assert_eq!(uint(&report, "code"), 0);
+    assert!(is_null(&report, "error"));
+
+    let out = run(&["constitution", &vector("constitution-1.1.0.json")]).valid();
+    assert!(
+        out.stdout().contains(&format!(
+            "version: 1.1.0\nconstitution_hash: {final_hash}\n"
+        )),
+        "{}",
+        out.stdout()
+    );
+
+    let genesis = run(&["constitution", &vector("genesis.json"), "--json"]).valid();
+    let genesis = genesis.json();
+    assert_eq!(text(&genesis, "version"), "1.0.0");
+    let first = &array(&chain, "versions")[0];
+    assert_eq!(text(first, "hash"), text(&genesis, "constitution_hash"));
+    assert_eq!(text(first, "version"), "1.0.0");
+
+    // The amendment that made 1.1.0, and the proposal with its tally.
+    let second = &array(&chain, "versions")[1];
+    assert_eq!(text(second, "proposal_id"), "PROP-2025-12-001");
+    assert_eq!(uint(second, "index"), 8);
+    let proposal = &array(&chain, "proposals")[0];
+    assert_eq!(text(proposal, "proposal_type"), "amend_article");
+    assert_eq!(text(proposal, "phase"), "activated");
+    let tally = member(proposal, "tally");
+    assert_eq!(
+        (
+            uint(tally, "for"),
+            uint(tally, "against"),
+            uint(tally, "abstain")
+        ),
+        (9, 2, 1)
+    );
+
+    // Standard input works too.
+    let bytes = std::fs::read(vector(EXAMPLE)).unwrap();
+    let out = run_with(&["governance", "-", "--json"], Some(&bytes)).valid();
+    assert_eq!(text(&out.json(), "final_hash"), final_hash);
+}
+
+#[test]
+fn constitution_breaking_the_schema_is_exit_1() {
+    let dir = TempDir::new();
+    let genesis = std::fs::read_to_string(vector("genesis.json")).unwrap();
+    let mut document = json::parse_record(genesis.as_bytes(), &Limits::default()).unwrap();
+    let Value::Object(object) = &mut document else {
+        unreachable!()
+    };
+    object.remove("rules").unwrap();
+    let file = dir.file("no-rules.json", document.to_canonical());
+    let out = run(&["constitution", &file, "--json"]).fails(1, "INVALID_CONSTITUTION");
+    let report = out.json();
+    assert!(!boolean(&report, "valid"));
+    assert_eq!(uint(&report, "code"), 700);
+    assert_eq!(uint(&report, "exit_status"), 1);
+    assert!(text(&report, "field").starts_with("rules"), "{report:?}");
+    let out = run(&["constitution", &file]).fails(1, "INVALID_CONSTITUTION");
+    assert!(out.stdout.is_empty());
+    assert!(out.stderr.contains("field `rules"), "{}", out.stderr);
+
+    // A bad version.
+    let Value::Object(object) = &mut document else {
+        unreachable!()
+    };
+    object.insert("version", Value::String(Cow::Borrowed("1.0")));
+    let file = dir.file("bad-version.json", document.to_canonical());
+    run(&["constitution", &file]).fails(1, "INVALID_CONSTITUTION");
+
+    // A chain file given to `constitution` is schema-invalid, with a hint.
+    let out = run(&["constitution", &vector(EXAMPLE)]).fails(1, "INVALID_CONSTITUTION");
+    assert!(
+        out.stderr.contains("vm-verify governance"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn unusable_input_is_exit_2() {
+    let dir = TempDir::new();
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("garbage", b"\xff\xfe garbage", "INVALID_UTF8"),
+        ("text", b"hello world", "JSON_SYNTAX"),
+        (
+            "truncated",
+            br#"{"genesis":{"version":"1.0.0"},"rec"#,
+            "JSON_SYNTAX",
+        ),
+        (
+            "duplicate",
+            br#"{"genesis":{},"receipts":[],"receipts":[]}"#,
+            "DUPLICATE_KEY",
+        ),
+        (
+            "nested-duplicate",
+            br#"{"genesis":{"version":"1.0.0","version":"1.0.1"},"receipts":[]}"#,
+            "DUPLICATE_KEY",
+        ),
+        ("array", b"[1,2]", "NOT_AN_OBJECT"),
+        ("bom", b"\xef\xbb\xbf{}", "BYTE_ORDER_MARK"),
+        ("surrogate", br#"{"a":"\ud800"}"#, "LONE_SURROGATE"),
+        (
+            "big-number",
+            br#"{"a":9007199254740993}"#,
+            "NUMBER_OUT_OF_RANGE",
+        ),
+        ("empty", b"", "JSON_SYNTAX"),
+    ];
+    for (name, input, error) in cases {
+        let file = dir.file(name, input);
+        for command in ["governance", "constitution"] {
+            let out = run(&[command, &file]).unusable(error);
+            assert!(out.stdout.is_empty(), "{command} {name}: {}", out.stdout());
+            assert!(out.stderr.contains(&file), "names the file: {}", out.stderr);
+            let out = run(&[command, &file, "--json"]).unusable(error);
+            let report = out.json();
+            assert_eq!(text(&report, "error"), *error);
+            assert_eq!(uint(&report, "exit_status"), 2);
+            assert!(!boolean(&report, "valid"));
+        }
+    }
+
+    // A whole valid chain, cut short anywhere, is unusable.
+    let example = std::fs::read(vector(EXAMPLE)).unwrap();
+    for cut in [1, example.len() / 3, example.len() / 2, example.len() - 2] {
+        let file = dir.file("cut.json", &example[..cut]);
+        run(&["governance", &file]).unusable("JSON_SYNTAX");
+    }
+
+    // Not shaped as a chain file.
+    let shapes: &[(&str, &str)] = &[
+        ("{}", "MISSING_FIELD"),
+        (r#"{"receipts":[]}"#, "MISSING_FIELD"),
+        (r#"{"genesis":{}}"#, "MISSING_FIELD"),
+        (r#"{"genesis":{},"receipts":{}}"#, "INVALID_FIELD"),
+        (r#"{"genesis":{},"receipts":null}"#, "INVALID_FIELD"),
+    ];
+    for (input, error) in shapes {
+        let file = dir.file("shape.json", input);
+        let out = run(&["governance", &file]).unusable(error);
+        assert!(
+            out.stderr.contains("not a governance chain file"),
+            "{}",
+            out.stderr
+        );
+    }
+
+    // Missing files and directories.
+    let missing = dir.0.join("missing.json");
+    let missing = missing.to_str().unwrap();
+    run(&["governance", missing]).unusable("cannot open");
+    run(&["constitution", missing]).unusable("cannot open");
+    let out = run(&["governance", missing, "--json"]).unusable("IO");
+    assert_eq!(text(&out.json(), "error"), "IO");
+
+    // Usage.
+    run(&["governance"]).unusable("USAGE");
+    run(&["governance", "a.json", "b.json"]).unusable("USAGE");
+    run(&["constitution"]).unusable("USAGE");
+    run(&["constitution", "a.json", "--max-bytes", "10"]).unusable("USAGE");
+    run(&["governance", "a.json", "--max-bytes", "-1"]).unusable("USAGE");
+    run(&["governance", "a.json", "--max-bytes", "lots"]).unusable("USAGE");
+}
+
+#[test]
+fn chain_size_and_depth_limits() {
+    let dir = TempDir::new();
+    let example = std::fs::read_to_string(vector(EXAMPLE)).unwrap();
+    let mut chain = json::parse_record(example.as_bytes(), &Limits::default()).unwrap();
+    let Value::Object(object) = &mut chain else {
+        unreachable!()
+    };
+    // Over the 1 MiB record limit: fine for a chain (other members are ignored).
+    object.insert("padding", Value::String(Cow::Owned("x".repeat(3 << 20))));
+    let big = chain.to_canonical();
+    assert!(big.len() > 3 << 20);
+    let file = dir.file("big.json", &big);
+    let out = run(&["governance", &file, "--json"]).valid();
+    assert_eq!(text(&out.json(), "final_version"), "1.1.0");
+    // A constitution stays within the record limit.
+    run(&["constitution", &file]).unusable("INPUT_TOO_LARGE");
+
+    // --max-bytes lowers (or raises) the bound.
+    let out = run(&["governance", &file, "--max-bytes", "1048576"]).unusable("INPUT_TOO_LARGE");
+    assert!(out.stderr.contains("--max-bytes"), "{}", out.stderr);
+    let limit = big.len().to_string();
+    run(&["governance", &file, "--max-bytes", &limit]).valid();
+    let one_less = (big.len() - 1).to_string();
+    run(&["governance", &file, "--max-bytes", &one_less]).unusable("INPUT_TOO_LARGE");
+
+    // Depth 64 at most.
+    let deep = format!(
+        "{{\"genesis\":{{}},\"receipts\":[],\"x\":{}{}}}",
+        "[".repeat(70),
+        "]".repeat(70)
+    );
+    let file = dir.file("deep.json", deep);
+    run(&["governance", &file]).unusable("DEPTH_EXCEEDED");
+}
+
+#[test]
+fn help_and_command_list() {
+    let top = run(&["--help"]).valid();
+    assert!(top.stdout().contains("  governance "), "{}", top.stdout());
+    assert!(top.stdout().contains("  constitution "), "{}", top.stdout());
+    let help = run(&["governance", "--help"]).valid();
+    let shown = help.stdout();
+    assert!(shown.starts_with("Usage: vm-verify governance CHAIN.json"));
+    assert!(shown.contains("--max-bytes BYTES"));
+    assert!(shown.contains("67108864, 64 MiB"));
+    assert!(shown.contains("depth is at most 64"));
+    assert!(shown.contains("Exit status"));
+    let help = run(&["help", "constitution"]).valid();
+    assert!(help
+        .stdout()
+        .starts_with("Usage: vm-verify constitution FILE"));
+    assert!(help.stdout().contains("constitution_hash"));
+}
