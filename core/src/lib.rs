@@ -24,6 +24,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod bundle;
 pub mod crypto;
 pub mod encoding;
 pub mod error;
