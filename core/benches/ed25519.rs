@@ -6,8 +6,10 @@
 //! in the same process are printed (`RATIO …`): the median over interleaved rounds of on-CPU
 //! time (Linux), which a busy machine disturbs far less than criterion's wall-clock figures.
 
+mod common;
+
 use criterion::{black_box, criterion_group, Criterion, Throughput};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use vaultmesh_core::crypto::{derive_public_key, sign, verify_batch, verify_strict, BatchItem};
 use vaultmesh_core::encoding::timestamp::Timestamp;
 use vaultmesh_core::encoding::{PublicKey, SignatureBytes};
@@ -145,29 +147,6 @@ fn decoding(c: &mut Criterion) {
     g.finish();
 }
 
-/// This thread's on-CPU time in seconds (Linux `schedstat`), so that other processes on a busy
-/// machine do not count; `None` elsewhere.
-fn cpu_seconds() -> Option<f64> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(ns as f64 * 1e-9)
-}
-
-/// On-CPU time of `f` where the platform tells it, else wall time.
-fn time(f: impl FnOnce()) -> f64 {
-    let (cpu, wall) = (cpu_seconds(), Instant::now());
-    f();
-    match (cpu, cpu_seconds()) {
-        (Some(a), Some(b)) => b - a,
-        _ => wall.elapsed().as_secs_f64(),
-    }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
 /// Paired ratios: each round times a block of dalek, ours and batch runs back to back, on-CPU
 /// (the kernel updates it about every 4 ms, so a block lasts about 100 ms), so a busy machine
 /// slows all three alike; the ratios are medians of the per-round ratios.
@@ -175,17 +154,19 @@ fn ratios() {
     for (n, distinct) in [(64usize, true), (64, false), (1024, true)] {
         let set = Set::new(n, distinct);
         let items = set.items();
-        let reps = (0.1 / time(|| assert!(set.batch_all(&items)))).clamp(1.0, 1000.0) as usize;
-        let block =
-            |f: &dyn Fn() -> bool| time(|| (0..reps).for_each(|_| assert!(f()))) / reps as f64;
+        let reps = (0.1 / common::cpu_seconds(|| assert!(set.batch_all(&items)))).clamp(1.0, 1000.0)
+            as usize;
+        let block = |f: &dyn Fn() -> bool| {
+            common::cpu_seconds(|| (0..reps).for_each(|_| assert!(f()))) / reps as f64
+        };
         let (mut raw, mut ours, mut batch) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..5 {
             raw.push(block(&|| set.raw_all()));
             ours.push(block(&|| set.ours_all()));
             batch.push(block(&|| set.batch_all(&items)));
         }
-        let ratio = |a: &[f64], b: &[f64]| median(a.iter().zip(b).map(|(x, y)| x / y).collect());
-        let per = |v: &[f64]| median(v.to_vec()) * 1e6 / n as f64;
+        let ratio = common::median_ratio;
+        let per = |v: &[f64]| common::median(v.to_vec()) * 1e6 / n as f64;
         println!(
             "RATIO n={n} {}: dalek verify_strict {:.2} µs/sig, ours {:.2} µs/sig ({:.3}x dalek), \
              verify_batch {:.2} µs/sig: {:.2}x faster than ours, {:.2}x faster than dalek",

@@ -15,6 +15,8 @@
 //!
 //! After the run, the ratios of criterion's median estimates are printed, with the two limits.
 
+mod common;
+
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -189,12 +191,6 @@ fn proofs(c: &mut Criterion, receipts_2_20: &[u8]) {
     group.finish();
 }
 
-/// This thread's time on a CPU so far, in ns (Linux: `/proc/thread-self/schedstat`).
-fn thread_cpu_ns() -> Option<u64> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    stat.split_whitespace().next()?.parse().ok()
-}
-
 /// The root, the floor and `rs_merkle` on the same receipts, interleaved round by round (the
 /// order rotating), timed by this thread's on-CPU time where the system reports it (else wall
 /// time), so that a neighbour's compile slows all three alike; returns the median of the
@@ -202,14 +198,14 @@ fn thread_cpu_ns() -> Option<u64> {
 /// figure to trust: criterion's groups measure wall time, each in whatever load it lands in.
 fn paired_ratios(receipts: &[u8], rounds: usize) -> (f64, f64) {
     let time = |which: usize| {
-        let (cpu, wall) = (thread_cpu_ns(), Instant::now());
+        let (cpu, wall) = (common::thread_cpu_ns(), Instant::now());
         let root = match which {
             0 => serial_floor(black_box(receipts)).0,
             1 => merkle_root(black_box(receipts)).0,
             _ => rs_merkle_root(black_box(receipts)).unwrap_or_default(),
         };
         black_box(root);
-        match (cpu, thread_cpu_ns()) {
+        match (cpu, common::thread_cpu_ns()) {
             (Some(before), Some(after)) => (after - before) as f64,
             _ => wall.elapsed().as_nanos() as f64,
         }
@@ -224,11 +220,7 @@ fn paired_ratios(receipts: &[u8], rounds: usize) -> (f64, f64) {
         ours.push(t[1] / t[0]);
         theirs.push(t[2] / t[0]);
     }
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    (median(ours), median(theirs))
+    (common::median(ours), common::median(theirs))
 }
 
 /// Criterion's median estimate (ns) of `group/id` in this run's output directory; the median

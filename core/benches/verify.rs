@@ -1,7 +1,11 @@
 //! Single-record and batch verification of a ~600-byte `gov_vote`, next to raw `verify_strict`
 //! on the same signing input, in one run so the ratios are comparable (docs/PERFORMANCE.md).
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+mod common;
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, Criterion, Throughput};
 use ed25519_dalek::SigningKey;
 use vaultmesh_core::encoding::{PublicKey, SignatureBytes};
 use vaultmesh_core::json::{self, Limits, Value};
@@ -93,5 +97,86 @@ fn batch(c: &mut Criterion) {
     }
 }
 
+/// The acceptance ratios, measured paired (see `common`): full single-record verification
+/// against raw `verify_strict` on the same message, and the batch path against the single path.
+fn ratios() {
+    let limits = Limits::default();
+    let (bytes, voter, public) = vote(0);
+    let mut ring = Keyring::new();
+    ring.insert(voter, public);
+    let Value::Object(mut body) = json::parse_record(&bytes, &limits).unwrap() else {
+        unreachable!()
+    };
+    let signature =
+        SignatureBytes::parse(body.remove("signature").unwrap().as_str().unwrap()).unwrap();
+    let signature = ed25519_dalek::Signature::from_bytes(signature.as_bytes());
+    let mut message = b"vaultmesh-sig-v1\0gov_vote\0".to_vec();
+    Value::Object(body).write_canonical(&mut message);
+    let key = *public.verifying_key();
+    const REPS: usize = 2000; // ~100 ms per block
+    let t = common::interleaved(
+        15,
+        &mut [
+            &mut || (0..REPS).for_each(|_| key.verify_strict(&message, &signature).unwrap()),
+            &mut || {
+                (0..REPS).for_each(|_| {
+                    black_box(record::verify_record(&bytes, None, &ring, &limits).unwrap());
+                })
+            },
+        ],
+    );
+    let per = |v: &[f64]| common::median(v.to_vec()) / REPS as f64 * 1e6;
+    println!(
+        "RATIO single: verify_strict_raw {:.2} µs, verify_record {:.2} µs: full verification runs at {:.1}% of raw verify_strict throughput",
+        per(&t[0]),
+        per(&t[1]),
+        100.0 * common::median_ratio(&t[0], &t[1])
+    );
+
+    for n in [64usize, 1024] {
+        let mut ring = Keyring::new();
+        let records: Vec<Vec<u8>> = (0..n)
+            .map(|i| {
+                let (bytes, voter, public) = vote(i);
+                ring.insert(voter, public);
+                bytes
+            })
+            .collect();
+        let inputs: Vec<&[u8]> = records.iter().map(Vec::as_slice).collect();
+        let reps = (2048 / n).max(1);
+        let t = common::interleaved(
+            9,
+            &mut [
+                &mut || {
+                    (0..reps).for_each(|_| {
+                        assert!(inputs
+                            .iter()
+                            .all(|r| record::verify_record(r, None, &ring, &limits).is_ok()))
+                    })
+                },
+                &mut || {
+                    (0..reps).for_each(|_| {
+                        drop(record::verify_batch(
+                            &inputs, None, &ring, &limits, &[7; 32],
+                        ))
+                    })
+                },
+            ],
+        );
+        let per = |v: &[f64]| common::median(v.to_vec()) / (reps * n) as f64 * 1e6;
+        println!(
+            "RATIO batch n={n}: single path {:.2} µs/receipt, batch path {:.2} µs/receipt: batch is {:.2}x the single path",
+            per(&t[0]),
+            per(&t[1]),
+            common::median_ratio(&t[0], &t[1])
+        );
+    }
+}
+
 criterion_group!(benches, single, batch);
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    ratios();
+}
