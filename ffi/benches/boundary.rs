@@ -277,7 +277,32 @@ fn paired_benches(f: &Fixture) {
     );
 }
 
+/// `VM_BENCH_PATH=none|rust|c|rust-batch|c-batch`: only build the fixture and run that path
+/// 10 times over the receipts, for counting instructions under
+/// `valgrind --tool=callgrind` (counts do not depend on the load of the machine).
+fn instructions_only(path: &str) {
+    let f = Fixture::new(64);
+    let inputs: Vec<&[u8]> = f.records.iter().map(Vec::as_slice).collect();
+    let ptrs: Vec<*const u8> = f.records.iter().map(|r| r.as_ptr()).collect();
+    let lens: Vec<usize> = f.records.iter().map(Vec::len).collect();
+    let mut out = blank_verdicts(f.records.len());
+    let seed = [9u8; 32];
+    for _ in 0..10 {
+        match path {
+            "none" => {}
+            "rust" => assert!(f.records.iter().all(|r| f.rust_single(r))),
+            "c" => assert!(f.records.iter().all(|r| f.c_single(r))),
+            "rust-batch" => assert_eq!(f.rust_batch(&inputs, &seed), inputs.len()),
+            "c-batch" => assert_eq!(f.c_batch(&ptrs, &lens, &seed, &mut out), inputs.len()),
+            other => unreachable!("unknown VM_BENCH_PATH {other}"),
+        }
+    }
+}
+
 fn main() {
+    if let Ok(path) = std::env::var("VM_BENCH_PATH") {
+        return instructions_only(&path);
+    }
     let fixture = Fixture::new(64);
     let mut c = Criterion::default().configure_from_args();
     criterion_benches(&mut c, &fixture);

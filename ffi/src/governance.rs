@@ -162,7 +162,7 @@ fn object(members: Vec<(&'static str, Value<'static>)>) -> Value<'static> {
 }
 
 /// Verifies a governance chain `{"genesis": constitution, "receipts": [governance receipts]}`
-/// (docs/governance.md): each receipt's fields and signature with the keys of the constitution
+/// (docs/SPEC.md §10): each receipt's fields and signature with the keys of the constitution
 /// it is judged by, the chain order, and the rules of its kind. The first failure stops it;
 /// other members of the object are ignored.
 ///

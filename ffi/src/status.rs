@@ -192,8 +192,6 @@ pub enum vm_status {
     DecisionMismatch = 717,
     /// NOT_AWAITING_ACTIVATION: proposal is not awaiting activation.
     NotAwaitingActivation = 718,
-    /// EFFECTIVE_BEFORE_RATIFICATION: amendment effective before ratification.
-    EffectiveBeforeRatification = 719,
     /// CONSTITUTION_HASH_MISMATCH: constitution hash does not match.
     ConstitutionHashMismatch = 720,
     /// VERSION_MISMATCH: version_before is not the version in force.
@@ -317,7 +315,6 @@ impl vm_status {
             716 => vm_status::ThresholdNotMet,
             717 => vm_status::DecisionMismatch,
             718 => vm_status::NotAwaitingActivation,
-            719 => vm_status::EffectiveBeforeRatification,
             720 => vm_status::ConstitutionHashMismatch,
             721 => vm_status::VersionMismatch,
             722 => vm_status::VersionBumpInvalid,
@@ -417,7 +414,6 @@ impl vm_status {
         vm_status::ThresholdNotMet,
         vm_status::DecisionMismatch,
         vm_status::NotAwaitingActivation,
-        vm_status::EffectiveBeforeRatification,
         vm_status::ConstitutionHashMismatch,
         vm_status::VersionMismatch,
         vm_status::VersionBumpInvalid,

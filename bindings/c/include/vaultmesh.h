@@ -339,10 +339,6 @@ enum vm_status
    */
   VM_STATUS_NOT_AWAITING_ACTIVATION = 718,
   /**
-   * EFFECTIVE_BEFORE_RATIFICATION: amendment effective before ratification.
-   */
-  VM_STATUS_EFFECTIVE_BEFORE_RATIFICATION = 719,
-  /**
    * CONSTITUTION_HASH_MISMATCH: constitution hash does not match.
    */
   VM_STATUS_CONSTITUTION_HASH_MISMATCH = 720,
@@ -689,7 +685,7 @@ vm_status vm_checkpoint_verify_consistency(const struct vm_checkpoint *old, cons
 
 /**
  * Verifies a governance chain `{"genesis": constitution, "receipts": [governance receipts]}`
- * (docs/governance.md): each receipt's fields and signature with the keys of the constitution
+ * (docs/SPEC.md §10): each receipt's fields and signature with the keys of the constitution
  * it is judged by, the chain order, and the rules of its kind. The first failure stops it;
  * other members of the object are ignored.
  *
