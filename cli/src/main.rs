@@ -20,6 +20,7 @@
 )]
 
 mod args;
+mod bundle;
 mod governance;
 mod input;
 mod keys;
@@ -69,6 +70,7 @@ pub const COMMANDS: &[&Command] = &[
     &merkle::VERIFY_CONSISTENCY,
     &governance::GOVERNANCE,
     &governance::CONSTITUTION,
+    &bundle::BUNDLE,
 ];
 
 const VERSION: &str = concat!("vm-verify ", env!("CARGO_PKG_VERSION"));

@@ -22,6 +22,12 @@ use vaultmesh_core::{Digest, Error};
 /// The result of a call: a JSON document for JavaScript, or the core's failure.
 pub type Outcome = Result<Value<'static>, Failure>;
 
+/// Default limits of `verifyGovernanceChain`: 64 MiB and depth 64, as `vm-verify governance`.
+pub const CHAIN_LIMITS: Limits = Limits {
+    max_bytes: 64 << 20,
+    max_depth: 64,
+};
+
 /// A string value.
 pub fn text(s: impl Into<String>) -> Value<'static> {
     Value::String(Cow::Owned(s.into()))

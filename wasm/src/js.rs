@@ -524,14 +524,14 @@ pub fn check_engine_id(text: &str) -> JsResult<JsValue> {
 
 /// Verifies a governance chain `{"genesis": constitution, "receipts": [...]}` and returns its
 /// report; a broken rule is the report's `violation`, never thrown. Default limits 64 MiB and
-/// depth 80.
+/// depth 64.
 #[wasm_bindgen(js_name = verifyGovernanceChain, unchecked_return_type = "ChainReport")]
 pub fn verify_governance_chain(
     chain: &Document,
     options: Option<ParseOptions>,
 ) -> JsResult<JsValue> {
     let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-    let limits = limits(&options, BUNDLE_LIMITS)?;
+    let limits = limits(&options, api::CHAIN_LIMITS)?;
     to_js(&api::verify_governance_chain(
         &document(chain.as_ref(), "chain")?,
         &limits,
