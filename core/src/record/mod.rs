@@ -9,6 +9,8 @@
 pub mod field;
 mod keyring;
 mod kind;
+#[cfg(feature = "serde")]
+pub mod typed;
 
 use alloc::vec::Vec;
 use core::fmt;
@@ -20,6 +22,8 @@ use crate::json::{self, Limits, Object, Value};
 
 pub use keyring::Keyring;
 pub use kind::{Kind, KindSpec, Signer, KINDS};
+#[cfg(feature = "serde")]
+pub use typed::{SingleSigned, TypedRecord};
 
 /// Why a record was rejected: the core error, and the field it concerns when there is one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
