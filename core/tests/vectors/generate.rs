@@ -90,7 +90,7 @@ fn base58(bytes: &[u8]) -> String {
         }
     }
     let zeros = bytes.iter().take_while(|b| **b == 0).count();
-    let mut s: String = std::iter::repeat_n('1', zeros).collect();
+    let mut s = "1".repeat(zeros);
     s.extend(digits.iter().rev().map(|d| ALPHABET[*d as usize] as char));
     s
 }
