@@ -1,9 +1,31 @@
 #!/usr/bin/env bash
-# The auditor's job, end to end: build vm-verify and check records and proofs from test-vectors/.
+# The README's main command. First a demo mesh (vm-node demo, in a temporary directory): scrolls
+# with realistic receipts, checkpoints, a refused forgery and a recorded delete attempt, a proof
+# fetched and checked, an audit bundle exported and verified with the core, verify-store; then
+# the auditor's job: vm-verify re-checks the node's output and records and proofs from
+# test-vectors/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -q -p vm-verify
+cargo build --release -q -p vm-verify -p vaultmesh-node
 bin="$(realpath "${CARGO_TARGET_DIR:-target}/release/vm-verify")"
+
+# ---- the node demo (node/, docs/node.md) -----------------------------------------------------
+node_bin="$(realpath "${CARGO_TARGET_DIR:-target}/release/vm-node")"
+mesh="$(mktemp -d "${TMPDIR:-/tmp}/vaultmesh-demo-XXXXXX")"
+"$node_bin" demo --dir "$mesh"
+printf '\nThe node'"'"'s evidence, re-checked by the auditor'"'"'s tool from the files the demo wrote:\n'
+f="$mesh/files"
+node_check() {
+  printf '$ vm-verify %s\n' "${*//$mesh/\$DEMO}"
+  "$bin" "$@" >/dev/null && echo "→ exit 0 (valid)" || { echo "→ exit $? (not valid)"; exit 1; }
+}
+node_check bundle "$mesh/guardian-bundle.json" --keyring "$f/keyring.json"
+node_check checkpoint "$f/checkpoint.json" --keyring "$f/keyring.json"
+node_check record "$f/receipt.json" --keyring "$f/keyring.json"
+node_check merkle verify-inclusion --record "$f/receipt.json" --proof "$f/proof.json" \
+  --root "$(cat "$f/root.txt")" --tree-size "$(cat "$f/tree_size.txt")"
+printf '(DEMO=%s; audit bundle: %s)\n\n== The auditor'"'"'s examples from test-vectors/\n' "$mesh" "$mesh/guardian-bundle.json"
+# ---- end of the node demo --------------------------------------------------------------------
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

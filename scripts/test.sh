@@ -20,3 +20,15 @@ cargo build -p vaultmesh-core --no-default-features --target thumbv7em-none-eabi
 
 step "cargo test (workspace)"
 cargo test --workspace --all-features
+
+# ---- node (node/; docs/node.md) ---------------------------------------------------------------
+# The node's API and crash tests ran in `cargo test` above (real servers on 127.0.0.1, 20
+# SIGKILLs). Here: the README's demo mesh end to end on the debug build (seconds), and its
+# audit bundle checked again by a separate process.
+step "node: vm-node demo (a demo mesh in a temp dir, end to end) and verify-bundle"
+cargo build -q -p vaultmesh-node
+node_demo="$(mktemp -d)"
+"${CARGO_TARGET_DIR:-target}/debug/vm-node" demo --dir "$node_demo" | tail -n 6
+"${CARGO_TARGET_DIR:-target}/debug/vm-node" verify-bundle "$node_demo/guardian-bundle.json"
+rm -rf "$node_demo"
+# ---- end of node ------------------------------------------------------------------------------

@@ -1,0 +1,30 @@
+//! # vaultmesh-node
+//!
+//! The VaultMesh node: durable append-only scrolls on an embedded store, signed checkpoints, and
+//! receipts, roots and proofs served over HTTP. Every verification, hash and signature comes
+//! from `vaultmesh-core`; this crate only stores, orders and serves (see `docs/node.md`).
+//!
+//! - [`config`]: the data directory (`config.toml`, `federation.key`, `admin.token`, `store.db`);
+//! - [`store`]: the narrow storage trait and its SQLite implementation (WAL, triggers that refuse
+//!   UPDATE and DELETE, complete-subtree hashes for `O(log n)` proofs);
+//! - [`node`]: scrolls, appends, checkpoints, proofs, violation receipts;
+//! - [`http`]: the HTTP API; [`client`]: the small HTTP/1.1 client the CLI, bench and tests use;
+//! - [`bundle`]: audit-bundle export and its check; [`bench`]: the load tool; [`cli`]: `vm-node`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+pub mod audit;
+pub mod bench;
+pub mod bundle;
+pub mod cli;
+pub mod client;
+pub mod config;
+pub mod http;
+pub mod metrics;
+pub mod node;
+pub mod store;
+pub mod util;

@@ -1,0 +1,1012 @@
+//! The node: scrolls, appends, checkpoints, proofs and violation receipts, on a [`Store`].
+//!
+//! Appends to one scroll are serialized by the scroll's lock; verification (the expensive part)
+//! runs before the lock, so batches for one scroll verify in parallel and different scrolls
+//! proceed independently up to the store's commit. An append is acknowledged only after its
+//! transaction commits. The in-memory [`Frontier`] of each scroll is replaced only after the
+//! commit, so a failed commit leaves nothing behind.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
+
+use vaultmesh_core::encoding::{id, PublicKey};
+use vaultmesh_core::federation::{self, Checkpoint};
+use vaultmesh_core::json::{self, Limits, Number, Object, Value};
+use vaultmesh_core::merkle::{
+    self, prove_consistency_from_subtrees, prove_inclusion_from_subtrees, ConsistencyProof,
+    Frontier, InclusionProof,
+};
+use vaultmesh_core::record::{self, Keyring, Kind};
+use vaultmesh_core::{Digest, Error};
+
+use crate::config::{DataDir, GOVERNANCE_SCROLL};
+use crate::metrics::Metrics;
+use crate::store::{CheckpointRow, Durability, NewReceipt, SqliteStore, Store, StoreRead};
+use crate::util;
+
+/// Node error codes, outside the core's table (which stops below 1000). Names are stable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u16)]
+pub enum NodeCode {
+    /// The scroll does not exist (or is not public and the caller is not the admin).
+    UnknownScroll = 1000,
+    /// The admin token is missing or wrong.
+    Unauthorized = 1001,
+    /// A modify or delete attempt (AXIOM-001): refused and recorded.
+    AppendOnly = 1002,
+    /// No such route.
+    NotFound = 1003,
+    /// The route exists with other methods.
+    MethodNotAllowed = 1004,
+    /// A query parameter or request shape is wrong.
+    BadRequest = 1005,
+    /// The scroll has no checkpoint (of that size or sequence number) yet.
+    NoCheckpoint = 1006,
+    /// `expect_size` differs from the scroll's size.
+    SizeMismatch = 1007,
+    /// The admin API is served to loopback peers only.
+    Forbidden = 1008,
+    /// The store failed.
+    Internal = 1009,
+    /// An actor already has another key.
+    KeyConflict = 1010,
+    /// No receipt at that index.
+    NoReceipt = 1011,
+}
+
+impl NodeCode {
+    /// The stable upper-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeCode::UnknownScroll => "UNKNOWN_SCROLL",
+            NodeCode::Unauthorized => "UNAUTHORIZED",
+            NodeCode::AppendOnly => "APPEND_ONLY",
+            NodeCode::NotFound => "NOT_FOUND",
+            NodeCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            NodeCode::BadRequest => "BAD_REQUEST",
+            NodeCode::NoCheckpoint => "NO_CHECKPOINT",
+            NodeCode::SizeMismatch => "SIZE_MISMATCH",
+            NodeCode::Forbidden => "FORBIDDEN",
+            NodeCode::Internal => "INTERNAL",
+            NodeCode::KeyConflict => "KEY_CONFLICT",
+            NodeCode::NoReceipt => "NO_RECEIPT",
+        }
+    }
+
+    /// The HTTP status it is answered with.
+    pub fn status(self) -> u16 {
+        match self {
+            NodeCode::UnknownScroll
+            | NodeCode::NotFound
+            | NodeCode::NoCheckpoint
+            | NodeCode::NoReceipt => 404,
+            NodeCode::Unauthorized => 401,
+            NodeCode::AppendOnly | NodeCode::Forbidden => 403,
+            NodeCode::MethodNotAllowed => 405,
+            NodeCode::BadRequest => 400,
+            NodeCode::SizeMismatch | NodeCode::KeyConflict => 409,
+            NodeCode::Internal => 500,
+        }
+    }
+}
+
+/// An error answer: HTTP status, stable code and name (the core's, or the node's from 1000),
+/// a message, and where it applies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: u16,
+    /// Stable numeric code.
+    pub code: u16,
+    /// Stable name.
+    pub name: &'static str,
+    /// Human-readable message.
+    pub message: String,
+    /// The record field concerned.
+    pub field: Option<&'static str>,
+    /// The batch item concerned (0-based).
+    pub index: Option<usize>,
+    /// More detail (a violation receipt, the current size).
+    pub detail: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    /// A core error.
+    pub fn core(status: u16, error: Error, field: Option<&'static str>) -> ApiError {
+        ApiError {
+            status,
+            code: error.code(),
+            name: error.name(),
+            message: error.message().to_string(),
+            field,
+            index: None,
+            detail: None,
+        }
+    }
+
+    /// A node error.
+    pub fn node(code: NodeCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status: code.status(),
+            code: code as u16,
+            name: code.name(),
+            message: message.into(),
+            field: None,
+            index: None,
+            detail: None,
+        }
+    }
+
+    /// The same error for batch item `index`.
+    pub fn at(mut self, index: usize) -> ApiError {
+        self.index = Some(index);
+        self
+    }
+
+    /// With detail.
+    pub fn with_detail(mut self, detail: serde_json::Value) -> ApiError {
+        self.detail = Some(detail);
+        self
+    }
+
+    /// The JSON body `{"error": {...}}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut e = serde_json::json!({
+            "status": self.status, "code": self.code, "name": self.name, "message": self.message,
+        });
+        if let Some(f) = self.field {
+            e["field"] = f.into();
+        }
+        if let Some(i) = self.index {
+            e["index"] = i.into();
+        }
+        if let Some(d) = &self.detail {
+            e["detail"] = d.clone();
+        }
+        serde_json::json!({ "error": e })
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}): {}", self.name, self.code, self.message)?;
+        if let Some(field) = self.field {
+            write!(f, " (field `{field}`)")?;
+        }
+        if let Some(i) = self.index {
+            write!(f, " (item {i})")?;
+        }
+        Ok(())
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> ApiError {
+        ApiError::node(NodeCode::Internal, e.0)
+    }
+}
+
+/// Result of node calls.
+pub type Result<T> = std::result::Result<T, ApiError>;
+
+/// One scroll's state in memory.
+#[derive(Debug)]
+pub struct Scroll {
+    /// Store id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Served by the federation endpoints.
+    pub public: bool,
+    /// The append lock and the tree's right edge.
+    tree: Mutex<Frontier>,
+    size: AtomicU64,
+    latest: RwLock<Option<Arc<CheckpointRow>>>,
+}
+
+impl Scroll {
+    /// Committed receipts.
+    pub fn size(&self) -> u64 {
+        self.size.load(Relaxed)
+    }
+
+    /// The latest checkpoint.
+    pub fn latest_checkpoint(&self) -> Option<Arc<CheckpointRow>> {
+        self.latest.read().ok().and_then(|l| l.clone())
+    }
+}
+
+/// What an append did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Appended {
+    /// Index of the first receipt.
+    pub first_index: u64,
+    /// Receipts appended.
+    pub count: u64,
+    /// The scroll's size after the append.
+    pub tree_size: u64,
+    /// The root at that size (not signed until a checkpoint).
+    pub root: Digest,
+    /// Receipts whose signature the core verified.
+    pub verified: u64,
+    /// Receipts of a known kind whose signer has no known key (stored unverified).
+    pub unknown_signer: u64,
+    /// Receipts of no kind the core knows (engine receipts; stored as canonical JSON).
+    pub opaque: u64,
+}
+
+/// Which checkpoint a proof is against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum At {
+    /// The latest.
+    Latest,
+    /// Sequence number `n` (1, 2, …).
+    Seq(u64),
+    /// The latest checkpoint of this size.
+    Size(u64),
+}
+
+/// An inclusion proof with what it is against.
+#[derive(Clone, Debug)]
+pub struct Inclusion {
+    /// The proof.
+    pub proof: InclusionProof,
+    /// The leaf hash of the receipt.
+    pub leaf_hash: Digest,
+    /// The checkpoint the proof is against.
+    pub checkpoint: Arc<CheckpointRow>,
+}
+
+/// The node.
+pub struct Node {
+    /// The mesh DID.
+    pub mesh_id: String,
+    /// The mesh's federation key.
+    pub public_key: PublicKey,
+    secret: [u8; 32],
+    admin_token: String,
+    /// The data directory's configuration.
+    pub config: crate::config::Config,
+    store: Box<dyn Store>,
+    scrolls: RwLock<BTreeMap<String, Arc<Scroll>>>,
+    keyring: RwLock<Arc<Keyring>>,
+    /// Limits for one receipt.
+    pub record_limits: Limits,
+    /// Counters.
+    pub metrics: Metrics,
+    reject_unknown_signers: bool,
+}
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Node")
+            .field("mesh_id", &self.mesh_id)
+            .finish_non_exhaustive()
+    }
+}
+
+fn string(s: impl Into<String>) -> Value<'static> {
+    Value::String(s.into().into())
+}
+
+fn uint(n: u64) -> Value<'static> {
+    Value::Number(Number {
+        value: n as f64,
+        plain_integer: true,
+    })
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::node(NodeCode::Internal, e.to_string())
+}
+
+/// Runs a subtree-store function of the core over a store reader, turning a read failure into
+/// an error (the core's closure returns a digest, so the first failure is kept aside).
+fn with_subtrees<T>(
+    reader: &mut dyn StoreRead,
+    scroll: i64,
+    f: impl FnOnce(&mut dyn FnMut(u32, u64) -> Digest) -> T,
+) -> Result<T> {
+    let mut failure = None;
+    let out = f(
+        &mut |level, index| match reader.subtree(scroll, level, index) {
+            Ok(d) => d,
+            Err(e) => {
+                failure.get_or_insert(e);
+                Digest([0; 32])
+            }
+        },
+    );
+    match failure {
+        Some(e) => Err(e.into()),
+        None => Ok(out),
+    }
+}
+
+impl Node {
+    /// Opens the node of a data directory: the store (created on first use), every configured
+    /// scroll (and `governance`, which receives violation receipts), each scroll's frontier
+    /// from `O(log n)` stored subtrees, and the keyring.
+    pub fn open(dir: &DataDir) -> Result<Node> {
+        let durability = if dir.config.durability == "normal" {
+            Durability::Normal
+        } else {
+            Durability::Full
+        };
+        let store = SqliteStore::open(&dir.store_path(), durability)?;
+        Node::with_store(dir, Box::new(store))
+    }
+
+    /// [`Node::open`] on a given store.
+    pub fn with_store(dir: &DataDir, store: Box<dyn Store>) -> Result<Node> {
+        let config = dir.config.clone();
+        let now = util::now_text();
+        let mut wanted: Vec<(String, bool)> = config
+            .scrolls
+            .iter()
+            .map(|s| (s.name.clone(), s.public))
+            .collect();
+        if !wanted.iter().any(|(n, _)| n == GOVERNANCE_SCROLL) {
+            wanted.push((GOVERNANCE_SCROLL.to_string(), true));
+        }
+        let existing = store.scrolls()?;
+        for (name, public) in &wanted {
+            if !existing.iter().any(|s| &s.name == name) {
+                store.create_scroll(name, *public, &now)?;
+            }
+        }
+        let node = Node {
+            mesh_id: config.mesh_id.clone(),
+            public_key: dir.public_key(),
+            secret: *dir.secret(),
+            admin_token: dir.admin_token.clone(),
+            record_limits: Limits {
+                max_bytes: config.limits.max_record_bytes,
+                max_depth: config.limits.max_depth,
+            },
+            reject_unknown_signers: config.unknown_signers == "reject",
+            config,
+            store,
+            scrolls: RwLock::new(BTreeMap::new()),
+            keyring: RwLock::new(Arc::new(Keyring::new())),
+            metrics: Metrics::default(),
+        };
+        node.reload_keyring()?;
+        for row in node.store.scrolls()? {
+            let public = wanted
+                .iter()
+                .find(|(n, _)| *n == row.name)
+                .map_or(row.public, |w| w.1);
+            node.load_scroll(row.id, row.name, public, row.size)?;
+        }
+        Ok(node)
+    }
+
+    fn load_scroll(&self, id: i64, name: String, public: bool, size: u64) -> Result<Arc<Scroll>> {
+        let mut reader = self.store.reader()?;
+        let frontier = with_subtrees(reader.as_mut(), id, |get| {
+            Frontier::from_subtrees(size, get)
+        })?;
+        let latest = reader.latest_checkpoint(id)?.map(Arc::new);
+        let scroll = Arc::new(Scroll {
+            id,
+            name: name.clone(),
+            public,
+            tree: Mutex::new(frontier),
+            size: AtomicU64::new(size),
+            latest: RwLock::new(latest),
+        });
+        self.scrolls
+            .write()
+            .map_err(internal)?
+            .insert(name, scroll.clone());
+        Ok(scroll)
+    }
+
+    fn reload_keyring(&self) -> Result<()> {
+        let mut ring = Keyring::new();
+        for (actor, key) in self
+            .config
+            .keyring
+            .iter()
+            .map(|(a, k)| (a.clone(), k.clone()))
+            .chain(self.store.keys()?)
+        {
+            let key =
+                PublicKey::parse(&key).map_err(|e| ApiError::core(500, e, Some("keyring")))?;
+            ring.insert(actor, key);
+        }
+        // The mesh's own key always: checkpoints and violation receipts are signed with it.
+        ring.insert(self.mesh_id.clone(), self.public_key);
+        *self.keyring.write().map_err(internal)? = Arc::new(ring);
+        Ok(())
+    }
+
+    /// The keyring: configured keys, keys added at run time, and the mesh's own.
+    pub fn keyring(&self) -> Arc<Keyring> {
+        self.keyring.read().map(|k| k.clone()).unwrap_or_default()
+    }
+
+    /// Adds a signer's key (`POST /admin/keys`). Returns whether it was new.
+    pub fn add_key(&self, actor: &str, key: &str) -> Result<bool> {
+        if actor.starts_with("engine:") {
+            id::check_engine_id(actor).map_err(|e| ApiError::core(400, e, Some("actor")))?;
+        } else {
+            id::check_actor_id(actor).map_err(|e| ApiError::core(400, e, Some("actor")))?;
+        }
+        if actor == self.mesh_id {
+            return Err(ApiError::node(
+                NodeCode::KeyConflict,
+                "the mesh's own key is fixed",
+            ));
+        }
+        let parsed = PublicKey::parse(key).map_err(|e| ApiError::core(400, e, Some("key")))?;
+        if let Some(known) = self.keyring().get(actor) {
+            return if *known == parsed {
+                Ok(false)
+            } else {
+                Err(ApiError::node(
+                    NodeCode::KeyConflict,
+                    format!("{actor} already has another key"),
+                ))
+            };
+        }
+        let added = self
+            .store
+            .add_key(actor, &parsed.to_string(), &util::now_text())
+            .map_err(|e| ApiError::node(NodeCode::KeyConflict, e.0))?;
+        self.reload_keyring()?;
+        Ok(added)
+    }
+
+    /// Checks an admin bearer token (constant time in its length).
+    pub fn admin_token_ok(&self, token: &str) -> bool {
+        let (a, b) = (token.as_bytes(), self.admin_token.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+
+    /// The store (verify-store and export read it).
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// Every scroll, by name.
+    pub fn scrolls(&self) -> Vec<Arc<Scroll>> {
+        self.scrolls
+            .read()
+            .map(|s| s.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// A scroll by name.
+    pub fn scroll(&self, name: &str) -> Result<Arc<Scroll>> {
+        self.scrolls
+            .read()
+            .ok()
+            .and_then(|s| s.get(name).cloned())
+            .ok_or_else(|| {
+                ApiError::node(NodeCode::UnknownScroll, format!("no scroll named {name:?}"))
+            })
+    }
+
+    /// Creates a scroll (`POST /admin/scrolls`); an existing one is returned as it is.
+    pub fn create_scroll(&self, name: &str, public: bool) -> Result<(Arc<Scroll>, bool)> {
+        if !id::is_valid_name(name) {
+            return Err(ApiError::core(400, Error::InvalidField, Some("name")));
+        }
+        if let Ok(s) = self.scroll(name) {
+            return Ok((s, false));
+        }
+        let row = self.store.create_scroll(name, public, &util::now_text())?;
+        Ok((
+            self.load_scroll(row.id, row.name, row.public, row.size)?,
+            true,
+        ))
+    }
+
+    /// Parses a request body into canonical receipts: a JSON object (one receipt), a JSON
+    /// array of objects, or (`ndjson`) JSON Lines. Strict I-JSON throughout (the core's
+    /// parser): duplicate keys, lone surrogates, big numbers and the like are refused with
+    /// the core's error and the item's index.
+    pub fn parse_receipts(&self, body: &[u8], ndjson: bool) -> Result<Vec<Vec<u8>>> {
+        let limits = self.record_limits;
+        let bad = |e: Error, i: Option<usize>| {
+            let status = if e == Error::InputTooLarge { 413 } else { 400 };
+            let err = ApiError::core(status, e, None);
+            match i {
+                Some(i) => err.at(i),
+                None => err,
+            }
+        };
+        let mut out = Vec::new();
+        if ndjson {
+            let text = body.strip_suffix(b"\n").unwrap_or(body);
+            if text.is_empty() {
+                return Ok(out);
+            }
+            for (i, line) in text.split(|b| *b == b'\n').enumerate() {
+                if line.is_empty() {
+                    return Err(bad(Error::BlankLine, Some(i)));
+                }
+                let value = json::parse_record(line, &limits).map_err(|e| bad(e, Some(i)))?;
+                out.push(value.to_canonical());
+            }
+            return Ok(out);
+        }
+        let whole = Limits {
+            max_bytes: body.len().max(limits.max_bytes),
+            max_depth: limits.max_depth + 1,
+        };
+        let value = json::parse(body, &whole).map_err(|e| bad(e, None))?;
+        let items: Vec<&Value<'_>> = match &value {
+            Value::Array(items) => items.iter().collect(),
+            Value::Object(_) => {
+                if body.len() > limits.max_bytes {
+                    return Err(bad(Error::InputTooLarge, None));
+                }
+                // One record: depth counts from the record itself.
+                json::parse_record(body, &limits).map_err(|e| bad(e, None))?;
+                vec![&value]
+            }
+            _ => return Err(bad(Error::NotAnObject, None)),
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            if item.as_object().is_none() {
+                return Err(bad(Error::NotAnObject, Some(i)));
+            }
+            let canonical = item.to_canonical();
+            if canonical.len() > limits.max_bytes {
+                return Err(bad(Error::InputTooLarge, Some(i)));
+            }
+            out.push(canonical);
+        }
+        Ok(out)
+    }
+
+    /// Appends canonical receipts to `scroll`: checks each with the core (fields of known
+    /// kinds, signatures in one batch equation when the signer's key is known), then assigns
+    /// the next indexes and commits them with the subtrees they complete. All or nothing.
+    /// `expect_size`, when given, must be the scroll's size (a client's exactly-once guard).
+    pub fn append(
+        &self,
+        scroll: &str,
+        receipts: &[Vec<u8>],
+        expect_size: Option<u64>,
+    ) -> Result<Appended> {
+        let scroll = self.scroll(scroll)?;
+        let result = self.append_to(&scroll, receipts, expect_size);
+        if result.is_err() {
+            Metrics::add(&self.metrics.appends_rejected, 1);
+        }
+        result
+    }
+
+    fn append_to(
+        &self,
+        scroll: &Scroll,
+        receipts: &[Vec<u8>],
+        expect_size: Option<u64>,
+    ) -> Result<Appended> {
+        if receipts.len() > self.config.limits.max_batch {
+            return Err(ApiError::node(
+                NodeCode::BadRequest,
+                format!(
+                    "{} receipts in one append; the limit is {}",
+                    receipts.len(),
+                    self.config.limits.max_batch
+                ),
+            ));
+        }
+        let keyring = self.keyring();
+        let inputs: Vec<&[u8]> = receipts.iter().map(Vec::as_slice).collect();
+        let seed: [u8; 32] = util::random().map_err(internal)?;
+        let verdicts = record::verify_batch(&inputs, None, &keyring, &self.record_limits, &seed);
+        let (mut verified, mut unknown_signer, mut opaque) = (0, 0, 0);
+        for (i, verdict) in verdicts.into_iter().enumerate() {
+            match verdict {
+                Ok(_) => verified += 1,
+                // No `type`, or a type the core has no kind for: an engine's own receipt.
+                Err(f) if f.error == Error::UnknownKind => opaque += 1,
+                Err(f) if f.error == Error::UnknownSigner && !self.reject_unknown_signers => {
+                    unknown_signer += 1
+                }
+                Err(f) => {
+                    let status = if (100..200).contains(&f.error.code()) {
+                        400
+                    } else {
+                        422
+                    };
+                    return Err(ApiError::core(status, f.error, f.field).at(i));
+                }
+            }
+        }
+        let leaves: Vec<Digest> = receipts.iter().map(|r| merkle::leaf_hash(r)).collect();
+        let rows: Vec<NewReceipt<'_>> = receipts
+            .iter()
+            .zip(&leaves)
+            .map(|(body, leaf)| NewReceipt {
+                body,
+                leaf_hash: *leaf,
+            })
+            .collect();
+
+        let mut tree = scroll.tree.lock().map_err(internal)?;
+        let first_index = tree.size();
+        if let Some(expected) = expect_size {
+            if expected != first_index {
+                return Err(ApiError::node(
+                    NodeCode::SizeMismatch,
+                    format!(
+                        "scroll {} holds {first_index} receipts, not {expected}",
+                        scroll.name
+                    ),
+                )
+                .with_detail(serde_json::json!({ "tree_size": first_index })));
+            }
+        }
+        let mut next = tree.clone();
+        let mut subtrees = Vec::with_capacity(receipts.len() + 8);
+        for leaf in &leaves {
+            next.append_with(*leaf, |level, index, hash| {
+                if level > 0 {
+                    subtrees.push((level, index, *hash));
+                }
+            });
+        }
+        let started = Instant::now();
+        self.store
+            .append(scroll.id, first_index, &rows, &subtrees)?;
+        Metrics::add(
+            &self.metrics.commit_micros,
+            started.elapsed().as_micros() as u64,
+        );
+        let root = next.root();
+        let tree_size = next.size();
+        *tree = next;
+        scroll.size.store(tree_size, Relaxed);
+        drop(tree);
+        let count = receipts.len() as u64;
+        Metrics::add(&self.metrics.receipts_appended, count);
+        Metrics::add(&self.metrics.append_batches, 1);
+        Metrics::add(&self.metrics.signatures_verified, verified);
+        Ok(Appended {
+            first_index,
+            count,
+            tree_size,
+            root,
+            verified,
+            unknown_signer,
+            opaque,
+        })
+    }
+
+    /// Signs a checkpoint of `scroll` at its current size. When the latest checkpoint already
+    /// has that size and `force` is false, returns it instead (`false`: not new).
+    pub fn checkpoint(&self, scroll: &str, force: bool) -> Result<(Arc<CheckpointRow>, bool)> {
+        let scroll = self.scroll(scroll)?;
+        let tree = scroll.tree.lock().map_err(internal)?;
+        let latest = scroll.latest_checkpoint();
+        if let Some(latest) = &latest {
+            if !force && latest.tree_size == tree.size() {
+                return Ok((latest.clone(), false));
+            }
+        }
+        let (tree_size, root) = (tree.size(), tree.root());
+        let mut object = Object::default();
+        object.insert("type", string(Kind::ScrollCheckpoint.domain().as_str()));
+        object.insert("mesh_id", string(self.mesh_id.clone()));
+        object.insert("scroll", string(scroll.name.clone()));
+        object.insert("tree_size", uint(tree_size));
+        object.insert("root", string(root.to_string()));
+        object.insert("timestamp", string(util::now_text()));
+        record::sign_record(&mut object, Kind::ScrollCheckpoint, &self.secret);
+        let value = Value::Object(object);
+        // The core checks what was just signed before it is stored.
+        federation::verify_checkpoint(&value, &self.keyring())
+            .map_err(|f| ApiError::core(500, f.error, f.field))?;
+        let row = Arc::new(CheckpointRow {
+            seq: latest.map_or(1, |l| l.seq + 1),
+            tree_size,
+            root,
+            body: value.to_canonical(),
+        });
+        self.store.add_checkpoint(scroll.id, &row)?;
+        *scroll.latest.write().map_err(internal)? = Some(row.clone());
+        drop(tree);
+        Metrics::add(&self.metrics.checkpoints, 1);
+        Ok((row, true))
+    }
+
+    /// Checkpoints every scroll that grew since its latest checkpoint (the interval task).
+    pub fn checkpoint_grown(&self) -> Result<usize> {
+        let mut made = 0;
+        for scroll in self.scrolls() {
+            let latest = scroll.latest_checkpoint().map(|c| c.tree_size);
+            let grew = latest != Some(scroll.size()) && (scroll.size() > 0 || latest.is_none());
+            if grew && self.checkpoint(&scroll.name, false)?.1 {
+                made += 1;
+            }
+        }
+        Ok(made)
+    }
+
+    /// The checkpoint `at` of `scroll`.
+    pub fn checkpoint_at(&self, scroll: &Scroll, at: At) -> Result<Arc<CheckpointRow>> {
+        let found = match at {
+            At::Latest => scroll.latest_checkpoint(),
+            At::Seq(seq) => self
+                .store
+                .reader()?
+                .checkpoint(scroll.id, seq)?
+                .map(Arc::new),
+            At::Size(size) => self
+                .store
+                .reader()?
+                .checkpoint_of_size(scroll.id, size)?
+                .map(Arc::new),
+        };
+        found.ok_or_else(|| {
+            ApiError::node(
+                NodeCode::NoCheckpoint,
+                format!("scroll {} has no such checkpoint (make one: POST /admin/scrolls/{}/checkpoints)", scroll.name, scroll.name),
+            )
+        })
+    }
+
+    /// The checkpoints of `scroll` from sequence number `from`.
+    pub fn checkpoints(
+        &self,
+        scroll: &Scroll,
+        from: u64,
+        limit: u64,
+    ) -> Result<Vec<CheckpointRow>> {
+        Ok(self.store.reader()?.checkpoints(scroll.id, from, limit)?)
+    }
+
+    /// Receipt `index` of `scroll`: canonical bytes and leaf hash.
+    pub fn receipt(&self, scroll: &Scroll, index: u64) -> Result<(Vec<u8>, Digest)> {
+        if index >= scroll.size() {
+            return Err(ApiError::node(
+                NodeCode::NoReceipt,
+                format!("scroll {} has {} receipts", scroll.name, scroll.size()),
+            ));
+        }
+        self.store
+            .reader()?
+            .receipt(scroll.id, index)?
+            .ok_or_else(|| ApiError::node(NodeCode::NoReceipt, "no receipt"))
+    }
+
+    /// The inclusion proof of receipt `index` against checkpoint `at`, from `O(log n)` stored
+    /// subtree hashes.
+    pub fn inclusion(
+        &self,
+        scroll: &Scroll,
+        index: u64,
+        at: At,
+        reader: Option<&mut dyn StoreRead>,
+    ) -> Result<Inclusion> {
+        let checkpoint = self.checkpoint_at(scroll, at)?;
+        let mut own;
+        let reader: &mut dyn StoreRead = match reader {
+            Some(r) => r,
+            None => {
+                own = self.store.reader()?;
+                own.as_mut()
+            }
+        };
+        let proof = with_subtrees(reader, scroll.id, |get| {
+            prove_inclusion_from_subtrees(checkpoint.tree_size, index, get)
+        })?
+        .map_err(|e| ApiError::core(404, e, None))?;
+        let leaf_hash = reader.subtree(scroll.id, 0, index)?;
+        Metrics::add(&self.metrics.proofs, 1);
+        Ok(Inclusion {
+            proof,
+            leaf_hash,
+            checkpoint,
+        })
+    }
+
+    /// The consistency proof between two checkpoints of `scroll`.
+    pub fn consistency(
+        &self,
+        scroll: &Scroll,
+        from: At,
+        to: At,
+    ) -> Result<(ConsistencyProof, Arc<CheckpointRow>, Arc<CheckpointRow>)> {
+        let old = self.checkpoint_at(scroll, from)?;
+        let new = self.checkpoint_at(scroll, to)?;
+        let mut reader = self.store.reader()?;
+        let proof = with_subtrees(reader.as_mut(), scroll.id, |get| {
+            prove_consistency_from_subtrees(old.tree_size, new.tree_size, get)
+        })?
+        .map_err(|e| ApiError::core(400, e, None))?;
+        Metrics::add(&self.metrics.proofs, 1);
+        Ok((proof, old, new))
+    }
+
+    /// A store reader (for handlers that make several reads).
+    pub fn reader(&self) -> Result<Box<dyn StoreRead + '_>> {
+        Ok(self.store.reader()?)
+    }
+
+    /// The mesh's self-signed discovery record (`fed_discovery`).
+    pub fn discovery(&self) -> Vec<u8> {
+        let mut object = Object::default();
+        object.insert("mesh_id", string(self.mesh_id.clone()));
+        object.insert("public_key", string(self.public_key.to_string()));
+        if let Some(name) = self.mesh_id.rsplit(':').next() {
+            object.insert("name", string(name));
+        }
+        if let Some(endpoint) = &self.config.endpoint {
+            object.insert("endpoint", string(endpoint.clone()));
+        }
+        let scrolls = self
+            .scrolls()
+            .iter()
+            .filter(|s| s.public)
+            .map(|s| string(s.name.clone()))
+            .collect();
+        object.insert("scrolls", Value::Array(scrolls));
+        object.insert("published_at", string(util::now_text()));
+        record::sign_record(&mut object, Kind::Discovery, &self.secret);
+        Value::Object(object).to_canonical()
+    }
+
+    /// Blocks a modify or delete attempt and records it: a `gov_violation` receipt citing
+    /// AXIOM-001, signed with the mesh's key (`detected_by` is the mesh), appended to the
+    /// `governance` scroll through the ordinary append path. Returns the error to answer with,
+    /// which carries the receipt and its index.
+    pub fn record_violation(
+        &self,
+        method: &str,
+        path: &str,
+        peer: &str,
+        authenticated: bool,
+    ) -> ApiError {
+        Metrics::add(&self.metrics.violations, 1);
+        let blocked = ApiError::node(
+            NodeCode::AppendOnly,
+            "AXIOM-001: receipts are append-only; a receipt can never be modified or deleted. The attempt was recorded.",
+        );
+        let id: [u8; 16] = match util::random() {
+            Ok(id) => id,
+            Err(_) => return blocked,
+        };
+        let mut evidence = Object::default();
+        evidence.insert("method", string(method));
+        evidence.insert("path", string(path.chars().take(512).collect::<String>()));
+        evidence.insert("peer", string(peer));
+        evidence.insert("authenticated", Value::Bool(authenticated));
+        let mut object = Object::default();
+        object.insert("type", string(Kind::GovViolation.domain().as_str()));
+        object.insert(
+            "violation_id",
+            string(format!("violation-{}", util::hex(&id))),
+        );
+        object.insert("detected_by", string(self.mesh_id.clone()));
+        object.insert("rule", string("AXIOM-001"));
+        object.insert("severity", string("high"));
+        object.insert("detected_at", string(util::now_text()));
+        object.insert("evidence", Value::Object(evidence));
+        record::sign_record(&mut object, Kind::GovViolation, &self.secret);
+        let body = Value::Object(object).to_canonical();
+        match self.append(GOVERNANCE_SCROLL, std::slice::from_ref(&body), None) {
+            Ok(done) => {
+                let receipt = String::from_utf8_lossy(&body).into_owned();
+                let receipt: serde_json::Value = serde_json::from_str(&receipt).unwrap_or_default();
+                blocked.with_detail(serde_json::json!({
+                    "rule": "AXIOM-001",
+                    "violation": { "scroll": GOVERNANCE_SCROLL, "index": done.first_index, "receipt": receipt },
+                }))
+            }
+            Err(e) => blocked.with_detail(
+                serde_json::json!({ "rule": "AXIOM-001", "recording_failed": e.to_string() }),
+            ),
+        }
+    }
+
+    /// Verifies receipts a caller sends (`POST /federation/verify`): each item
+    /// `{"receipt", "proof"?, "checkpoint"?, "scroll"?}`. The receipt's signature is checked
+    /// when its kind is known; with a proof, inclusion is checked against the given signed
+    /// checkpoint (verified with the keyring) or, given `scroll`, this node's checkpoint of the
+    /// proof's size. Every check is the core's.
+    pub fn verify_items(&self, body: &[u8]) -> Result<serde_json::Value> {
+        let limits = Limits {
+            max_bytes: self.config.limits.max_body_bytes,
+            max_depth: self.record_limits.max_depth + 3,
+        };
+        let value = json::parse_record(body, &limits).map_err(|e| ApiError::core(400, e, None))?;
+        let items = value
+            .as_object()
+            .and_then(|o| o.get("items"))
+            .and_then(Value::as_array)
+            .ok_or_else(|| ApiError::node(NodeCode::BadRequest, "expected {\"items\": [{\"receipt\": {...}, \"proof\": {...}, \"checkpoint\": {...}}]}"))?;
+        if items.len() > self.config.limits.max_range as usize {
+            return Err(ApiError::node(
+                NodeCode::BadRequest,
+                format!("at most {} items", self.config.limits.max_range),
+            ));
+        }
+        let keyring = self.keyring();
+        let mut results = Vec::with_capacity(items.len());
+        let mut all = true;
+        for item in items {
+            let verdict = self.verify_item(item, &keyring);
+            all &= verdict.get("valid") == Some(&serde_json::Value::Bool(true));
+            results.push(verdict);
+        }
+        Ok(serde_json::json!({ "valid": all, "results": results }))
+    }
+
+    fn verify_item(&self, item: &Value<'_>, keyring: &Keyring) -> serde_json::Value {
+        let fail = |e: Error, field: Option<&str>, step: &str| serde_json::json!({ "valid": false, "step": step, "code": e.code(), "name": e.name(), "message": e.message(), "field": field });
+        let Some(item) = item.as_object() else {
+            return fail(Error::NotAnObject, None, "item");
+        };
+        let Some(receipt) = item.get("receipt").filter(|r| r.as_object().is_some()) else {
+            return fail(Error::MissingField, Some("receipt"), "item");
+        };
+        let mut out =
+            serde_json::json!({ "receipt_hash": record::receipt_hash(receipt).to_string() });
+        out["signature"] = match record::verify_value(receipt, None, keyring) {
+            Ok(v) => serde_json::json!({ "verified": true, "kind": v.kind.domain().as_str() }),
+            Err(f) if f.error == Error::UnknownKind => {
+                serde_json::json!({ "verified": false, "reason": "no kind the core knows: not signed" })
+            }
+            Err(f) if f.error == Error::UnknownSigner => {
+                serde_json::json!({ "verified": false, "reason": "signer's key unknown", "field": f.field })
+            }
+            Err(f) => return fail(f.error, f.field, "receipt"),
+        };
+        if let Some(proof) = item.get("proof") {
+            let proof = match InclusionProof::from_value(proof) {
+                Ok(p) => p,
+                Err(e) => return fail(e, Some("proof"), "proof"),
+            };
+            let checkpoint: Checkpoint = match (
+                item.get("checkpoint"),
+                item.get("scroll").and_then(Value::as_str),
+            ) {
+                (Some(cp), _) => match federation::verify_checkpoint(cp, keyring) {
+                    Ok(c) => c,
+                    Err(f) => return fail(f.error, f.field, "checkpoint"),
+                },
+                (None, Some(scroll)) => {
+                    let own = self
+                        .scroll(scroll)
+                        .and_then(|s| self.checkpoint_at(&s, At::Size(proof.tree_size)));
+                    let Ok(row) = own else {
+                        return fail(Error::CheckpointMismatch, Some("scroll"), "checkpoint");
+                    };
+                    let parsed = json::parse_record(&row.body, &Limits::default());
+                    match parsed
+                        .map_err(record::Failure::from)
+                        .and_then(|v| federation::verify_checkpoint(&v, keyring))
+                    {
+                        Ok(c) => c,
+                        Err(f) => return fail(f.error, f.field, "checkpoint"),
+                    }
+                }
+                (None, None) => return fail(Error::MissingField, Some("checkpoint"), "checkpoint"),
+            };
+            if let Err(f) = federation::verify_inclusion(receipt, &proof, &checkpoint) {
+                return fail(f.error, f.field, "inclusion");
+            }
+            out["inclusion"] = serde_json::json!({
+                "verified": true, "mesh_id": checkpoint.mesh_id, "scroll": checkpoint.scroll,
+                "tree_size": checkpoint.tree_size, "root": checkpoint.root.to_string(),
+            });
+        }
+        out["valid"] = true.into();
+        out
+    }
+
+    /// Bytes the store occupies on disk.
+    pub fn disk_bytes(&self) -> u64 {
+        self.store.disk_bytes()
+    }
+}
