@@ -20,11 +20,11 @@
 //!   `VM_STATUS_BUFFER_TOO_SMALL` and `*out_len` is the length needed, so a caller can ask for
 //!   the size with `out = NULL, out_cap = 0` and call again. On any other failure `*out_len`
 //!   is 0.
-//! - Opaque handles (`vm_keyring`, `vm_scroll_tree`, `vm_agreement`, `vm_checkpoint`) are made
-//!   by their `_new` / `_verify` functions and released by their `_free`; passing NULL to a
-//!   `_free` does nothing. Using a handle after its `_free` is the caller's error (undefined).
-//!   A handle may be read from several threads at once; functions that change it (`_add`,
-//!   `_append`) need exclusive access.
+//! - Opaque handles (`vm_keyring`, `vm_scroll_tree`, `vm_agreement`, `vm_checkpoint`,
+//!   `vm_governance_chain`, `vm_bundle_report`) are made by their `_new` / `_verify` functions
+//!   and released by their `_free`; passing NULL to a `_free` does nothing. Using a handle
+//!   after its `_free` is the caller's error (undefined). A handle may be read from several
+//!   threads at once; functions that change it (`_add`, `_append`) need exclusive access.
 //! - No panic crosses the boundary: every exported body runs inside one `catch_unwind`
 //!   ([`boundary`]), and a panic becomes `VM_STATUS_PANIC`. The library must be built with
 //!   `panic = "unwind"` (the default; never `abort`).
@@ -36,6 +36,7 @@
 
 #[macro_use]
 pub mod boundary;
+pub mod bundle;
 pub mod federation;
 pub mod governance;
 pub mod keyring;

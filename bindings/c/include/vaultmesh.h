@@ -14,10 +14,11 @@
  *   copied (never NUL-terminated) and *out_len is its length. When out_cap is too small nothing
  *   is copied, the call returns VM_STATUS_BUFFER_TOO_SMALL and *out_len is the length needed:
  *   call with out = NULL, out_cap = 0 to ask for the size. On other failures *out_len is 0.
- * - Opaque handles (vm_keyring, vm_scroll_tree, vm_agreement, vm_checkpoint) are made by their
- *   _new/_verify functions and released by their _free; _free(NULL) does nothing. Using a
- *   handle after its _free is the caller's error (undefined behaviour, not detected). A handle
- *   may be read by several threads at once; _add and _append need exclusive access.
+ * - Opaque handles (vm_keyring, vm_scroll_tree, vm_agreement, vm_checkpoint,
+ *   vm_governance_chain, vm_bundle_report) are made by their _new/_verify functions and
+ *   released by their _free; _free(NULL) does nothing. Using a handle after its _free is the
+ *   caller's error (undefined behaviour, not detected). A handle may be read by several
+ *   threads at once; _add and _append need exclusive access.
  * - No panic crosses the boundary: a caught panic is VM_STATUS_PANIC.
  */
 
@@ -452,11 +453,46 @@ typedef uint32_t vm_status;
 #endif // __cplusplus
 
 /**
+ * The verdict on a whole bundle.
+ */
+enum vm_bundle_verdict
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Every item is valid and every scroll's growth is proven.
+   */
+  VM_BUNDLE_VERDICT_VALID = 0,
+  /**
+   * At least one item is invalid.
+   */
+  VM_BUNDLE_VERDICT_INVALID = 1,
+  /**
+   * Nothing is invalid, but something could not be checked or a growth step is unproven.
+   */
+  VM_BUNDLE_VERDICT_INCOMPLETE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum vm_bundle_verdict vm_bundle_verdict;
+#else
+typedef uint32_t vm_bundle_verdict;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A verified agreement (parties, trust level, `agreement_hash`, each party's key), made by
  * `vm_agreement_verify` and released by `vm_agreement_free`. Pass it to
  * `vm_cross_anchor_verify` to check a cross-anchor against it.
  */
 typedef struct vm_agreement vm_agreement;
+
+/**
+ * A bundle report (every item with its checks), made by `vm_bundle_verify` and released by
+ * `vm_bundle_report_free`.
+ */
+typedef struct vm_bundle_report vm_bundle_report;
 
 /**
  * A verified scroll checkpoint (signed tree head: mesh, scroll, size, root), made by
@@ -510,6 +546,41 @@ typedef struct vm_digest {
    */
   uint8_t bytes[32];
 } vm_digest;
+
+/**
+ * The counts of a bundle report.
+ */
+typedef struct vm_bundle_summary {
+  /**
+   * The verdict on the whole bundle.
+   */
+  vm_bundle_verdict verdict;
+  /**
+   * `blake3(JCS(bundle))`: which bundle the report is about.
+   */
+  struct vm_digest bundle_hash;
+  /**
+   * Items checked (keys, records, proofs, chain receipts).
+   */
+  uint64_t items;
+  /**
+   * Items that are valid.
+   */
+  uint64_t valid;
+  /**
+   * Items that are invalid.
+   */
+  uint64_t invalid;
+  /**
+   * Items that could not be checked (they depend on one that failed, or come after a chain's
+   * first violation).
+   */
+  uint64_t not_checked;
+  /**
+   * Growth steps of a scroll without a valid consistency proof.
+   */
+  uint64_t unproven_growth;
+} vm_bundle_summary;
 
 /**
  * The outcome of one verification.
@@ -600,6 +671,35 @@ extern "C" {
  * from different releases.
  */
 const char *vm_version(void);
+
+/**
+ * Verifies an audit bundle with the caller's `pinned` keys (trusted out of band; an empty
+ * keyring trusts only what the bundle brings, which the report's key sources make visible).
+ *
+ * `limits` may be NULL: a bundle's defaults are 64 MiB and depth 80 (zero members keep them).
+ * Returns `VM_STATUS_OK` when the bundle was read and checked — whatever its verdict, which is
+ * in `out_summary` — or the error when the input is not a bundle at all (`JSON_SYNTAX`,
+ * `MISSING_FIELD` …). `out_summary` (may be NULL) receives the counts; `out_report` (may be
+ * NULL) receives a new `vm_bundle_report` (release it with `vm_bundle_report_free`), or NULL
+ * on failure.
+ */
+vm_status vm_bundle_verify(const struct vm_keyring *pinned, const uint8_t *bundle, size_t bundle_len, const struct vm_limits *limits, struct vm_bundle_summary *out_summary, struct vm_bundle_report **out_report);
+
+/**
+ * Writes the report document (docs/bundle.md, "Report": what `vm-verify bundle --json`
+ * prints) as canonical JSON into `out` (see the buffer convention).
+ */
+vm_status vm_bundle_report_json(const struct vm_bundle_report *report, uint8_t *out, size_t out_cap, size_t *out_len);
+
+/**
+ * Stores the report's summary in `*out_summary`.
+ */
+vm_status vm_bundle_report_summary(const struct vm_bundle_report *report, struct vm_bundle_summary *out_summary);
+
+/**
+ * Releases a bundle report. NULL does nothing.
+ */
+void vm_bundle_report_free(struct vm_bundle_report *report);
 
 /**
  * Verifies an agreement (wire format §9): fields, at least two distinct parties, `key_exchange`

@@ -357,6 +357,20 @@ static void federation(void) {
     vm_governance_chain_free(chain);
     vm_governance_chain_free(NULL);
     EXPECT(vm_governance_chain_verify(NULL, 5, NULL, &report, NULL), VM_STATUS_NULL_ARGUMENT);
+
+    /* Bundles: not a bundle at all is an error; the report handle is NULL then. */
+    vm_bundle_report *b = (vm_bundle_report *)0x1;
+    vm_bundle_summary summary;
+    EXPECT(vm_bundle_verify(k, ULIT("[]"), NULL, &summary, &b), VM_STATUS_NOT_AN_OBJECT);
+    CHECK(b == NULL);
+    EXPECT(vm_bundle_verify(k, ULIT("{\"version\":1}"), NULL, NULL, &b), VM_STATUS_MISSING_FIELD);
+    EXPECT(vm_bundle_verify(NULL, ULIT("{}"), NULL, &summary, &b), VM_STATUS_NULL_ARGUMENT);
+    EXPECT(vm_bundle_verify(k, NULL, 9, NULL, &summary, &b), VM_STATUS_NULL_ARGUMENT);
+    EXPECT(vm_bundle_verify(k, NULL, 0, NULL, &summary, &b), VM_STATUS_JSON_SYNTAX);
+    EXPECT(vm_bundle_report_json(NULL, out, sizeof out, &len), VM_STATUS_NULL_ARGUMENT);
+    EXPECT(vm_bundle_report_summary(NULL, &summary), VM_STATUS_NULL_ARGUMENT);
+    EXPECT(vm_bundle_report_summary((const vm_bundle_report *)(const void *)k, &summary), VM_STATUS_INVALID_ARGUMENT);
+    vm_bundle_report_free(NULL);
     vm_keyring_free(k);
 }
 

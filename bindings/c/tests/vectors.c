@@ -721,6 +721,141 @@ static const char *compare_chain(const vm_governance_chain *chain, const vm_chai
     return problem;
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Audit bundles: test-vectors/bundles/example.json is valid throughout; tampered.json has
+ * exactly the item verdicts, checks and errors that tampered.expect.json lists (every other
+ * item valid) and its number of unproven growth steps. */
+
+static vm_status call_bundle_report(const void *p, uint8_t *out, size_t cap, size_t *len) {
+    return vm_bundle_report_json(p, out, cap, len);
+}
+
+/* Every item object of a report's sections. */
+static size_t bundle_items(const json_value *sections, const json_value **items, size_t max) {
+    static const char *lists[] = {"keys", "discovery", "agreements", "cross_anchors", "governance"};
+    static const char *per_scroll[] = {"checkpoints", "consistency", "receipts", "witnesses"};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+        const json_value *list = json_get(sections, lists[i]);
+        for (size_t j = 0; list != NULL && j < list->count && n < max; j++) items[n++] = &list->items[j];
+    }
+    const json_value *scrolls = json_get(sections, "scrolls");
+    for (size_t s = 0; scrolls != NULL && s < scrolls->count; s++) {
+        for (size_t i = 0; i < sizeof per_scroll / sizeof *per_scroll; i++) {
+            const json_value *list = json_get(&scrolls->items[s], per_scroll[i]);
+            for (size_t j = 0; list != NULL && j < list->count && n < max; j++) items[n++] = &list->items[j];
+        }
+    }
+    return n;
+}
+
+/* NULL when item matches the expectation (a listed one, or valid when `want` is NULL). */
+static const char *bundle_item_problem(const json_value *item, const json_value *want) {
+    const json_value *verdict = json_get_string(item, "verdict");
+    if (verdict == NULL) return "item without verdict";
+    if (want == NULL) return strcmp(verdict->string, "valid") == 0 ? NULL : "unlisted item not valid";
+    const json_value *want_verdict = json_get_string(want, "verdict");
+    const json_value *want_check = json_get_string(want, "check");
+    const json_value *want_error = json_get_string(want, "error");
+    if (strcmp(verdict->string, want_verdict->string) != 0) return "verdict differs";
+    const json_value *check = NULL;
+    const json_value *error = NULL;
+    if (strcmp(verdict->string, "invalid") == 0) {
+        check = json_get_string(item, "failed_check");
+        error = json_get_string(item, "error");
+    } else {
+        const json_value *checks = json_get(item, "checks");
+        for (size_t i = 0; checks != NULL && i < checks->count && check == NULL; i++) {
+            const json_value *v = json_get_string(&checks->items[i], "verdict");
+            if (v != NULL && strcmp(v->string, "not_checked") == 0) check = json_get_string(&checks->items[i], "check");
+        }
+    }
+    if (check == NULL || strcmp(check->string, want_check->string) != 0) return "check differs";
+    if ((want_error == NULL) != (error == NULL)) return "error presence differs";
+    if (want_error != NULL && strcmp(want_error->string, error->string) != 0) return "error differs";
+    return NULL;
+}
+
+static void run_bundle(const char *dir, const char *name, const json_value *expect) {
+    char path[8192];
+    size_t len = 0;
+    snprintf(path, sizeof path, "%s/bundles/%s", dir, name);
+    char *text = read_file(path, &len);
+    if (text == NULL) {
+        printf("FAIL bundles/%s: cannot read\n", name);
+        failed++;
+        return;
+    }
+    vm_keyring *pinned = NULL;
+    vm_bundle_summary summary;
+    vm_bundle_report *report = NULL;
+    vm_keyring_new(&pinned);
+    vm_status s = vm_bundle_verify(pinned, (const uint8_t *)text, len, NULL, &summary, &report);
+    outcome o;
+    json_value doc;
+    memset(&o, 0, sizeof o);
+    memset(&doc, 0, sizeof doc);
+    const char *problem = NULL;
+    if (s != VM_STATUS_OK || report == NULL) {
+        problem = "not verified";
+    } else if (with_buffer(call_bundle_report, report, &o, "report", OUT_JSON) != VM_STATUS_OK ||
+               json_parse(o.outputs[0].text, o.outputs[0].text_len, &doc) != 0) {
+        problem = "no report";
+    } else {
+        const json_value *items[1024];
+        size_t n = bundle_items(json_get(&doc, "sections"), items, 1024);
+        const json_value *listed = expect ? json_get(expect, "items") : NULL;
+        size_t matched = 0, bad = 0;
+        for (size_t i = 0; i < n && problem == NULL; i++) {
+            const json_value *item_path = json_get_string(items[i], "path");
+            const json_value *want = listed && item_path ? json_get(listed, item_path->string) : NULL;
+            matched += want != NULL;
+            bad += want != NULL && strcmp(json_get_string(want, "verdict")->string, "valid") != 0;
+            problem = bundle_item_problem(items[i], want);
+            if (problem != NULL) printf("  item %s\n", item_path ? item_path->string : "?");
+        }
+        const json_value *verdict = json_get_string(&doc, "verdict");
+        const char *want_verdict = expect ? json_get_string(expect, "verdict")->string : "valid";
+        uint64_t want_unproven = expect ? (uint64_t)json_get(expect, "unproven_growth")->number : 0;
+        if (problem == NULL && listed != NULL && matched != listed->count) problem = "a listed item is missing";
+        if (problem == NULL && (verdict == NULL || strcmp(verdict->string, want_verdict) != 0)) problem = "verdict";
+        if (problem == NULL && summary.unproven_growth != want_unproven) problem = "unproven_growth";
+        if (problem == NULL && (summary.items != n || summary.valid + bad != n)) problem = "summary counts";
+        int summary_verdict_ok = (summary.verdict == VM_BUNDLE_VERDICT_VALID) == (strcmp(want_verdict, "valid") == 0);
+        if (problem == NULL && !summary_verdict_ok) problem = "summary verdict";
+        if (problem == NULL && expect == NULL && n < 30) problem = "too few items";
+    }
+    if (problem == NULL) {
+        passed++;
+    } else {
+        printf("FAIL bundles/%s: %s\n", name, problem);
+        failed++;
+    }
+    printf("%-28s %3llu items, verdict %u\n", name, (unsigned long long)summary.items, (unsigned)summary.verdict);
+    json_free(&doc);
+    outcome_free(&o);
+    vm_bundle_report_free(report);
+    vm_keyring_free(pinned);
+    free(text);
+}
+
+static void run_bundles(const char *dir) {
+    char path[8192];
+    size_t len = 0;
+    json_value expect;
+    snprintf(path, sizeof path, "%s/bundles/tampered.expect.json", dir);
+    char *text = read_file(path, &len);
+    if (text == NULL || json_parse(text, len, &expect) != 0) {
+        printf("%-28s no bundle vectors\n", "bundles/");
+        free(text);
+        return;
+    }
+    run_bundle(dir, "example.json", NULL);
+    run_bundle(dir, "tampered.json", &expect);
+    json_free(&expect);
+    free(text);
+}
+
 static void run_governance(const char *dir) {
     char sub[4096];
     snprintf(sub, sizeof sub, "%s/governance", dir);
@@ -815,6 +950,7 @@ int main(int argc, char **argv) {
         failed++;
     }
     run_governance(argv[1]);
+    run_bundles(argv[1]);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 && passed > 0 ? 0 : 1;
 }

@@ -135,3 +135,9 @@ def test_governance_chain_report() -> None:
         with pytest.raises(vm.VerificationError) as info:
             chain.emergency_powers_at("yesterday")
         assert info.value.name == "MALFORMED_TIMESTAMP"
+
+
+def test_bundle_that_is_not_a_bundle() -> None:
+    with pytest.raises(vm.VerificationError) as info:
+        vm.verify_bundle(b"[]")
+    assert info.value.name == "NOT_AN_OBJECT"

@@ -166,3 +166,49 @@ def test_governance_chain(path: Path) -> None:
         assert chain.valid == expect["valid"] and chain.receipts == len(data["receipts"])
         if not chain.valid:
             assert (chain.name, chain.code, chain.violation_index) == (expect["error"], expect["code"], expect["index"])
+
+
+def _bundle_items(report: Dict[str, Any]) -> List[Dict[str, Any]]:
+    s = report["sections"]
+    items = [i for k in ("keys", "discovery", "agreements", "cross_anchors", "governance") for i in s[k]]
+    for scroll in s["scrolls"]:
+        for k in ("checkpoints", "consistency", "receipts", "witnesses"):
+            items += scroll[k]
+    return items
+
+
+def _bundle_item_outcome(item: Dict[str, Any]) -> Dict[str, Any]:
+    """An item in tampered.expect.json's form: verdict, the failed (or unchecked) check, error."""
+    if item["verdict"] == "invalid":
+        return {"verdict": "invalid", "check": item["failed_check"], "error": item["error"]}
+    if item["verdict"] == "not_checked":
+        check = next(c["check"] for c in item["checks"] if c["verdict"] == "not_checked")
+        return {"verdict": "not_checked", "check": check}
+    return {"verdict": "valid"}
+
+
+BUNDLES = VECTORS / "bundles"
+
+
+@pytest.mark.skipif(not (BUNDLES / "example.json").exists(), reason="no bundle vectors")
+def test_bundle_example_is_valid() -> None:
+    with vm.verify_bundle((BUNDLES / "example.json").read_bytes()) as report:
+        assert report.valid and report.verdict == "valid"
+        doc = report.to_dict()
+        items = _bundle_items(doc)
+        assert len(items) == report.items == report.valid_items >= 30
+        assert all(i["verdict"] == "valid" for i in items)
+        assert doc["bundle_hash"] == report.bundle_hash and report.unproven_growth == 0
+
+
+@pytest.mark.skipif(not (BUNDLES / "tampered.json").exists(), reason="no bundle vectors")
+def test_bundle_tampered_matches_its_expect_file() -> None:
+    expect = json.loads((BUNDLES / "tampered.expect.json").read_text(encoding="utf-8"))
+    with vm.verify_bundle((BUNDLES / "tampered.json").read_bytes()) as report:
+        doc = report.to_dict()
+        got = {i["path"]: _bundle_item_outcome(i) for i in _bundle_items(doc)}
+        listed = {p: got.pop(p, None) for p in expect["items"]}
+        assert listed == expect["items"]
+        assert all(o == {"verdict": "valid"} for o in got.values())
+        assert (doc["verdict"], report.verdict) == (expect["verdict"], expect["verdict"])
+        assert report.unproven_growth == expect["unproven_growth"]

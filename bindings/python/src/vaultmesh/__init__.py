@@ -34,7 +34,7 @@ Proof = Union[bytes, str, Mapping[str, Any]]
 
 __all__ = [
     "Record", "Proof", "VaultMeshError", "VerificationError", "LibraryError", "Verdict", "Keyring", "Agreement",
-    "Checkpoint", "ScrollTree", "GovernanceChain", "version", "library_path", "status_name", "status_message",
+    "Checkpoint", "ScrollTree", "GovernanceChain", "BundleReport", "verify_bundle", "version", "library_path", "status_name", "status_message",
     "canonicalize", "receipt_hash", "parse_digest", "normalize_public_key", "normalize_signature",
     "normalize_timestamp", "check_actor_id", "check_engine_id", "verify_record", "verify_batch", "verify_agreement",
     "verify_checkpoint", "verify_witness", "verify_cross_anchor", "merkle_root", "jsonl_root", "prove_inclusion",
@@ -643,6 +643,55 @@ def verify_governance_chain(chain: Record, *, max_bytes: Optional[int] = 16 << 2
     result.constitution_hash = _digest_text(rep.constitution_hash) if has else None
     result.version = f"{rep.version_major}.{rep.version_minor}.{rep.version_patch}" if has else None
     return result
+
+
+class BundleReport(_Handle):
+    """An audit bundle's report (see :func:`verify_bundle`): the verdict and counts as
+    attributes, the full report document with :meth:`to_dict`."""
+
+    _free = lib.vm_bundle_report_free
+    verdict: str
+    bundle_hash: str
+    items: int
+    valid_items: int
+    invalid_items: int
+    not_checked: int
+    unproven_growth: int
+
+    @property
+    def valid(self) -> bool:
+        """True when every item is valid and every growth step proven."""
+        return self.verdict == "valid"
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The report document (docs/bundle.md, "Report"), as ``vm-verify bundle --json`` prints it."""
+        return json.loads(_buffer(lambda out, cap, n: lib.vm_bundle_report_json(self, out, cap, n)))
+
+
+_BUNDLE_VERDICTS = {0: "valid", 1: "invalid", 2: "incomplete"}
+
+
+def verify_bundle(
+    bundle: Record, pinned: Optional[Keyring] = None, *, max_bytes: Optional[int] = None
+) -> BundleReport:
+    """Checks every item of an audit bundle (keys, discovery records, agreements, checkpoints,
+    proofs, receipts, witnesses, cross-anchors, governance chain) with the ``pinned`` keys
+    trusted out of band. Returns the :class:`BundleReport` whatever its verdict; raises
+    :class:`VerificationError` only when the input is not a bundle at all."""
+    raw = _record_bytes(bundle)
+    ring = pinned if pinned is not None else Keyring()
+    summary = _lib.BundleSummary()
+    report = BundleReport()
+    _check(lib.vm_bundle_verify(ring, raw, len(raw), _lim_ref(_limits(max_bytes, None)), byref(summary),
+                                byref(report._ptr)))
+    report.verdict = _BUNDLE_VERDICTS.get(summary.verdict, "invalid")
+    report.bundle_hash = _digest_text(summary.bundle_hash)
+    report.items = summary.items
+    report.valid_items = summary.valid
+    report.invalid_items = summary.invalid
+    report.not_checked = summary.not_checked
+    report.unproven_growth = summary.unproven_growth
+    return report
 
 
 def _check_library_version() -> None:

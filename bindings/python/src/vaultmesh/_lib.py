@@ -93,6 +93,18 @@ class Verdict(ctypes.Structure):
     ]
 
 
+class BundleSummary(ctypes.Structure):
+    _fields_ = [
+        ("verdict", c_uint32),
+        ("bundle_hash", Digest),
+        ("items", c_uint64),
+        ("valid", c_uint64),
+        ("invalid", c_uint64),
+        ("not_checked", c_uint64),
+        ("unproven_growth", c_uint64),
+    ]
+
+
 class ChainReport(ctypes.Structure):
     _fields_ = [
         ("status", c_uint32),
@@ -161,6 +173,9 @@ _SIGNATURES = {
     "vm_scroll_tree_prove_consistency": [_handle, c_uint64, c_char_p, c_size_t, _size_p],
     "vm_governance_chain_verify": [c_char_p, c_size_t, _limits_p, POINTER(ChainReport), _handle_p],
     "vm_governance_chain_report_json": [_handle, c_char_p, c_size_t, _size_p],
+    "vm_bundle_verify": [_handle, c_char_p, c_size_t, _limits_p, POINTER(BundleSummary), _handle_p],
+    "vm_bundle_report_json": [_handle, c_char_p, c_size_t, _size_p],
+    "vm_bundle_report_summary": [_handle, POINTER(BundleSummary)],
     "vm_governance_chain_emergency_powers_at": [_handle, c_char_p, c_size_t, c_char_p, c_size_t, _size_p],
     "vm_governance_chain_suspended_capabilities": [
         _handle, c_char_p, c_size_t, c_char_p, c_size_t, c_char_p, c_size_t, _size_p,
@@ -175,6 +190,7 @@ _OTHER = {
     "vm_checkpoint_free": ([_handle], None),
     "vm_scroll_tree_free": ([_handle], None),
     "vm_governance_chain_free": ([_handle], None),
+    "vm_bundle_report_free": ([_handle], None),
 }
 
 
@@ -195,4 +211,4 @@ def load(path: Optional[str] = None) -> ctypes.CDLL:
 lib = load()
 path = lib._name
 
-__all__ = ["lib", "path", "load", "find_library", "candidates", "Digest", "Limits", "Verdict", "ChainReport"]
+__all__ = ["lib", "path", "load", "find_library", "candidates", "Digest", "Limits", "Verdict", "ChainReport", "BundleSummary"]
