@@ -32,3 +32,24 @@ node_demo="$(mktemp -d)"
 "${CARGO_TARGET_DIR:-target}/debug/vm-node" verify-bundle "$node_demo/guardian-bundle.json"
 rm -rf "$node_demo"
 # ---- end of node ------------------------------------------------------------------------------
+
+# ---- WebAssembly build, npm package and auditor page (wasm/, bindings/js/; docs/bundle.md) --
+step "wasm: the wasm32 target, clippy for wasm32, the package and page (pinned wasm-bindgen CLI)"
+rustup target add wasm32-unknown-unknown >/dev/null
+cargo clippy -p vaultmesh-wasm --target wasm32-unknown-unknown -- -D warnings
+bindings/js/build.sh
+
+step "browser tests' tools: Debian's chromium (if absent) and playwright-core from package-lock"
+if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+(cd bindings/js && npm ci --no-audit --no-fund --loglevel=error)
+
+step "JS under Node (node:test): every vector through the Node build, the API, the bundles"
+(cd bindings/js && node --test test/vectors.test.mjs test/api.test.mjs)
+
+step "JS in headless Chromium (node:test + playwright-core): vectors, the auditor page, bench page"
+(cd bindings/js && node --test test/browser.test.mjs)
+# ---- end of the WebAssembly build, npm package and auditor page -----------------------------

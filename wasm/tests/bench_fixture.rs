@@ -1,7 +1,8 @@
-//! The benchmark receipts of `bindings/js/bench/gov-votes.json`: the same ~600-byte `gov_vote`
-//! records as `core/benches/verify.rs` (one voter key, `bench-voter-0`, and ballot numbers
-//! 0..256), so the browser, Node and native figures in docs/PERFORMANCE.md measure the same
-//! work. `drift` fails when the committed file differs; `VAULTMESH_BLESS=1` rewrites it.
+//! The benchmark receipts of `bindings/js/bench/gov-votes.json`: the ~600-byte `gov_vote`
+//! records of `core/benches/verify.rs` (`vote(i)`: voter `did:vm:human:voter-{i:04}`, signed
+//! with the key of secret `blake3("bench-voter-{i}")`), for i in 0..256, so the browser, Node
+//! and native figures in docs/PERFORMANCE.md measure the same work. `drift` fails when the
+//! committed file differs; `VAULTMESH_BLESS=1` rewrites it.
 
 use std::path::PathBuf;
 
@@ -9,29 +10,43 @@ use vaultmesh_core::crypto;
 use vaultmesh_core::json::{self, Limits, Value};
 use vaultmesh_core::record::{self, Kind};
 
-const VOTER: &str = "did:vm:human:alice";
 const COUNT: usize = 256;
 
-/// The record text of `core/benches/verify.rs`, ballot `i`, signed with `secret`.
-fn vote(i: usize, secret: &[u8; 32]) -> String {
+fn secret(i: usize) -> [u8; 32] {
+    *blake3::hash(format!("bench-voter-{i}").as_bytes()).as_bytes()
+}
+
+fn voter(i: usize) -> String {
+    format!("did:vm:human:voter-{i:04}")
+}
+
+/// `vote(i)` of `core/benches/verify.rs`, as canonical text.
+fn vote(i: usize) -> String {
+    let voter = voter(i);
     let text = format!(
-        r#"{{"type":"gov_vote","proposal_id":"PROP-2025-12-001","voter":"{VOTER}","vote":"for","weight":3,"cast_at":"2025-12-09T14:05:00Z","rationale":"Retention limits protect members and keep the compliance scroll within the storage budget agreed at the last review; the proposal keeps receipts append-only and only governs derived data, so AXIOM-001 is untouched. Reviewed with the data protection officer on 2025-12-05.","context":{{"ballot":{i},"channel":"council","constitution_version":"1.0.0"}}}}"#
+        r#"{{"type":"gov_vote","proposal_id":"PROP-2025-12-001","voter":"{voter}","vote":"for","weight":3,"cast_at":"2025-12-09T14:05:00Z","rationale":"Retention limits protect members and keep the compliance scroll within the storage budget agreed at the last review; the proposal keeps receipts append-only and only governs derived data, so AXIOM-001 is untouched. Reviewed with the data protection officer.","context":{{"ballot":17,"channel":"council","constitution_version":"1.0.0"}}}}"#
     );
     let mut value = json::parse_record(text.as_bytes(), &Limits::default()).unwrap();
     if let Value::Object(o) = &mut value {
-        record::sign_record(o, Kind::GovVote, secret);
+        record::sign_record(o, Kind::GovVote, &secret(i));
     }
     String::from_utf8(value.to_canonical()).unwrap()
 }
 
 fn fixture() -> String {
-    let secret = *blake3::hash(b"bench-voter-0").as_bytes();
-    let key = crypto::derive_public_key(&secret).to_string();
-    let records: Vec<String> = (0..COUNT).map(|i| vote(i, &secret)).collect();
+    let keyring: serde_json::Map<String, serde_json::Value> = (0..COUNT)
+        .map(|i| {
+            (
+                voter(i),
+                crypto::derive_public_key(&secret(i)).to_string().into(),
+            )
+        })
+        .collect();
+    let records: Vec<String> = (0..COUNT).map(vote).collect();
     let file = serde_json::json!({
-        "about": "The gov_vote receipts of core/benches/verify.rs (voter did:vm:human:alice with the key of secret blake3(\"bench-voter-0\"), ballots 0..256), canonical text, for the browser and Node benchmarks.",
+        "about": "The gov_vote receipts of core/benches/verify.rs: vote(i) for i in 0..256, voter did:vm:human:voter-{i:04} signed with the key of secret blake3(\"bench-voter-{i}\"), canonical text, for the browser and Node benchmarks.",
         "generator": "cargo test -p vaultmesh-wasm --test bench_fixture (VAULTMESH_BLESS=1 rewrites the file)",
-        "keyring": {VOTER: key},
+        "keyring": keyring,
         "records": records,
     });
     serde_json::to_string_pretty(&file).unwrap() + "\n"
@@ -53,11 +68,10 @@ fn drift() {
 
 #[test]
 fn records_are_about_600_bytes_and_verify() {
-    let secret = *blake3::hash(b"bench-voter-0").as_bytes();
-    let mut ring = record::Keyring::new();
-    ring.insert(VOTER, crypto::derive_public_key(&secret));
     for i in [0, 255] {
-        let r = vote(i, &secret);
+        let mut ring = record::Keyring::new();
+        ring.insert(voter(i), crypto::derive_public_key(&secret(i)));
+        let r = vote(i);
         assert!((550..700).contains(&r.len()), "{}", r.len());
         assert!(record::verify_record(r.as_bytes(), None, &ring, &Limits::default()).is_ok());
     }
