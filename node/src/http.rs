@@ -314,9 +314,7 @@ fn route(node: &Node, request: &mut Request) -> Result<Reply> {
         (["metrics"], true, _) => Ok(Reply::Text(200, metrics(node))),
         (["federation", "discovery"], true, _) => Ok(Reply::Json(200, node.discovery())),
         (["federation", "roots"], true, _) => roots(node),
-        (["federation", "receipts", scroll], true, _) => {
-            federation_receipts(node, &caller, scroll, &query)
-        }
+        (["federation", "receipts", scroll], true, _) => federation_receipts(node, scroll, &query),
         (["federation", "verify"], _, true) => {
             let body = read_body(node, request)?;
             json(200, &node.verify_items(&body)?)
@@ -617,12 +615,7 @@ fn roots(node: &Node) -> Result<Reply> {
 /// `GET /federation/receipts/{scroll}?from=I&count=N` or `?sample=N`, each receipt with its
 /// inclusion proof against the named checkpoint (`checkpoint=SEQ` or `tree_size=N`; default
 /// the latest).
-fn federation_receipts(
-    node: &Node,
-    caller: &Caller,
-    name: &str,
-    query: &Query<'_>,
-) -> Result<Reply> {
+fn federation_receipts(node: &Node, name: &str, query: &Query<'_>) -> Result<Reply> {
     let scroll = node.scroll(name)?;
     if !scroll.public {
         return Err(ApiError::node(
@@ -630,7 +623,6 @@ fn federation_receipts(
             format!("no public scroll named {name:?}"),
         ));
     }
-    let _ = caller;
     let checkpoint = node.checkpoint_at(&scroll, query.at("checkpoint", "tree_size")?)?;
     let size = checkpoint.tree_size;
     let max = node.config.limits.max_range;

@@ -711,3 +711,45 @@ fn init_protects_the_key_and_the_token() {
     let config = std::fs::read_to_string(data.join("config.toml")).unwrap();
     assert!(!config.contains(&hex));
 }
+
+#[test]
+fn checkpoints_are_signed_on_an_interval() {
+    let dir = TempDir::new("interval");
+    let data = init(
+        &dir.0,
+        &["--scrolls", "drills", "--checkpoint-interval", "1"],
+    );
+    let node = Node::start(&data);
+    let mut c = node.admin();
+    let keyring = mesh_keyring(&mut c);
+    let receipts: Vec<Vec<u8>> = (0..9)
+        .map(|i| vaultmesh_node::bench::drill_receipt(i, AT))
+        .collect();
+    ok(c.post("/admin/scrolls/drills/receipts", &array(&receipts)));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let info = ok(c.get("/scrolls/drills"));
+        if info["latest_checkpoint"]["tree_size"] == 9 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no interval checkpoint: {info}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let r = c.get("/scrolls/drills/checkpoints").unwrap();
+    let v = strict(&r.body);
+    let last = member(&v, "checkpoints")
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    let cp = federation::verify_checkpoint(&last, &keyring).unwrap();
+    assert_eq!((cp.tree_size, cp.scroll.as_str()), (9, "drills"));
+    // A scroll that did not grow gets no new checkpoint.
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    let again = strict(&c.get("/scrolls/drills/checkpoints").unwrap().body).to_canonical();
+    assert_eq!(again, v.to_canonical());
+}
