@@ -751,8 +751,9 @@ pub fn demo(args: &Args) -> Result<(), Fail> {
         &node.keyring(),
         "guardian",
         None,
+        None,
     )
-    .map_err(Fail::usage)?;
+    .map_err(|e| Fail::usage(e.to_string()))?;
     std::fs::write(&bundle_path, &bundle)?;
     let report = crate::bundle::check(&bundle, Some((&node.mesh_id, &node.public_key)))
         .map_err(Fail::invalid)?;

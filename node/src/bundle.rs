@@ -49,8 +49,42 @@ fn from_store<T>(
     }
 }
 
+/// Why an export failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExportError {
+    /// No such scroll.
+    UnknownScroll(String),
+    /// No checkpoint in the range asked for.
+    NoCheckpoint(String),
+    /// More receipts than one bundle holds.
+    TooLarge(String),
+    /// The store failed.
+    Store(String),
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExportError::UnknownScroll(m)
+            | ExportError::NoCheckpoint(m)
+            | ExportError::TooLarge(m)
+            | ExportError::Store(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<String> for ExportError {
+    fn from(e: String) -> ExportError {
+        ExportError::Store(e)
+    }
+}
+
+/// Most receipts in one bundle: with their proofs they stay well inside the core's 64 MiB
+/// bundle limit (`BUNDLE_LIMITS`).
+pub const MAX_BUNDLE_RECEIPTS: u64 = 20_000;
+
 /// Writes the bundle of `scroll` from checkpoint `from_checkpoint` (default: every checkpoint
-/// and every receipt) to the latest checkpoint.
+/// and every receipt from 0) to checkpoint `to_checkpoint` (default: the latest).
 pub fn export(
     store: &dyn Store,
     mesh_id: &str,
@@ -58,25 +92,26 @@ pub fn export(
     keyring: &Keyring,
     scroll: &str,
     from_checkpoint: Option<u64>,
-) -> Result<Vec<u8>, String> {
+    to_checkpoint: Option<u64>,
+) -> Result<Vec<u8>, ExportError> {
     let row = store
         .scrolls()
         .map_err(|e| e.to_string())?
         .into_iter()
         .find(|s| s.name == scroll)
-        .ok_or_else(|| format!("no scroll named {scroll:?}"))?;
+        .ok_or_else(|| ExportError::UnknownScroll(format!("no scroll named {scroll:?}")))?;
     let mut reader = store.reader().map_err(|e| e.to_string())?;
     let checkpoints: Vec<CheckpointRow> = reader
         .checkpoints(row.id, from_checkpoint.unwrap_or(1), u64::MAX)
         .map_err(|e| e.to_string())?
         .into_iter()
-        .filter(|c| c.tree_size > 0)
+        .filter(|c| c.tree_size > 0 && !matches!(to_checkpoint, Some(to) if c.seq > to))
         .collect();
     let (Some(first), Some(last)) = (checkpoints.first(), checkpoints.last()) else {
-        return Err(format!(
+        return Err(ExportError::NoCheckpoint(format!(
             "scroll {scroll} has no checkpoint of a non-empty tree{} (make one with `vm-node checkpoint {scroll}`)",
             from_checkpoint.map(|n| format!(" numbered {n} or later")).unwrap_or_default()
-        ));
+        )));
     };
     let start = if from_checkpoint.is_some() {
         first.tree_size
@@ -84,6 +119,13 @@ pub fn export(
         0
     };
     let end = last.tree_size;
+    if end - start > MAX_BUNDLE_RECEIPTS {
+        return Err(ExportError::TooLarge(format!(
+            "receipts {start}..{end} of {scroll} are more than {MAX_BUNDLE_RECEIPTS} for one bundle (the core reads bundles up to 64 MiB): \
+             choose a range with --from-checkpoint and --to-checkpoint (checkpoints {}..{} cover it)",
+            first.seq, last.seq
+        )));
+    }
 
     let mut consistency = Vec::new();
     for pair in checkpoints.windows(2) {

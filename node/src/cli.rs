@@ -25,7 +25,8 @@ Usage:
   vm-node append SCROLL FILE|- [--data DIR] [--url URL] [--expect-size N]
   vm-node checkpoint SCROLL [--data DIR] [--url URL] [--force]
   vm-node add-key ACTOR KEY [--data DIR] [--url URL]
-  vm-node export-bundle --scroll S [--from-checkpoint N] --out FILE [--data DIR]
+  vm-node export-bundle --scroll S [--from-checkpoint N] [--to-checkpoint M] --out FILE
+                        [--data DIR]
   vm-node verify-bundle FILE [--mesh-key KEY]
   vm-node verify-store [--data DIR]
   vm-node bench [--data DIR] [--url URL] [--receipts N] [--batch B] [--connections C]
@@ -450,13 +451,17 @@ fn open_read_only(args: &Args) -> Result<Node, Fail> {
 }
 
 fn export_bundle(args: &Args) -> Result<(), Fail> {
-    args.check_known(&["data", "scroll", "from-checkpoint", "out"])?;
+    args.check_known(&["data", "scroll", "from-checkpoint", "to-checkpoint", "out"])?;
     let scroll = args
         .get("scroll")
         .ok_or_else(|| Fail::usage("export-bundle needs --scroll S"))?;
     let out = args
         .get("out")
         .ok_or_else(|| Fail::usage("export-bundle needs --out FILE"))?;
+    let to = args
+        .get("to-checkpoint")
+        .map(|_| args.number("to-checkpoint", 1))
+        .transpose()?;
     let from = args
         .get("from-checkpoint")
         .map(|_| args.number("from-checkpoint", 1))
@@ -469,8 +474,9 @@ fn export_bundle(args: &Args) -> Result<(), Fail> {
         &node.keyring(),
         scroll,
         from,
+        to,
     )
-    .map_err(Fail::usage)?;
+    .map_err(|e| Fail::usage(e.to_string()))?;
     std::fs::write(out, &bundle).map_err(|e| Fail::usage(format!("cannot write {out}: {e}")))?;
     let report = crate::bundle::check(&bundle, Some((&node.mesh_id, &node.public_key)))
         .map_err(Fail::invalid)?;

@@ -423,6 +423,7 @@ fn route(node: &Node, request: &mut Request) -> Result<Reply> {
         (["scrolls", scroll, "bundle"], true, _) => {
             let scroll = visible(node, &caller, scroll)?;
             let from = query.uint("from_checkpoint")?;
+            let to = query.uint("to_checkpoint")?;
             let bundle = crate::bundle::export(
                 node.store(),
                 &node.mesh_id,
@@ -430,8 +431,18 @@ fn route(node: &Node, request: &mut Request) -> Result<Reply> {
                 &node.keyring(),
                 &scroll.name,
                 from,
+                to,
             )
-            .map_err(|e| ApiError::node(NodeCode::NoCheckpoint, e))?;
+            .map_err(|e| match e {
+                crate::bundle::ExportError::UnknownScroll(m) => {
+                    ApiError::node(NodeCode::UnknownScroll, m)
+                }
+                crate::bundle::ExportError::NoCheckpoint(m) => {
+                    ApiError::node(NodeCode::NoCheckpoint, m)
+                }
+                crate::bundle::ExportError::TooLarge(m) => ApiError::node(NodeCode::BadRequest, m),
+                crate::bundle::ExportError::Store(m) => ApiError::node(NodeCode::Internal, m),
+            })?;
             Ok(Reply::Json(200, bundle))
         }
         (["admin", "scrolls", scroll, "receipts"], _, true) => {

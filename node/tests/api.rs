@@ -273,6 +273,12 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
         (report.overall.as_str(), report.valid),
         ("valid", report.items)
     );
+    let first = c.get("/scrolls/guardian/bundle?to_checkpoint=1").unwrap();
+    let report = vaultmesh_node::bundle::check(&first.body, Some((MESH, mesh_key))).unwrap();
+    assert_eq!(
+        (report.receipts, report.checkpoints, report.tree_size),
+        (30, 1, 30)
+    );
     // A key other than the mesh's makes every checkpoint invalid.
     let other = Signer::new("did:vm:mesh:test");
     assert!(vaultmesh_node::bundle::check(&b.body, Some((MESH, &other.key))).is_err());
