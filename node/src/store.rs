@@ -218,6 +218,10 @@ fn append_only_triggers() -> String {
 
 /// The SQLite store: one writer connection, a pool of reader connections, WAL.
 pub struct SqliteStore {
+    /// Held for the life of a writing store: an exclusive lock on `store.lock`, so a second
+    /// node on the same data directory is refused instead of appending behind the first one's
+    /// back.
+    _lock: Option<Mutex<Connection>>,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
     path: std::path::PathBuf,
@@ -236,6 +240,18 @@ fn key(scroll: i64, index: u64) -> i64 {
 impl SqliteStore {
     /// Opens (creating if needed) the store at `path`.
     pub fn open(path: &Path, durability: Durability) -> Result<SqliteStore> {
+        let lock = Connection::open(path.with_extension("lock"))?;
+        lock.busy_timeout(std::time::Duration::ZERO)?;
+        lock.execute_batch(
+            "PRAGMA journal_mode=OFF; PRAGMA locking_mode=EXCLUSIVE; CREATE TABLE IF NOT EXISTS holder (id INTEGER PRIMARY KEY); \
+             INSERT OR REPLACE INTO holder (id) VALUES (1);",
+        )
+        .map_err(|e| {
+            StoreError(format!(
+                "store {} is in use by another vm-node process ({e})",
+                path.display()
+            ))
+        })?;
         let writer = Connection::open(path)?;
         writer.busy_timeout(std::time::Duration::from_secs(10))?;
         let mode: String = writer.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
@@ -258,6 +274,7 @@ impl SqliteStore {
             [],
         )?;
         Ok(SqliteStore {
+            _lock: Some(Mutex::new(lock)),
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
             path: path.to_path_buf(),
@@ -277,6 +294,7 @@ impl SqliteStore {
         writer.busy_timeout(std::time::Duration::from_secs(10))?;
         writer.execute_batch("PRAGMA query_only=1;")?;
         Ok(SqliteStore {
+            _lock: None,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
             path: path.to_path_buf(),

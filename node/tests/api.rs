@@ -604,6 +604,16 @@ fn private_scrolls_unknown_signers_and_restart() {
     // Restart: sizes, roots and keys survive.
     node.kill();
     let node = Node::start(&data);
+    // A second node on the same data directory is refused while the first runs.
+    let (status, _, err) = vm_node(&[
+        "serve",
+        "--data",
+        data.to_str().unwrap(),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(status, 2);
+    assert!(err.contains("in use by another vm-node"), "{err}");
     let mut c = node.admin();
     assert_eq!(ok(c.get("/scrolls/internal"))["tree_size"], 1);
     assert_eq!(
