@@ -53,3 +53,24 @@ step "JS under Node (node:test): every vector through the Node build, the API, t
 step "JS in headless Chromium (node:test + playwright-core): vectors, the auditor page, bench page"
 (cd bindings/js && node --test test/browser.test.mjs)
 # ---- end of the WebAssembly build, npm package and auditor page -----------------------------
+
+# ---- C library and Python package (ffi/, bindings/c/, bindings/python/; docs/ffi.md) -------
+step "C header: regenerate with the pinned cbindgen and compare with the committed one"
+header="$(mktemp)"
+bindings/c/generate-header.sh "$header"
+if ! diff -u bindings/c/include/vaultmesh.h "$header"; then
+  echo "bindings/c/include/vaultmesh.h is out of date: run bindings/c/generate-header.sh and commit it" >&2
+  exit 1
+fi
+rm -f "$header"
+
+step "C tests: every vector and misuse (-Wall -Wextra -Werror), then ASan+UBSan, Valgrind, the example"
+bindings/c/tests/run.sh all
+
+step "Python package: pip install ./bindings/python, pytest over every vector"
+venv="${HOME}/.cache/vaultmesh/test-venv"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check pytest
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps ./bindings/python
+(cd bindings/python && "$venv/bin/python" -m pytest -q -p no:cacheprovider tests)
+# ---- end of the C library and Python package -----------------------------------------------
