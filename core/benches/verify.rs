@@ -28,13 +28,21 @@ fn vote(i: usize) -> (Vec<u8>, String, PublicKey) {
     (Value::Object(object).to_canonical(), voter, public)
 }
 
-fn single(c: &mut Criterion) {
+/// One vote, the keyring that verifies it, and — for raw `verify_strict` — exactly the signing
+/// input and signature the full path verifies.
+struct Single {
+    bytes: Vec<u8>,
+    ring: Keyring,
+    message: Vec<u8>,
+    signature: ed25519_dalek::Signature,
+    key: ed25519_dalek::VerifyingKey,
+}
+
+fn single_case() -> Single {
     let (bytes, voter, public) = vote(0);
     let mut ring = Keyring::new();
     ring.insert(voter, public);
-    let limits = Limits::default();
-    // Raw verify_strict on exactly the signing input and signature the full path verifies.
-    let Value::Object(mut body) = json::parse_record(&bytes, &limits).unwrap() else {
+    let Value::Object(mut body) = json::parse_record(&bytes, &Limits::default()).unwrap() else {
         unreachable!()
     };
     let signature =
@@ -42,9 +50,40 @@ fn single(c: &mut Criterion) {
     let signature = ed25519_dalek::Signature::from_bytes(signature.as_bytes());
     let mut message = b"vaultmesh-sig-v1\0gov_vote\0".to_vec();
     Value::Object(body).write_canonical(&mut message);
-    let verifying_key = *public.verifying_key();
-    verifying_key.verify_strict(&message, &signature).unwrap();
-    record::verify_record(&bytes, None, &ring, &limits).unwrap();
+    let key = *public.verifying_key();
+    key.verify_strict(&message, &signature).unwrap();
+    record::verify_record(&bytes, None, &ring, &Limits::default()).unwrap();
+    Single {
+        bytes,
+        ring,
+        message,
+        signature,
+        key,
+    }
+}
+
+/// `n` votes, each by its own voter (as in a real batch), and the keyring of all of them.
+fn votes(n: usize) -> (Vec<Vec<u8>>, Keyring) {
+    let mut ring = Keyring::new();
+    let records = (0..n)
+        .map(|i| {
+            let (bytes, voter, public) = vote(i);
+            ring.insert(voter, public);
+            bytes
+        })
+        .collect();
+    (records, ring)
+}
+
+fn single(c: &mut Criterion) {
+    let Single {
+        bytes,
+        ring,
+        message,
+        signature,
+        key: verifying_key,
+    } = single_case();
+    let limits = Limits::default();
     eprintln!(
         "gov_vote record: {} bytes, signing input {} bytes",
         bytes.len(),
@@ -65,15 +104,7 @@ fn single(c: &mut Criterion) {
 fn batch(c: &mut Criterion) {
     let limits = Limits::default();
     for n in [64usize, 1024] {
-        // Every receipt has its own signer, as in a real batch of votes.
-        let mut ring = Keyring::new();
-        let records: Vec<Vec<u8>> = (0..n)
-            .map(|i| {
-                let (bytes, voter, public) = vote(i);
-                ring.insert(voter, public);
-                bytes
-            })
-            .collect();
+        let (records, ring) = votes(n);
         let inputs: Vec<&[u8]> = records.iter().map(Vec::as_slice).collect();
         let seed = [7u8; 32];
         assert!(record::verify_batch(&inputs, None, &ring, &limits, &seed)
@@ -101,18 +132,13 @@ fn batch(c: &mut Criterion) {
 /// against raw `verify_strict` on the same message, and the batch path against the single path.
 fn ratios() {
     let limits = Limits::default();
-    let (bytes, voter, public) = vote(0);
-    let mut ring = Keyring::new();
-    ring.insert(voter, public);
-    let Value::Object(mut body) = json::parse_record(&bytes, &limits).unwrap() else {
-        unreachable!()
-    };
-    let signature =
-        SignatureBytes::parse(body.remove("signature").unwrap().as_str().unwrap()).unwrap();
-    let signature = ed25519_dalek::Signature::from_bytes(signature.as_bytes());
-    let mut message = b"vaultmesh-sig-v1\0gov_vote\0".to_vec();
-    Value::Object(body).write_canonical(&mut message);
-    let key = *public.verifying_key();
+    let Single {
+        bytes,
+        ring,
+        message,
+        signature,
+        key,
+    } = single_case();
     const REPS: usize = 2000; // ~100 ms per block
     let t = common::interleaved(
         15,
@@ -134,14 +160,7 @@ fn ratios() {
     );
 
     for n in [64usize, 1024] {
-        let mut ring = Keyring::new();
-        let records: Vec<Vec<u8>> = (0..n)
-            .map(|i| {
-                let (bytes, voter, public) = vote(i);
-                ring.insert(voter, public);
-                bytes
-            })
-            .collect();
+        let (records, ring) = votes(n);
         let inputs: Vec<&[u8]> = records.iter().map(Vec::as_slice).collect();
         let reps = (2048 / n).max(1);
         let t = common::interleaved(
