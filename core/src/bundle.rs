@@ -1327,12 +1327,15 @@ impl Verifier {
         let record_type = record.map_or("?", |r| label_text(r, "type"));
         let proof_value = entry.as_object().and_then(|o| o.get("proof"));
         let index = proof_value.and_then(|p| record_u64(p, "leaf_index"));
+        let size = proof_value.and_then(|p| record_u64(p, "tree_size"));
+        let show = |n: Option<u64>| n.map_or("?".to_string(), |n| n.to_string());
         let mut item = Item::new(
             path.to_string(),
             ItemKind::Receipt,
             format!(
-                "{record_type} at leaf {} of {mesh}/{name}",
-                index.map_or("?".to_string(), |n| n.to_string())
+                "{record_type} at leaf {} of {} in {mesh}/{name}",
+                show(index),
+                show(size)
             ),
         );
         let Some(o) = entry.as_object() else {
