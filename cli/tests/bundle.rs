@@ -2,34 +2,33 @@
 //! status, the one-line error, and the `--json` report (the same document as the browser's).
 //! JSON is read with the core's own strict parser.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
 use vaultmesh_core::bundle::BUNDLE_LIMITS;
 use vaultmesh_core::json::{self, Value};
 
-fn bundles() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/bundles")
-}
+use common::{assert_contains, path_arg, run, test_vectors, TempDir};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vm-verify"))
-        .args(args)
-        .output()
-        .unwrap()
+fn bundles() -> PathBuf {
+    test_vectors("bundles")
 }
 
 fn path(name: &str) -> String {
-    bundles().join(name).to_str().unwrap().to_string()
+    path_arg(&bundles().join(name))
 }
 
 fn read(name: &str) -> Vec<u8> {
     std::fs::read(bundles().join(name)).unwrap()
 }
 
+/// A bundle or report document, with the bundle limits (not the record limits).
 fn parse(bytes: &[u8]) -> Value<'_> {
     json::parse(bytes, &BUNDLE_LIMITS).unwrap()
 }
+
+// Lenient JSON access (unlike `common`'s): a missing member is null, "" or empty.
 
 /// Member `name` of an object value.
 fn get<'v, 'a>(v: &'v Value<'a>, name: &str) -> &'v Value<'a> {
@@ -66,19 +65,13 @@ fn items<'v, 'a>(report: &'v Value<'a>) -> Vec<&'v Value<'a>> {
 
 #[test]
 fn example_is_valid() {
-    let out = run(&["bundle", &path("example.json")]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let example = path("example.json");
+    let out = run(&["bundle", &example]).exits(0);
+    let stdout = out.stdout();
     assert!(stdout.starts_with("valid bundle "), "{stdout}");
     assert!(stdout.contains("\nverdict: valid\n"));
     assert!(!stdout.contains("INVALID"));
-    let out = run(&["bundle", &path("example.json"), "--json"]);
-    assert_eq!(out.status.code(), Some(0));
+    let out = run(&["bundle", &example, "--json"]).exits(0);
     let v = parse(&out.stdout);
     assert_eq!(get(&v, "valid"), &Value::Bool(true));
     let report = get(&v, "report");
@@ -93,8 +86,8 @@ fn tampered_fails_as_expected() {
     let expect_bytes = read("tampered.expect.json");
     let expect = parse(&expect_bytes);
     let expected = get(&expect, "items").as_object().unwrap();
-    let out = run(&["bundle", &path("tampered.json"), "--json"]);
-    assert_eq!(out.status.code(), Some(1));
+    let tampered = path("tampered.json");
+    let out = run(&["bundle", &tampered, "--json"]).exits(1);
     let v = parse(&out.stdout);
     assert_eq!(text(&v, "error"), "SIGNATURE_MISMATCH");
     let report = get(&v, "report");
@@ -118,17 +111,13 @@ fn tampered_fails_as_expected() {
     }
     assert_eq!(seen, expected.members.len());
     // Human output: the error line on stderr, the report on stdout.
-    let out = run(&["bundle", &path("tampered.json")]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8(out.stderr).unwrap();
+    let out = run(&["bundle", &tampered]).exits(1);
+    let err = &out.stderr;
     assert!(err.starts_with("vm-verify: invalid bundle "), "{err}");
-    assert!(err.contains("SIGNATURE_MISMATCH (403)"), "{err}");
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        stdout.contains("INVALID      scrolls[1].receipts[0]"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("NO CONSISTENCY PROOF"), "{stdout}");
+    assert_contains(err, "SIGNATURE_MISMATCH (403)");
+    let stdout = out.stdout();
+    assert_contains(stdout, "INVALID      scrolls[1].receipts[0]");
+    assert_contains(stdout, "NO CONSISTENCY PROOF");
 }
 
 #[test]
@@ -140,35 +129,30 @@ fn pinned_keys() {
         text(keys, "did:vm:mesh:dublin"),
         text(keys, "did:vm:mesh:oslo"),
     );
-    let out = run(&[
-        "bundle",
-        &path("example.json"),
-        "--key",
-        &format!("did:vm:mesh:dublin={dublin}"),
-        "--json",
-    ]);
-    assert_eq!(out.status.code(), Some(0));
+    // `bundle example.json --key did:vm:mesh:dublin=KEY --json`.
+    let pinning_dublin = |key: &str| {
+        run(&[
+            "bundle",
+            &path("example.json"),
+            "--key",
+            &format!("did:vm:mesh:dublin={key}"),
+            "--json",
+        ])
+    };
+    let out = pinning_dublin(dublin).exits(0);
     let v = parse(&out.stdout);
     let entry = list(get(&v, "report"), "keys")
         .iter()
         .find(|k| text(k, "actor") == "did:vm:mesh:dublin")
         .unwrap();
     assert_eq!(text(entry, "source"), "pinned");
-    let out = run(&[
-        "bundle",
-        &path("example.json"),
-        "--key",
-        &format!("did:vm:mesh:dublin={oslo}"),
-        "--json",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = pinning_dublin(oslo).exits(1);
     assert_eq!(text(&parse(&out.stdout), "error"), "KEY_MISMATCH");
 }
 
 #[test]
 fn not_a_bundle_is_unusable() {
-    let dir = std::env::temp_dir().join(format!("vm-verify-bundle-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = TempDir::new();
     for (name, body, error) in [
         ("array.json", "[]", "NOT_AN_OBJECT"),
         (
@@ -182,14 +166,11 @@ fn not_a_bundle_is_unusable() {
             "INVALID_FIELD",
         ),
     ] {
-        let file = dir.join(name);
-        std::fs::write(&file, body).unwrap();
-        let out = run(&["bundle", file.to_str().unwrap(), "--json"]);
-        assert_eq!(out.status.code(), Some(2), "{name}");
+        let file = dir.file(name, body);
+        let out = run(&["bundle", &file, "--json"]);
+        assert_eq!(out.status, 2, "{name}");
         assert_eq!(text(&parse(&out.stdout), "error"), error, "{name}");
     }
-    let out = run(&["bundle", &path("example.json"), "--max-bytes", "100"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("INPUT_TOO_LARGE"));
-    std::fs::remove_dir_all(&dir).unwrap();
+    let out = run(&["bundle", &path("example.json"), "--max-bytes", "100"]).exits(2);
+    assert!(out.stderr.contains("INPUT_TOO_LARGE"));
 }

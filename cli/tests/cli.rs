@@ -6,17 +6,19 @@
 //! line on standard error with the stable error name and code, and empty standard output (or one
 //! JSON object with `--json`).
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
 use vaultmesh_core::crypto::derive_public_key;
 use vaultmesh_core::federation::{combined_root, sign_agreement};
-use vaultmesh_core::json::{self, Limits, Object, Value};
+use vaultmesh_core::json::{self, Limits, Value};
 use vaultmesh_core::merkle::{self, ConsistencyProof, InclusionProof};
 use vaultmesh_core::record::{sign_record, Kind};
 use vaultmesh_core::{Digest, Error};
+
+use common::{
+    assert_contains, assert_one_line, boolean, member, object, parse_leaked, path_arg, run,
+    run_with, text, uint, Run, TempDir, BAD_JSON,
+};
 
 const ALICE: &str = "did:vm:human:alice";
 const DUBLIN: &str = "did:vm:mesh:dublin";
@@ -35,189 +37,10 @@ fn key_arg(actor: &str, secret: &[u8; 32]) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Temporary files and running the binary.
-
-/// A fresh directory under the system temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("vm-verify-test-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    /// Writes `name` and returns its path as a string argument.
-    fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> String {
-        let path = self.0.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path.to_str().unwrap().to_string()
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.0.join(name).to_str().unwrap().to_string()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The result of one run of the binary.
-#[derive(Debug)]
-struct Run {
-    status: i32,
-    stdout: Vec<u8>,
-    stderr: String,
-}
-
-fn run_with(args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vm-verify"))
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(bytes) = stdin {
-        child.stdin.take().unwrap().write_all(bytes).unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    Run {
-        status: out.status.code().expect("exited by signal"),
-        stdout: out.stdout,
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
-
-fn run(args: &[&str]) -> Run {
-    run_with(args, None)
-}
-
-impl Run {
-    fn stdout(&self) -> &str {
-        std::str::from_utf8(&self.stdout).unwrap()
-    }
-
-    /// Exit 0, nothing on standard error.
-    fn valid(self) -> Run {
-        assert_eq!(self.status, 0, "expected exit 0; stderr: {}", self.stderr);
-        assert_eq!(self.stderr, "", "no stderr on success");
-        self
-    }
-
-    /// Exit `status`, one line `vm-verify: …` on standard error naming `name` (and its code for
-    /// core errors), nothing on standard output.
-    fn fails(self, status: i32, name: &str) -> Run {
-        assert_eq!(
-            self.status,
-            status,
-            "exit status; stderr: {}; stdout: {}",
-            self.stderr,
-            self.stdout()
-        );
-        assert_one_line(&self.stderr);
-        assert!(
-            self.stderr.contains(name),
-            "stderr should name {name}: {}",
-            self.stderr
-        );
-        if let Some(error) = Error::ALL.iter().find(|e| e.name() == name) {
-            assert!(
-                self.stderr.contains(&format!("{name} ({})", error.code())),
-                "{}",
-                self.stderr
-            );
-        }
-        assert!(
-            self.stdout.is_empty() || self.stdout.starts_with(b"{"),
-            "stdout: {}",
-            self.stdout()
-        );
-        self
-    }
-
-    /// Standard output as exactly one strict JSON object followed by a newline.
-    fn json(&self) -> Value<'_> {
-        assert!(
-            self.stdout.ends_with(b"\n"),
-            "one line of JSON: {}",
-            self.stdout()
-        );
-        assert_eq!(
-            self.stdout.iter().filter(|&&b| b == b'\n').count(),
-            1,
-            "one line of JSON"
-        );
-        json::parse_record(&self.stdout, &Limits::default())
-            .expect("stdout is one strict JSON object")
-    }
-}
-
-fn assert_one_line(stderr: &str) {
-    assert!(stderr.starts_with("vm-verify: "), "stderr: {stderr:?}");
-    assert!(
-        stderr.ends_with('\n') && stderr.matches('\n').count() == 1,
-        "one line: {stderr:?}"
-    );
-    for banned in ["panicked", "backtrace", "RUST_BACKTRACE", "thread 'main'"] {
-        assert!(!stderr.contains(banned), "no panic output: {stderr}");
-    }
-}
-
-fn member<'v>(value: &'v Value<'_>, name: &str) -> &'v Value<'v> {
-    value
-        .as_object()
-        .and_then(|o| o.get(name))
-        .unwrap_or_else(|| panic!("no member {name}"))
-}
-
-fn text<'v>(value: &'v Value<'_>, name: &str) -> &'v str {
-    member(value, name)
-        .as_str()
-        .unwrap_or_else(|| panic!("{name} is not a string"))
-}
-
-fn uint(value: &Value<'_>, name: &str) -> u64 {
-    member(value, name)
-        .as_u64()
-        .unwrap_or_else(|| panic!("{name} is not an integer"))
-}
-
-fn boolean(value: &Value<'_>, name: &str) -> bool {
-    match member(value, name) {
-        Value::Bool(b) => *b,
-        _ => panic!("{name} is not a boolean"),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Records.
 
-fn parse(text: &str) -> Value<'static> {
-    let owned: &'static str = Box::leak(text.to_string().into_boxed_str());
-    json::parse_record(owned.as_bytes(), &Limits::default()).unwrap()
-}
-
-fn object<'v>(value: &'v mut Value<'static>) -> &'v mut Object<'static> {
-    match value {
-        Value::Object(o) => o,
-        _ => unreachable!(),
-    }
-}
-
 fn signed(text: &str, kind: Kind, secret: &[u8; 32]) -> Value<'static> {
-    let mut value = parse(text);
+    let mut value = parse_leaked(text);
     sign_record(object(&mut value), kind, secret);
     value
 }
@@ -231,7 +54,7 @@ fn set(value: &Value<'static>, name: &'static str, new: &str) -> Value<'static> 
     let mut value = value.clone();
     object(&mut value).insert(
         name,
-        parse(&format!("{{\"v\":{new}}}"))
+        parse_leaked(format!("{{\"v\":{new}}}"))
             .as_object()
             .unwrap()
             .get("v")
@@ -284,7 +107,7 @@ fn witness(result: &str, discrepancies: &str, size: u64, root: &Digest) -> Value
 }
 
 fn agreement(trust_level: u64) -> Value<'static> {
-    let mut value = parse(&format!(
+    let mut value = parse_leaked(format!(
         r#"{{"agreement_id":"agr-1","parties":["{DUBLIN}","{OSLO}"],"trust_level":{trust_level},"key_exchange":{{"{DUBLIN}":"{}","{OSLO}":"{}"}},"effective_at":"{T0}","agreement_hash":"{}"}}"#,
         key_of(&DUBLIN_SECRET),
         key_of(&OSLO_SECRET),
@@ -298,8 +121,8 @@ fn agreement(trust_level: u64) -> Value<'static> {
 fn cross_anchor() -> Value<'static> {
     let r1 = Digest::of(b"dublin main");
     let r2 = Digest::of(b"oslo main");
-    let anchoring = parse(&format!(r#"{{"main":"{r1}"}}"#));
-    let included = parse(&format!(r#"{{"main":"{r2}"}}"#));
+    let anchoring = parse_leaked(format!(r#"{{"main":"{r1}"}}"#));
+    let included = parse_leaked(format!(r#"{{"main":"{r2}"}}"#));
     let combined = combined_root(
         (DUBLIN, anchoring.as_object().unwrap()),
         (OSLO, included.as_object().unwrap()),
@@ -328,7 +151,8 @@ fn discovery() -> Value<'static> {
 // ---------------------------------------------------------------------------------------------
 // Help and usage.
 
-const COMMANDS: &[&str] = &[
+/// The commands that check one JSON file.
+const FILE_COMMANDS: &[&str] = &[
     "canon",
     "hash",
     "record",
@@ -336,6 +160,10 @@ const COMMANDS: &[&str] = &[
     "checkpoint",
     "witness",
     "cross-anchor",
+];
+
+/// The `merkle` subcommands.
+const MERKLE_COMMANDS: &[&str] = &[
     "merkle root",
     "merkle prove",
     "merkle consistency",
@@ -346,7 +174,7 @@ const COMMANDS: &[&str] = &[
 #[test]
 fn help_for_every_command() {
     let top = run(&["--help"]).valid();
-    for command in COMMANDS {
+    for command in FILE_COMMANDS.iter().chain(MERKLE_COMMANDS) {
         assert!(
             top.stdout().contains(command),
             "top-level help lists {command}"
@@ -471,9 +299,8 @@ fn canon_and_hash() {
 #[test]
 fn unusable_json_is_exit_2() {
     let dir = TempDir::new();
-    let cases: &[(&str, &[u8], &str)] = &[
-        ("garbage", b"\xff\xfe garbage", "INVALID_UTF8"),
-        ("text", b"hello world", "JSON_SYNTAX"),
+    // The bad JSON every command rejects, and cases particular to records.
+    let own: &[(&str, &[u8], &str)] = &[
         (
             "truncated",
             br#"{"type":"gov_vote","voter":"did:vm:hu"#,
@@ -484,27 +311,10 @@ fn unusable_json_is_exit_2() {
             br#"{"a":1,"b":{"c":1,"c":2}}"#,
             "DUPLICATE_KEY",
         ),
-        ("array", b"[1,2]", "NOT_AN_OBJECT"),
-        ("bom", b"\xef\xbb\xbf{}", "BYTE_ORDER_MARK"),
-        ("surrogate", br#"{"a":"\ud800"}"#, "LONE_SURROGATE"),
-        (
-            "big-number",
-            br#"{"a":9007199254740993}"#,
-            "NUMBER_OUT_OF_RANGE",
-        ),
-        ("empty", b"", "JSON_SYNTAX"),
     ];
-    for (name, input, error) in cases {
+    for (name, input, error) in BAD_JSON.iter().chain(own) {
         let file = dir.file(name, input);
-        for command in [
-            "canon",
-            "hash",
-            "record",
-            "agreement",
-            "checkpoint",
-            "witness",
-            "cross-anchor",
-        ] {
+        for command in FILE_COMMANDS {
             let out = run(&[command, &file]).fails(2, error);
             assert!(out.stderr.contains(&file), "names the file: {}", out.stderr);
         }
@@ -516,7 +326,7 @@ fn unusable_json_is_exit_2() {
     let large = format!("{{\"a\":\"{}\"}}", "x".repeat(1 << 20));
     run(&["hash", &dir.file("large", large)]).fails(2, "INPUT_TOO_LARGE");
     run(&["hash", &dir.path("missing.json")]).fails(2, "cannot open");
-    run(&["hash", dir.0.to_str().unwrap()]).fails(2, "cannot read");
+    run(&["hash", &path_arg(&dir.0)]).fails(2, "cannot read");
     let out = run(&["hash", &dir.path("missing.json"), "--json"]).fails(2, "IO");
     assert_eq!(text(&out.json(), "error"), "IO");
 }
@@ -605,11 +415,7 @@ fn record_failures() {
 
     // Unknown signer: exit 1, and the hint names the actor.
     let out = run(&["record", &good]).fails(1, "UNKNOWN_SIGNER");
-    assert!(
-        out.stderr.contains(&format!("--key {ALICE}=KEY")),
-        "{}",
-        out.stderr
-    );
+    assert_contains(&out.stderr, &format!("--key {ALICE}=KEY"));
     run(&[
         "record",
         &good,
@@ -690,11 +496,7 @@ fn record_failures() {
     // Wrong kind: exit 1 (the record was checked against the kind asked for).
     let out =
         run(&["record", &good, "--kind", "gov_proposal", "--key", &key]).fails(1, "KIND_MISMATCH");
-    assert!(
-        out.stderr.contains("invalid gov_proposal"),
-        "{}",
-        out.stderr
-    );
+    assert_contains(&out.stderr, "invalid gov_proposal");
     run(&["record", &good, "--kind", "checkpoint", "--key", &key]).fails(1, "KIND_MISMATCH");
     run(&["agreement", &good]).fails(1, "KIND_MISMATCH");
     run(&["checkpoint", &good, "--key", &key]).fails(1, "KIND_MISMATCH");
@@ -820,19 +622,16 @@ fn checkpoint_and_witness() {
     let w = witness("verified", "[]", 5, &root);
     let w_file = dir.file("w.json", bytes(&w));
     let out = run(&["witness", &w_file, "--key", &oslo]).valid();
-    assert!(out.stdout().contains("verified"), "{}", out.stdout());
-    let out = run(&[
-        "witness",
-        &w_file,
-        "--checkpoint",
-        &cp_file,
-        "--key",
-        &oslo,
-        "--key",
-        &dublin,
-        "--json",
-    ])
-    .valid();
+    assert_contains(out.stdout(), "verified");
+    // `witness w.json --checkpoint CP --key OSLO`, then `rest`.
+    let against = |cp: &str, rest: &[&str]| {
+        run(&[
+            &["witness", &w_file, "--checkpoint", cp, "--key", &oslo],
+            rest,
+        ]
+        .concat())
+    };
+    let out = against(&cp_file, &["--key", &dublin, "--json"]).valid();
     let json = out.json();
     assert_eq!(
         text(&json, "checkpoint_receipt_hash"),
@@ -842,37 +641,16 @@ fn checkpoint_and_witness() {
     run(&["record", &w_file, "--key", &oslo]).valid();
     run(&["witness", &w_file]).fails(1, "UNKNOWN_SIGNER");
     // The checkpoint's own key is needed too.
-    run(&["witness", &w_file, "--checkpoint", &cp_file, "--key", &oslo]).fails(1, "UNKNOWN_SIGNER");
+    against(&cp_file, &[]).fails(1, "UNKNOWN_SIGNER");
     // A checkpoint of another root or size.
     let other = checkpoint(DUBLIN, &DUBLIN_SECRET, 5, &Digest::of(b"other"));
     let other = dir.file("other.json", bytes(&other));
-    run(&[
-        "witness",
-        &w_file,
-        "--checkpoint",
-        &other,
-        "--key",
-        &oslo,
-        "--key",
-        &dublin,
-    ])
-    .fails(1, "CHECKPOINT_MISMATCH");
+    against(&other, &["--key", &dublin]).fails(1, "CHECKPOINT_MISMATCH");
     let bigger = dir.file(
         "bigger.json",
         bytes(&checkpoint(DUBLIN, &DUBLIN_SECRET, 6, &root)),
     );
-    let out = run(&[
-        "witness",
-        &w_file,
-        "--checkpoint",
-        &bigger,
-        "--key",
-        &oslo,
-        "--key",
-        &dublin,
-        "--json",
-    ])
-    .fails(1, "CHECKPOINT_MISMATCH");
+    let out = against(&bigger, &["--key", &dublin, "--json"]).fails(1, "CHECKPOINT_MISMATCH");
     assert_eq!(text(&out.json(), "field"), "tree_size");
     // Result and discrepancies disagree (signed that way).
     let inconsistent = dir.file(
@@ -889,15 +667,7 @@ fn checkpoint_and_witness() {
         .stdout()
         .contains("discrepancy"));
     // Unusable checkpoint file.
-    run(&[
-        "witness",
-        &w_file,
-        "--checkpoint",
-        &dir.file("junk", "{"),
-        "--key",
-        &oslo,
-    ])
-    .fails(2, "JSON_SYNTAX");
+    against(&dir.file("junk", "{"), &[]).fails(2, "JSON_SYNTAX");
 }
 
 #[test]
@@ -921,52 +691,48 @@ fn cross_anchor_command() {
     let out = run(&["cross-anchor", &file, "--agreement", &attest, "--json"]).valid();
     assert_eq!(text(&out.json(), "signer_key_source"), "agreement");
     assert_eq!(uint(&out.json(), "trust_level"), 3);
-    run(&[
-        "cross-anchor",
-        &file,
-        "--agreement",
-        &attest,
-        "--key",
-        &dublin,
-    ])
-    .valid();
+    let attested_with_key =
+        |key: &str| run(&["cross-anchor", &file, "--agreement", &attest, "--key", key]);
+    attested_with_key(&dublin).valid();
     let low = dir.file("a2.json", bytes(&agreement(2)));
     run(&["cross-anchor", &file, "--agreement", &low]).fails(1, "TRUST_LEVEL_TOO_LOW");
     // A known key that contradicts the agreement.
-    run(&[
-        "cross-anchor",
-        &file,
-        "--agreement",
-        &attest,
-        "--key",
-        &key_arg(DUBLIN, &ALICE_SECRET),
-    ])
-    .fails(1, "KEY_MISMATCH");
+    attested_with_key(&key_arg(DUBLIN, &ALICE_SECRET)).fails(1, "KEY_MISMATCH");
 
-    let wrong_root = set(
-        &anchor,
-        "combined_root",
-        &format!("\"{}\"", Digest::of(b"x")),
-    );
-    run(&[
-        "cross-anchor",
-        &dir.file("bad.json", bytes(&wrong_root)),
-        "--key",
-        &dublin,
-    ])
-    .fails(1, "COMBINED_ROOT_MISMATCH");
-    let unsupported = set(&anchor, "combined_root", "\"sha256:00\"");
-    run(&[
-        "cross-anchor",
-        &dir.file("alg.json", bytes(&unsupported)),
-        "--key",
-        &dublin,
-    ])
-    .fails(1, "UNSUPPORTED_HASH_ALGORITHM");
+    // The anchor with another `combined_root` (after signing), written to `name`.
+    let with_root = |name: &str, root: &str| {
+        let changed = dir.file(name, bytes(&set(&anchor, "combined_root", root)));
+        run(&["cross-anchor", &changed, "--key", &dublin])
+    };
+    with_root("bad.json", &format!("\"{}\"", Digest::of(b"x"))).fails(1, "COMBINED_ROOT_MISMATCH");
+    with_root("alg.json", "\"sha256:00\"").fails(1, "UNSUPPORTED_HASH_ALGORITHM");
 }
 
 // ---------------------------------------------------------------------------------------------
 // Merkle.
+
+/// `vm-verify merkle verify-inclusion --record RECORD --proof PROOF`, then `trust` (the root and
+/// size, or a checkpoint, and any other options).
+fn verify_inclusion(record: &str, proof: &str, trust: &[&str]) -> Run {
+    run(&[
+        &[
+            "merkle",
+            "verify-inclusion",
+            "--record",
+            record,
+            "--proof",
+            proof,
+        ],
+        trust,
+    ]
+    .concat())
+}
+
+/// `vm-verify merkle verify-consistency --proof PROOF`, then `trust` (the two roots, or two
+/// checkpoints, and any other options).
+fn verify_consistency(proof: &str, trust: &[&str]) -> Run {
+    run(&[&["merkle", "verify-consistency", "--proof", proof], trust].concat())
+}
 
 #[test]
 fn merkle_root_and_json_lines_rules() {
@@ -979,33 +745,21 @@ fn merkle_root_and_json_lines_rules() {
     assert_eq!(text(&out.json(), "root"), root);
     assert_eq!(uint(&out.json(), "tree_size"), 7);
     let out = run(&["merkle", "root", &file]).valid();
-    assert!(
-        out.stdout().contains(&format!("root: {root}\n")),
-        "{}",
-        out.stdout()
-    );
+    assert_contains(out.stdout(), &format!("root: {root}\n"));
     assert!(out.stdout().contains("tree_size: 7\n"));
+    // `merkle root FILE`, where FILE is `name` holding `contents`.
+    let root_of = |name: &str, contents: &[u8]| run(&["merkle", "root", &dir.file(name, contents)]);
+    // The root that `merkle root FILE --json` reports, for FILE as above.
+    let json_root = |name: &str, contents: &[u8]| {
+        let out = run(&["merkle", "root", &dir.file(name, contents), "--json"]).valid();
+        text(&out.json(), "root").to_string()
+    };
     // Optional final newline; CRLF; whitespace and member order do not matter.
-    let no_final = dir.file("nofinal.jsonl", &jsonl[..jsonl.len() - 1]);
-    assert_eq!(
-        text(
-            &run(&["merkle", "root", &no_final, "--json"]).valid().json(),
-            "root"
-        ),
-        root
-    );
+    assert_eq!(json_root("nofinal.jsonl", &jsonl[..jsonl.len() - 1]), root);
     let crlf = String::from_utf8(jsonl.clone())
         .unwrap()
         .replace('\n', "\r\n");
-    assert_eq!(
-        text(
-            &run(&["merkle", "root", &dir.file("crlf.jsonl", crlf), "--json"])
-                .valid()
-                .json(),
-            "root"
-        ),
-        root
-    );
+    assert_eq!(json_root("crlf.jsonl", crlf.as_bytes()), root);
     let out = run_with(&["merkle", "root", "-", "--json"], Some(&jsonl)).valid();
     assert_eq!(text(&out.json(), "root"), root);
     // The empty file is the empty scroll.
@@ -1016,32 +770,21 @@ fn merkle_root_and_json_lines_rules() {
     // A blank line anywhere, with its line number.
     let lines: Vec<&[u8]> = jsonl.split(|&b| b == b'\n').collect();
     let blank_middle = [lines[0], b"\n\n", lines[1], b"\n"].concat();
-    let out =
-        run(&["merkle", "root", &dir.file("blank.jsonl", blank_middle)]).fails(2, "BLANK_LINE");
-    assert!(out.stderr.contains("blank.jsonl:2"), "{}", out.stderr);
-    run(&[
-        "merkle",
-        "root",
-        &dir.file("trail.jsonl", [&jsonl[..], b"\n"].concat()),
-    ])
-    .fails(2, "BLANK_LINE");
-    run(&["merkle", "root", &dir.file("nl.jsonl", "\n")]).fails(2, "BLANK_LINE");
-    run(&[
-        "merkle",
-        "root",
-        &dir.file("sp.jsonl", [&jsonl[..], b"  \n"].concat()),
-    ])
-    .fails(2, "BLANK_LINE");
+    let out = root_of("blank.jsonl", &blank_middle).fails(2, "BLANK_LINE");
+    assert_contains(&out.stderr, "blank.jsonl:2");
+    root_of("trail.jsonl", &[&jsonl[..], b"\n"].concat()).fails(2, "BLANK_LINE");
+    root_of("nl.jsonl", b"\n").fails(2, "BLANK_LINE");
+    root_of("sp.jsonl", &[&jsonl[..], b"  \n"].concat()).fails(2, "BLANK_LINE");
     // Bad records, by line.
     let bad = [lines[0], b"\n{\"a\":1,\"a\":2}\n"].concat();
-    let out = run(&["merkle", "root", &dir.file("dup.jsonl", bad)]).fails(2, "DUPLICATE_KEY");
-    assert!(out.stderr.contains("dup.jsonl:2"), "{}", out.stderr);
-    run(&["merkle", "root", &dir.file("arr.jsonl", "[1]\n")]).fails(2, "NOT_AN_OBJECT");
-    run(&["merkle", "root", &dir.file("trunc.jsonl", "{\"a\":\n")]).fails(2, "JSON_SYNTAX");
+    let out = root_of("dup.jsonl", &bad).fails(2, "DUPLICATE_KEY");
+    assert_contains(&out.stderr, "dup.jsonl:2");
+    root_of("arr.jsonl", b"[1]\n").fails(2, "NOT_AN_OBJECT");
+    root_of("trunc.jsonl", b"{\"a\":\n").fails(2, "JSON_SYNTAX");
     // Size bounds.
     run(&["merkle", "root", &file, "--max-total", "100"]).fails(2, "INPUT_TOO_LARGE");
     let long_line = format!("{{\"a\":\"{}\"}}\n", "x".repeat(1 << 20));
-    run(&["merkle", "root", &dir.file("long.jsonl", long_line)]).fails(2, "INPUT_TOO_LARGE");
+    root_of("long.jsonl", long_line.as_bytes()).fails(2, "INPUT_TOO_LARGE");
     run(&["merkle", "root", &dir.path("missing.jsonl")]).fails(2, "cannot open");
 }
 
@@ -1062,19 +805,11 @@ fn merkle_prove_and_verify_inclusion() {
 
         let proof_file = dir.file(&format!("proof{index}.json"), &out.stdout);
         let record_file = dir.file(&format!("record{index}.json"), bytes(&vote(index)));
-        let out = run(&[
-            "merkle",
-            "verify-inclusion",
-            "--record",
+        let out = verify_inclusion(
             &record_file,
-            "--proof",
             &proof_file,
-            "--root",
-            &root_text,
-            "--tree-size",
-            "11",
-            "--json",
-        ])
+            &["--root", &root_text, "--tree-size", "11", "--json"],
+        )
         .valid();
         assert_eq!(uint(&out.json(), "leaf_index"), index);
         assert_eq!(
@@ -1104,27 +839,12 @@ fn merkle_prove_and_verify_inclusion() {
     let proof_file = dir.file("proof.json", proof.to_value().to_canonical());
     let record = dir.file("record.json", bytes(&vote(3)));
     let verify = |record: &str, proof: &str, root: &str, size: &str| {
-        run(&[
-            "merkle",
-            "verify-inclusion",
-            "--record",
-            record,
-            "--proof",
-            proof,
-            "--root",
-            root,
-            "--tree-size",
-            size,
-        ])
+        verify_inclusion(record, proof, &["--root", root, "--tree-size", size])
     };
     verify(&record, &proof_file, &root_text, "11").valid();
     // The proof is for another size than the trusted one.
     let out = verify(&record, &proof_file, &root_text, "12").fails(1, "CHECKPOINT_MISMATCH");
-    assert!(
-        out.stderr.contains("tree size 11, not 12"),
-        "{}",
-        out.stderr
-    );
+    assert_contains(&out.stderr, "tree size 11, not 12");
     // Another record, another root, a tampered path.
     verify(
         &dir.file("r4.json", bytes(&vote(4))),
@@ -1172,18 +892,7 @@ fn merkle_prove_and_verify_inclusion() {
     );
     let dublin = key_arg(DUBLIN, &DUBLIN_SECRET);
     let with_cp = |proof: &str, key: &str| {
-        run(&[
-            "merkle",
-            "verify-inclusion",
-            "--record",
-            &record,
-            "--proof",
-            proof,
-            "--checkpoint",
-            &cp,
-            "--key",
-            key,
-        ])
+        verify_inclusion(&record, proof, &["--checkpoint", &cp, "--key", key])
     };
     with_cp(&proof_file, &dublin).valid();
     with_cp(&tampered_file, &dublin).fails(1, "INCLUSION_PROOF_MISMATCH");
@@ -1197,31 +906,17 @@ fn merkle_prove_and_verify_inclusion() {
             &merkle::root(&leaves[..10]),
         )),
     );
-    run(&[
-        "merkle",
-        "verify-inclusion",
-        "--record",
+    verify_inclusion(
         &record,
-        "--proof",
         &proof_file,
-        "--checkpoint",
-        &small_cp,
-        "--key",
-        &dublin,
-    ])
+        &["--checkpoint", &small_cp, "--key", &dublin],
+    )
     .fails(1, "CHECKPOINT_MISMATCH");
-    run(&[
-        "merkle",
-        "verify-inclusion",
-        "--record",
+    verify_inclusion(
         &record,
-        "--proof",
         &proof_file,
-        "--checkpoint",
-        &cp,
-        "--root",
-        &root_text,
-    ])
+        &["--checkpoint", &cp, "--root", &root_text],
+    )
     .fails(2, "give either");
 }
 
@@ -1239,17 +934,16 @@ fn merkle_consistency_and_verify() {
         assert_eq!(proof, merkle::prove_consistency(&leaves, m).unwrap());
         let old_root = merkle::root(&leaves[..m as usize]);
         let proof_file = dir.file(&format!("c{m}.json"), &out.stdout);
-        let out = run(&[
-            "merkle",
-            "verify-consistency",
-            "--proof",
+        let out = verify_consistency(
             &proof_file,
-            "--old-root",
-            &old_root.to_string(),
-            "--new-root",
-            &new_root.to_string(),
-            "--json",
-        ])
+            &[
+                "--old-root",
+                &old_root.to_string(),
+                "--new-root",
+                &new_root.to_string(),
+                "--json",
+            ],
+        )
         .valid();
         let json = out.json();
         assert_eq!(uint(&json, "old_size"), m);
@@ -1269,16 +963,15 @@ fn merkle_consistency_and_verify() {
     let proof = merkle::prove_consistency(&leaves, 6).unwrap();
     let proof_file = dir.file("proof.json", proof.to_value().to_canonical());
     let verify = |proof: &str, old: &Digest, new: &Digest| {
-        run(&[
-            "merkle",
-            "verify-consistency",
-            "--proof",
+        verify_consistency(
             proof,
-            "--old-root",
-            &old.to_string(),
-            "--new-root",
-            &new.to_string(),
-        ])
+            &[
+                "--old-root",
+                &old.to_string(),
+                "--new-root",
+                &new.to_string(),
+            ],
+        )
     };
     verify(&proof_file, &old_root, &new_root).valid();
     verify(&proof_file, &new_root, &old_root).fails(1, "CONSISTENCY_PROOF_MISMATCH");
@@ -1301,26 +994,9 @@ fn merkle_consistency_and_verify() {
         &new_root,
     )
     .fails(2, "MALFORMED_PROOF");
-    run(&[
-        "merkle",
-        "verify-consistency",
-        "--proof",
-        &proof_file,
-        "--old-root",
-        "BLAKE3:00",
-        "--new-root",
-        "x",
-    ])
-    .fails(2, "UNSUPPORTED_HASH_ALGORITHM");
-    run(&[
-        "merkle",
-        "verify-consistency",
-        "--proof",
-        &proof_file,
-        "--old-root",
-        &old_root.to_string(),
-    ])
-    .fails(2, "give either");
+    verify_consistency(&proof_file, &["--old-root", "BLAKE3:00", "--new-root", "x"])
+        .fails(2, "UNSUPPORTED_HASH_ALGORITHM");
+    verify_consistency(&proof_file, &["--old-root", &old_root.to_string()]).fails(2, "give either");
 
     // Roots and sizes from two signed checkpoints.
     let dublin = key_arg(DUBLIN, &DUBLIN_SECRET);
@@ -1332,43 +1008,22 @@ fn merkle_consistency_and_verify() {
         "new.json",
         bytes(&checkpoint(DUBLIN, &DUBLIN_SECRET, 9, &new_root)),
     );
-    let with_cps = |old: &str, new: &str| {
-        run(&[
-            "merkle",
-            "verify-consistency",
-            "--proof",
+    let with_cps = |old: &str, new: &str, keys: &[&str]| {
+        verify_consistency(
             &proof_file,
-            "--old-checkpoint",
-            old,
-            "--new-checkpoint",
-            new,
-            "--key",
-            &dublin,
-            "--json",
-        ])
+            &[&["--old-checkpoint", old, "--new-checkpoint", new], keys].concat(),
+        )
     };
-    let out = with_cps(&old_cp, &new_cp).valid();
+    let out = with_cps(&old_cp, &new_cp, &["--key", &dublin, "--json"]).valid();
     assert_eq!(text(&out.json(), "sizes_from"), "checkpoints");
-    with_cps(&new_cp, &old_cp).fails(1, "CHECKPOINT_MISMATCH");
+    with_cps(&new_cp, &old_cp, &["--key", &dublin, "--json"]).fails(1, "CHECKPOINT_MISMATCH");
     let oslo_cp = dir.file(
         "oslo.json",
         bytes(&checkpoint(OSLO, &OSLO_SECRET, 9, &new_root)),
     );
-    run(&[
-        "merkle",
-        "verify-consistency",
-        "--proof",
-        &proof_file,
-        "--old-checkpoint",
-        &old_cp,
-        "--new-checkpoint",
-        &oslo_cp,
-        "--key",
-        &dublin,
-        "--key",
-        &key_arg(OSLO, &OSLO_SECRET),
-    ])
-    .fails(1, "CHECKPOINT_MISMATCH");
+    let oslo = key_arg(OSLO, &OSLO_SECRET);
+    with_cps(&old_cp, &oslo_cp, &["--key", &dublin, "--key", &oslo])
+        .fails(1, "CHECKPOINT_MISMATCH");
 }
 
 #[test]
@@ -1377,9 +1032,8 @@ fn json_output_escapes_untrusted_text() {
     // A file name with a quote, a newline and an escape sequence stays inside the JSON string
     // and on one stderr line.
     let name = "we\"ird\n\u{1b}[31m.json";
-    let path = Path::new(&dir.0).join(name);
-    std::fs::write(&path, "{").unwrap();
-    let out = run(&["hash", path.to_str().unwrap(), "--json"]).fails(2, "JSON_SYNTAX");
+    let path = dir.file(name, "{");
+    let out = run(&["hash", &path, "--json"]).fails(2, "JSON_SYNTAX");
     assert!(text(&out.json(), "message").contains("we\"ird"));
     assert!(!out.stderr.contains('\u{1b}'));
     // A record whose `type` carries control characters.

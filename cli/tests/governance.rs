@@ -3,216 +3,29 @@
 //! point of issue 3 (the example chain ends at the hash `constitution` prints for
 //! `constitution-1.1.0.json`), and unusable input (exit 2, one line on standard error).
 
+mod common;
+
 use std::borrow::Cow;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use vaultmesh_core::json::{self, Limits, Value};
-use vaultmesh_core::Error;
+use vaultmesh_core::json::Value;
 
-// ---------------------------------------------------------------------------------------------
-// Running the binary.
-
-#[derive(Debug)]
-struct Run {
-    status: i32,
-    stdout: Vec<u8>,
-    stderr: String,
-}
-
-fn run_with(args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vm-verify"))
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(bytes) = stdin {
-        child.stdin.take().unwrap().write_all(bytes).unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    Run {
-        status: out.status.code().expect("exited by signal"),
-        stdout: out.stdout,
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
-
-fn run(args: &[&str]) -> Run {
-    run_with(args, None)
-}
-
-impl Run {
-    fn stdout(&self) -> &str {
-        std::str::from_utf8(&self.stdout).unwrap()
-    }
-
-    /// Exit 0, nothing on standard error.
-    fn valid(self) -> Run {
-        assert_eq!(
-            self.status,
-            0,
-            "expected exit 0; stderr: {}; stdout: {}",
-            self.stderr,
-            self.stdout()
-        );
-        assert_eq!(self.stderr, "", "no stderr on success");
-        self
-    }
-
-    /// Exit `status` and one line `vm-verify: …` on standard error naming `name` (with its code
-    /// for core errors).
-    fn fails(self, status: i32, name: &str) -> Run {
-        assert_eq!(
-            self.status,
-            status,
-            "exit status; stderr: {}; stdout: {}",
-            self.stderr,
-            self.stdout()
-        );
-        assert_one_line(&self.stderr);
-        assert!(
-            self.stderr.contains(name),
-            "stderr should name {name}: {}",
-            self.stderr
-        );
-        if let Some(error) = Error::ALL.iter().find(|e| e.name() == name) {
-            assert!(
-                self.stderr.contains(&format!("{name} ({})", error.code())),
-                "{}",
-                self.stderr
-            );
-        }
-        self
-    }
-
-    /// Exit 2 with nothing on standard output (or one JSON object with `--json`).
-    fn unusable(self, name: &str) -> Run {
-        let run = self.fails(2, name);
-        assert!(
-            run.stdout.is_empty() || run.stdout.starts_with(b"{"),
-            "stdout: {}",
-            run.stdout()
-        );
-        run
-    }
-
-    /// Standard output as exactly one strict JSON object followed by a newline.
-    fn json(&self) -> Value<'_> {
-        assert!(
-            self.stdout.ends_with(b"\n"),
-            "one line of JSON: {}",
-            self.stdout()
-        );
-        assert_eq!(
-            self.stdout.iter().filter(|&&b| b == b'\n').count(),
-            1,
-            "one line of JSON"
-        );
-        json::parse_record(&self.stdout, &Limits::default())
-            .expect("stdout is one strict JSON object")
-    }
-}
-
-fn assert_one_line(stderr: &str) {
-    assert!(stderr.starts_with("vm-verify: "), "stderr: {stderr:?}");
-    assert!(
-        stderr.ends_with('\n') && stderr.matches('\n').count() == 1,
-        "one line: {stderr:?}"
-    );
-    for banned in ["panicked", "backtrace", "RUST_BACKTRACE", "thread 'main'"] {
-        assert!(!stderr.contains(banned), "no panic output: {stderr}");
-    }
-}
-
-/// A fresh directory under the system temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!(
-            "vm-verify-governance-test-{}-{n}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> String {
-        let path = self.0.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path.to_str().unwrap().to_string()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// JSON helpers.
-
-fn member<'v>(value: &'v Value<'_>, name: &str) -> &'v Value<'v> {
-    value
-        .as_object()
-        .and_then(|o| o.get(name))
-        .unwrap_or_else(|| panic!("no member {name}"))
-}
-
-fn text<'v>(value: &'v Value<'_>, name: &str) -> &'v str {
-    member(value, name)
-        .as_str()
-        .unwrap_or_else(|| panic!("{name} is not a string"))
-}
-
-fn uint(value: &Value<'_>, name: &str) -> u64 {
-    member(value, name)
-        .as_u64()
-        .unwrap_or_else(|| panic!("{name} is not an integer"))
-}
-
-fn boolean(value: &Value<'_>, name: &str) -> bool {
-    match member(value, name) {
-        Value::Bool(b) => *b,
-        other => panic!("{name} is not a boolean: {other:?}"),
-    }
-}
-
-fn array<'v>(value: &'v Value<'_>, name: &str) -> &'v [Value<'v>] {
-    match member(value, name) {
-        Value::Array(items) => items,
-        other => panic!("{name} is not an array: {other:?}"),
-    }
-}
-
-fn is_null(value: &Value<'_>, name: &str) -> bool {
-    matches!(member(value, name), Value::Null)
-}
-
-fn read_json(path: &Path) -> Value<'static> {
-    let bytes: &'static [u8] = Box::leak(std::fs::read(path).unwrap().into_boxed_slice());
-    json::parse_record(bytes, &Limits::default()).unwrap()
-}
+use common::{
+    array, assert_contains, boolean, is_null, member, object, path_arg, read_json, run, run_with,
+    test_vectors, text, uint, TempDir, BAD_JSON,
+};
 
 fn vectors_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/governance")
+    test_vectors("governance")
 }
 
 fn vector(name: &str) -> String {
-    vectors_dir().join(name).to_str().unwrap().to_string()
+    path_arg(&vectors_dir().join(name))
+}
+
+/// A vector as a JSON value, to change.
+fn vector_json(name: &str) -> Value<'static> {
+    read_json(&vectors_dir().join(name))
 }
 
 const EXAMPLE: &str = "valid-prop-2025-12-001-data-retention.json";
@@ -268,29 +81,22 @@ fn check_chain(path: &Path) {
         let out = human.valid();
         let shown = out.stdout();
         assert!(shown.starts_with("valid governance chain "), "{shown}");
-        assert!(
-            shown.contains(&format!("verified: {receipts}\n")),
-            "{shown}"
-        );
-        assert!(
-            shown.contains(&format!(
+        assert_contains(shown, &format!("verified: {receipts}\n"));
+        assert_contains(
+            shown,
+            &format!(
                 "final_version: {}\nfinal_hash: {}\n",
                 text(expect, "final_version"),
                 text(expect, "final_hash")
-            )),
-            "{shown}"
+            ),
         );
         for want in expected {
-            assert!(
-                shown.contains(&format!(
-                    "  {} {}",
-                    text(want, "version"),
-                    text(want, "hash")
-                )),
-                "{shown}"
+            assert_contains(
+                shown,
+                &format!("  {} {}", text(want, "version"), text(want, "hash")),
             );
         }
-        assert!(shown.contains("violation: none\n"), "{shown}");
+        assert_contains(shown, "violation: none\n");
     } else {
         let error = text(expect, "error");
         let code = uint(expect, "code");
@@ -298,7 +104,7 @@ fn check_chain(path: &Path) {
             Value::Null => None,
             v => Some(v.as_u64().unwrap()),
         };
-        let out = json_run.fails(1, error);
+        let out = json_run.fails_any_stdout(1, error);
         let report = out.json();
         assert!(!boolean(&report, "valid"), "{file}");
         assert_eq!(text(&report, "error"), error, "{file}");
@@ -313,12 +119,7 @@ fn check_chain(path: &Path) {
                 assert_eq!(uint(violation, "index"), i, "{file}");
                 // Everything before the failing receipt verified.
                 assert_eq!(uint(&report, "verified"), i, "{file}");
-                assert!(
-                    out.stderr
-                        .contains(&format!("at receipt {i} (of {receipts})")),
-                    "{}",
-                    out.stderr
-                );
+                assert_contains(&out.stderr, &format!("at receipt {i} (of {receipts})"));
                 // The versions in force before it are still reported.
                 assert!(!array(&report, "versions").is_empty(), "{file}");
             }
@@ -328,7 +129,7 @@ fn check_chain(path: &Path) {
                 assert!(array(&report, "versions").is_empty(), "{file}");
                 assert!(is_null(&report, "final_version"), "{file}");
                 assert!(is_null(&report, "final_hash"), "{file}");
-                assert!(out.stderr.contains("genesis"), "{}", out.stderr);
+                assert_contains(&out.stderr, "genesis");
             }
         }
         // The field the core names is reported (both at the top level and in the violation).
@@ -338,22 +139,16 @@ fn check_chain(path: &Path) {
         }
 
         // Human mode: the same one line on stderr, the readable report on stdout.
-        let out = human.fails(1, error);
+        let out = human.fails_any_stdout(1, error);
         let shown = out.stdout();
         assert!(shown.starts_with("invalid governance chain "), "{shown}");
         let at = index.map_or_else(
             || "genesis constitution".to_string(),
             |i| format!("receipt {i}"),
         );
-        assert!(
-            shown.contains(&format!("violation: {at}: {error} ({code}): ")),
-            "{shown}"
-        );
+        assert_contains(shown, &format!("violation: {at}: {error} ({code}): "));
         if let Some(field) = member(violation, "field").as_str() {
-            assert!(
-                shown.contains(&format!("violation_field: {field}\n")),
-                "{shown}"
-            );
+            assert_contains(shown, &format!("violation_field: {field}\n"));
         }
     }
 }
@@ -404,12 +199,9 @@ fn example_chain_ends_at_the_hash_constitution_prints() {
     assert!(is_null(&report, "error"));
 
     let out = run(&["constitution", &vector("constitution-1.1.0.json")]).valid();
-    assert!(
-        out.stdout().contains(&format!(
-            "version: 1.1.0\nconstitution_hash: {final_hash}\n"
-        )),
-        "{}",
-        out.stdout()
+    assert_contains(
+        out.stdout(),
+        &format!("version: 1.1.0\nconstitution_hash: {final_hash}\n"),
     );
 
     let genesis = run(&["constitution", &vector("genesis.json"), "--json"]).valid();
@@ -445,46 +237,34 @@ fn example_chain_ends_at_the_hash_constitution_prints() {
 #[test]
 fn constitution_breaking_the_schema_is_exit_1() {
     let dir = TempDir::new();
-    let genesis = std::fs::read_to_string(vector("genesis.json")).unwrap();
-    let mut document = json::parse_record(genesis.as_bytes(), &Limits::default()).unwrap();
-    let Value::Object(object) = &mut document else {
-        unreachable!()
-    };
-    object.remove("rules").unwrap();
+    let mut document = vector_json("genesis.json");
+    object(&mut document).remove("rules").unwrap();
     let file = dir.file("no-rules.json", document.to_canonical());
-    let out = run(&["constitution", &file, "--json"]).fails(1, "INVALID_CONSTITUTION");
+    let out = run(&["constitution", &file, "--json"]).fails_any_stdout(1, "INVALID_CONSTITUTION");
     let report = out.json();
     assert!(!boolean(&report, "valid"));
     assert_eq!(uint(&report, "code"), 700);
     assert_eq!(uint(&report, "exit_status"), 1);
     assert!(text(&report, "field").starts_with("rules"), "{report:?}");
-    let out = run(&["constitution", &file]).fails(1, "INVALID_CONSTITUTION");
+    let out = run(&["constitution", &file]).fails_any_stdout(1, "INVALID_CONSTITUTION");
     assert!(out.stdout.is_empty());
-    assert!(out.stderr.contains("field `rules"), "{}", out.stderr);
+    assert_contains(&out.stderr, "field `rules");
 
     // A bad version.
-    let Value::Object(object) = &mut document else {
-        unreachable!()
-    };
-    object.insert("version", Value::String(Cow::Borrowed("1.0")));
+    object(&mut document).insert("version", Value::String(Cow::Borrowed("1.0")));
     let file = dir.file("bad-version.json", document.to_canonical());
-    run(&["constitution", &file]).fails(1, "INVALID_CONSTITUTION");
+    run(&["constitution", &file]).fails_any_stdout(1, "INVALID_CONSTITUTION");
 
     // A chain file given to `constitution` is schema-invalid, with a hint.
-    let out = run(&["constitution", &vector(EXAMPLE)]).fails(1, "INVALID_CONSTITUTION");
-    assert!(
-        out.stderr.contains("vm-verify governance"),
-        "{}",
-        out.stderr
-    );
+    let out = run(&["constitution", &vector(EXAMPLE)]).fails_any_stdout(1, "INVALID_CONSTITUTION");
+    assert_contains(&out.stderr, "vm-verify governance");
 }
 
 #[test]
 fn unusable_input_is_exit_2() {
     let dir = TempDir::new();
-    let cases: &[(&str, &[u8], &str)] = &[
-        ("garbage", b"\xff\xfe garbage", "INVALID_UTF8"),
-        ("text", b"hello world", "JSON_SYNTAX"),
+    // The bad JSON every command rejects, and cases particular to chain files.
+    let own: &[(&str, &[u8], &str)] = &[
         (
             "truncated",
             br#"{"genesis":{"version":"1.0.0"},"rec"#,
@@ -500,17 +280,8 @@ fn unusable_input_is_exit_2() {
             br#"{"genesis":{"version":"1.0.0","version":"1.0.1"},"receipts":[]}"#,
             "DUPLICATE_KEY",
         ),
-        ("array", b"[1,2]", "NOT_AN_OBJECT"),
-        ("bom", b"\xef\xbb\xbf{}", "BYTE_ORDER_MARK"),
-        ("surrogate", br#"{"a":"\ud800"}"#, "LONE_SURROGATE"),
-        (
-            "big-number",
-            br#"{"a":9007199254740993}"#,
-            "NUMBER_OUT_OF_RANGE",
-        ),
-        ("empty", b"", "JSON_SYNTAX"),
     ];
-    for (name, input, error) in cases {
+    for (name, input, error) in BAD_JSON.iter().chain(own) {
         let file = dir.file(name, input);
         for command in ["governance", "constitution"] {
             let out = run(&[command, &file]).unusable(error);
@@ -542,19 +313,14 @@ fn unusable_input_is_exit_2() {
     for (input, error) in shapes {
         let file = dir.file("shape.json", input);
         let out = run(&["governance", &file]).unusable(error);
-        assert!(
-            out.stderr.contains("not a governance chain file"),
-            "{}",
-            out.stderr
-        );
+        assert_contains(&out.stderr, "not a governance chain file");
     }
 
     // Missing files and directories.
-    let missing = dir.0.join("missing.json");
-    let missing = missing.to_str().unwrap();
-    run(&["governance", missing]).unusable("cannot open");
-    run(&["constitution", missing]).unusable("cannot open");
-    let out = run(&["governance", missing, "--json"]).unusable("IO");
+    let missing = dir.path("missing.json");
+    run(&["governance", &missing]).unusable("cannot open");
+    run(&["constitution", &missing]).unusable("cannot open");
+    let out = run(&["governance", &missing, "--json"]).unusable("IO");
     assert_eq!(text(&out.json(), "error"), "IO");
 
     // Usage.
@@ -569,13 +335,9 @@ fn unusable_input_is_exit_2() {
 #[test]
 fn chain_size_and_depth_limits() {
     let dir = TempDir::new();
-    let example = std::fs::read_to_string(vector(EXAMPLE)).unwrap();
-    let mut chain = json::parse_record(example.as_bytes(), &Limits::default()).unwrap();
-    let Value::Object(object) = &mut chain else {
-        unreachable!()
-    };
+    let mut chain = vector_json(EXAMPLE);
     // Over the 1 MiB record limit: fine for a chain (other members are ignored).
-    object.insert("padding", Value::String(Cow::Owned("x".repeat(3 << 20))));
+    object(&mut chain).insert("padding", Value::String(Cow::Owned("x".repeat(3 << 20))));
     let big = chain.to_canonical();
     assert!(big.len() > 3 << 20);
     let file = dir.file("big.json", &big);
@@ -586,7 +348,7 @@ fn chain_size_and_depth_limits() {
 
     // --max-bytes lowers (or raises) the bound.
     let out = run(&["governance", &file, "--max-bytes", "1048576"]).unusable("INPUT_TOO_LARGE");
-    assert!(out.stderr.contains("--max-bytes"), "{}", out.stderr);
+    assert_contains(&out.stderr, "--max-bytes");
     let limit = big.len().to_string();
     run(&["governance", &file, "--max-bytes", &limit]).valid();
     let one_less = (big.len() - 1).to_string();
@@ -605,8 +367,8 @@ fn chain_size_and_depth_limits() {
 #[test]
 fn help_and_command_list() {
     let top = run(&["--help"]).valid();
-    assert!(top.stdout().contains("  governance "), "{}", top.stdout());
-    assert!(top.stdout().contains("  constitution "), "{}", top.stdout());
+    assert_contains(top.stdout(), "  governance ");
+    assert_contains(top.stdout(), "  constitution ");
     let help = run(&["governance", "--help"]).valid();
     let shown = help.stdout();
     assert!(shown.starts_with("Usage: vm-verify governance CHAIN.json"));
