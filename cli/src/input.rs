@@ -153,7 +153,7 @@ impl Inputs {
                 }
                 Line::Complete => {}
             }
-            if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+            if json::is_blank_line(&line) {
                 return Err(at(Error::BlankLine, None));
             }
             let record = json::parse_record(&line, &record_limits()).map_err(|e| at(e, None))?;

@@ -20,23 +20,13 @@ fn leaf_of(record: &[u8]) -> Result<Digest, Error> {
     )?))
 }
 
-/// The leaf hashes of a JSON Lines scroll (wire format §9): one record per line, an optional
-/// final newline, an empty input is the empty scroll, and a blank line (empty, or only spaces,
-/// tabs and carriage returns, as `vm-verify` reads scroll files) is `BLANK_LINE`. On failure,
-/// the 1-based line number is returned with the error.
+/// The leaf hashes of a JSON Lines scroll, split by the core's `json::lines` (wire format §9). On
+/// failure, the 1-based line number is returned with the error.
 fn jsonl_leaves(input: &[u8]) -> Result<Vec<Digest>, (Error, usize)> {
-    let mut leaves = Vec::new();
-    if input.is_empty() {
-        return Ok(leaves);
-    }
-    let body = input.strip_suffix(b"\n").unwrap_or(input);
-    for (i, line) in body.split(|b| *b == b'\n').enumerate() {
-        if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
-            return Err((Error::BlankLine, i + 1));
-        }
-        leaves.push(leaf_of(line).map_err(|e| (e, i + 1))?);
-    }
-    Ok(leaves)
+    json::lines(input)
+        .enumerate()
+        .map(|(i, line)| line.and_then(leaf_of).map_err(|e| (e, i + 1)))
+        .collect()
 }
 
 /// Stores the Merkle leaf hash of a record, `blake3(0x00 ‖ JCS(record))`, in `*out_hash`.

@@ -522,14 +522,8 @@ impl Node {
         };
         let mut out = Vec::new();
         if ndjson {
-            let text = body.strip_suffix(b"\n").unwrap_or(body);
-            if text.is_empty() {
-                return Ok(out);
-            }
-            for (i, line) in text.split(|b| *b == b'\n').enumerate() {
-                if line.is_empty() {
-                    return Err(bad(Error::BlankLine, Some(i)));
-                }
+            for (i, line) in json::lines(body).enumerate() {
+                let line = line.map_err(|e| bad(e, Some(i)))?;
                 let value = json::parse_record(line, &limits).map_err(|e| bad(e, Some(i)))?;
                 out.push(value.to_canonical());
             }

@@ -164,3 +164,47 @@ pub fn write_canonical_object_with(
 ) {
     canonical::write_object_with(object, out, member)
 }
+
+/// True for a line that holds no record: empty, or only spaces, tabs and carriage returns.
+pub fn is_blank_line(line: &[u8]) -> bool {
+    line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
+}
+
+/// The lines of a JSON Lines input (wire format §9), in order: one record per `\n`-separated
+/// line, an optional final newline, the empty input is the empty scroll (no lines), and a
+/// blank line ([`is_blank_line`]) is [`crate::Error::BlankLine`]. Each line still has to be
+/// parsed as a record; the iterator's position (from 0) is the line number less one.
+pub fn lines(input: &[u8]) -> impl Iterator<Item = crate::Result<&[u8]>> {
+    let body = input.strip_suffix(b"\n").unwrap_or(input);
+    let empty = input.is_empty();
+    body.split(|b| *b == b'\n')
+        .filter(move |_| !empty)
+        .map(|line| {
+            if is_blank_line(line) {
+                Err(crate::Error::BlankLine)
+            } else {
+                Ok(line)
+            }
+        })
+}
+
+#[cfg(test)]
+mod lines_tests {
+    use super::*;
+    use alloc::vec;
+
+    #[test]
+    fn json_lines() {
+        fn all(s: &str) -> crate::Result<Vec<&[u8]>> {
+            lines(s.as_bytes()).collect()
+        }
+        assert_eq!(all(""), Ok(vec![]));
+        assert_eq!(all("{}"), Ok(vec![&b"{}"[..]]));
+        assert_eq!(all("{}\n{\"a\":1}\n"), Ok(vec![&b"{}"[..], b"{\"a\":1}"]));
+        assert_eq!(all("{}\r\n"), Ok(vec![&b"{}\r"[..]]));
+        assert_eq!(all("\n"), Err(crate::Error::BlankLine));
+        assert_eq!(all("{}\n\n{}"), Err(crate::Error::BlankLine));
+        assert_eq!(all("{}\n \t\r\n"), Err(crate::Error::BlankLine));
+        assert_eq!(all("{}\n\n"), Err(crate::Error::BlankLine));
+    }
+}

@@ -167,17 +167,11 @@ pub fn case(file: &J, case: &J) -> J {
         "merkle_root" => ok(json!({"root": merkle::root(&tri!(leaves(case))).to_string()})),
         "jsonl_root" => {
             let mut hashes = Vec::new();
-            if !input.is_empty() {
-                let body = input.strip_suffix(b"\n").unwrap_or(&input);
-                for line in body.split(|b| *b == b'\n') {
-                    if line.is_empty() {
-                        return fail(Error::BlankLine);
-                    }
-                    hashes.push(merkle::leaf_hash(&tri!(json::canonicalize(
-                        line,
-                        &Limits::default()
-                    ))));
-                }
+            for line in json::lines(&input) {
+                hashes.push(merkle::leaf_hash(&tri!(json::canonicalize(
+                    tri!(line),
+                    &Limits::default()
+                ))));
             }
             ok(json!({"root": merkle::root(&hashes).to_string(), "tree_size": hashes.len()}))
         }
