@@ -225,20 +225,12 @@ pub fn leaves<'a>(records: impl IntoIterator<Item = &'a [u8]>) -> Result<Vec<Dig
         .collect()
 }
 
-/// The leaf hashes of a JSON Lines scroll (wire format §2): one record per `\n`-separated line,
-/// an optional final newline, the empty file is the empty scroll, a blank line is `BLANK_LINE`.
+/// The leaf hashes of a JSON Lines scroll, split by the core's `json::lines` (wire format §9).
 pub fn jsonl_leaves(input: &[u8]) -> Result<Vec<Digest>, Failure> {
-    if input.is_empty() {
-        return Ok(Vec::new());
-    }
-    let body = input.strip_suffix(b"\n").unwrap_or(input);
-    body.split(|b| *b == b'\n')
+    json::lines(input)
         .map(|line| {
-            if line.is_empty() {
-                return Err(Failure::from(Error::BlankLine));
-            }
             Ok(merkle::leaf_hash(&json::canonicalize(
-                line,
+                line?,
                 &Limits::default(),
             )?))
         })
