@@ -33,7 +33,7 @@ node_demo="$(mktemp -d)"
 rm -rf "$node_demo"
 # ---- end of node ------------------------------------------------------------------------------
 
-# ---- WebAssembly build, npm package and auditor page (wasm/, bindings/js/; docs/bundle.md) --
+# ---- WebAssembly build, npm package and auditor page (wasm/, bindings/js/; docs/SPEC.md §11) --
 step "wasm: the wasm32 target, clippy for wasm32, the package and page (pinned wasm-bindgen CLI)"
 rustup target add wasm32-unknown-unknown >/dev/null
 cargo clippy -p vaultmesh-wasm --target wasm32-unknown-unknown -- -D warnings

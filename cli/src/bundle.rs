@@ -1,5 +1,5 @@
 //! `vm-verify bundle FILE`: an audit bundle, verified item by item by the core's
-//! `bundle::verify_bundle` (docs/bundle.md), the same verifier the browser page and the C
+//! `bundle::verify_bundle` (docs/SPEC.md §11), the same verifier the browser page and the C
 //! library use.
 //!
 //! A file that is not a bundle at all is exit 2. A bundle with an invalid item, or one that is
@@ -28,7 +28,7 @@ pub const BUNDLE: Command = Command {
     summary: "verify an audit bundle: keys, agreements, scrolls, proofs, witnesses, cross-anchors, governance",
     help: &[
         "\
-FILE is an audit bundle (docs/bundle.md): {\"type\": \"vaultmesh_audit_bundle\", \"version\": 1,
+FILE is an audit bundle (docs/SPEC.md §11): {\"type\": \"vaultmesh_audit_bundle\", \"version\": 1,
 \"keys\", \"discovery\", \"agreements\", \"scrolls\": [{\"mesh_id\", \"scroll\", \"checkpoints\",
 \"consistency\", \"receipts\", \"witnesses\"}], \"cross_anchors\", \"governance\"}. Every item is
 checked by the core: keys, discovery records and agreements first (they add the keys the rest is
@@ -40,7 +40,7 @@ the governance chain.",
 Prints the verdict (valid, invalid or incomplete) with counts, every key with where it came
 from, every item with its verdict and, when it is not valid, the error name, code and reason,
 and each scroll's growth between checkpoints. With --json: one object with \"valid\", \"code\",
-\"error\", \"message\", \"exit_status\" and \"report\", the report document of docs/bundle.md
+\"error\", \"message\", \"exit_status\" and \"report\", the report document of docs/SPEC.md §11
 (the same document the browser's verifyBundle returns).",
         keys::HELP,
         "\

@@ -1,6 +1,6 @@
 //! Audit bundles: one JSON file with everything an auditor needs to check a mesh's evidence
 //! offline, and [`verify_bundle`], which checks every item of it and says, for each, what was
-//! checked, the verdict, and the core's error (docs/bundle.md).
+//! checked, the verdict, and the core's error (docs/SPEC.md §11).
 //!
 //! A bundle holds the keys it relies on, discovery records, agreements, and per scroll its
 //! signed checkpoints, the consistency proofs between them, receipts with inclusion proofs and
@@ -200,7 +200,7 @@ impl ItemKind {
 /// One check made on an item.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Check {
-    /// Stable id of the check (`record`, `checkpoint`, `inclusion`, …; docs/bundle.md).
+    /// Stable id of the check (`record`, `checkpoint`, `inclusion`, …; docs/SPEC.md §11).
     pub name: &'static str,
     /// What was checked, for a person.
     pub description: String,
@@ -273,7 +273,7 @@ pub struct Item {
     pub label: String,
     /// The checks, in the order they were made.
     pub checks: Vec<Check>,
-    /// Values established or read (hashes, sizes, roots; docs/bundle.md lists them per kind).
+    /// Values established or read (hashes, sizes, roots; docs/SPEC.md §11 lists them per kind).
     pub details: Object<'static>,
 }
 
@@ -322,7 +322,7 @@ impl Item {
         self.details.insert(name, value);
     }
 
-    /// The item as a report object (docs/bundle.md, "Report").
+    /// The item as a report object (docs/SPEC.md §11.3).
     pub fn to_value(&self) -> Value<'static> {
         let mut o = Object::default();
         o.insert("path", owned(self.path.as_str()));
@@ -521,7 +521,7 @@ impl BundleReport {
         self.overall() == Overall::Valid
     }
 
-    /// The report document (docs/bundle.md, "Report"): what `vm-verify bundle --json` prints
+    /// The report document (docs/SPEC.md §11.3): what `vm-verify bundle --json` prints
     /// and `verifyBundle` returns.
     pub fn to_value(&self) -> Value<'static> {
         let s = self.summary();
@@ -1763,7 +1763,7 @@ fn governance_items(chain: &Value<'_>) -> Vec<Item> {
 
 /// The JSON form of a governance chain report, as a bundle report shows it and
 /// `verifyGovernanceChain` returns it: `{"valid", "receipts", "verified", "violation",
-/// "versions", "proposals", "orders", "violations", "enforcements"}` (docs/bundle.md).
+/// "versions", "proposals", "orders", "violations", "enforcements"}` (docs/SPEC.md §11).
 pub fn chain_report_value(report: &ChainReport<'_>) -> Value<'static> {
     let mut o = Object::default();
     o.insert("valid", Value::Bool(report.is_valid()));

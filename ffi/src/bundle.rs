@@ -1,4 +1,4 @@
-//! Audit bundles (docs/bundle.md): one JSON file with keys, discovery records, agreements,
+//! Audit bundles (docs/SPEC.md §11): one JSON file with keys, discovery records, agreements,
 //! scrolls (checkpoints, consistency proofs, receipts with inclusion proofs, witnesses),
 //! cross-anchors and a governance chain, every item checked by the core's `verify_bundle`.
 
@@ -122,7 +122,7 @@ pub unsafe extern "C" fn vm_bundle_verify(
     })
 }
 
-/// Writes the report document (docs/bundle.md, "Report": what `vm-verify bundle --json`
+/// Writes the report document (docs/SPEC.md §11.3: what `vm-verify bundle --json`
 /// prints) as canonical JSON into `out` (see the buffer convention).
 #[no_mangle]
 pub unsafe extern "C" fn vm_bundle_report_json(

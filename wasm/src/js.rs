@@ -54,7 +54,7 @@ export interface ConsistencyProof { old_size: number; new_size: number; path: st
 export interface JsonlRoot { root: string; tree_size: number; }
 export interface ActorId { class: "mesh" | "human" | "agent"; name: string; }
 export interface ErrorInfo { code: number; name: string; message: string; }
-/** The governance chain report (docs/bundle.md, "Governance"). */
+/** The governance chain report (docs/SPEC.md §11). */
 export interface ChainReport {
   valid: boolean; receipts: number; verified: number;
   violation: null | { index: number | null; error: string; code: number; message: string; field?: string };
@@ -73,7 +73,7 @@ export interface BundleScroll {
   checkpoints: BundleItem[]; consistency: BundleItem[]; receipts: BundleItem[]; witnesses: BundleItem[];
   growth: { old_size: number; new_size: number; old_root: string; new_root: string; proven: boolean }[];
 }
-/** The bundle report (docs/bundle.md, "Report"); the same document `vm-verify bundle --json` prints. */
+/** The bundle report (docs/SPEC.md §11.3); the same document `vm-verify bundle --json` prints. */
 export interface BundleReport {
   type: "vaultmesh_bundle_report"; version: 1; valid: boolean; verdict: "valid" | "invalid" | "incomplete";
   bundle_hash: string; created_at?: string; description?: string;
