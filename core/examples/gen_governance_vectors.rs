@@ -499,6 +499,53 @@ impl Chain {
         self.receipts.extend(rs);
     }
 
+    /// A chain from the genesis with `receipts`.
+    pub fn of(receipts: impl IntoIterator<Item = J>) -> Chain {
+        let mut c = Chain::new();
+        c.receipts.extend(receipts);
+        c
+    }
+
+    /// The chain cut back to its first `n` receipts (none of them past an amendment).
+    pub fn first(mut self, n: usize) -> Chain {
+        assert_eq!(self.versions.len(), 1, "cutting back past an amendment");
+        self.receipts.truncate(n);
+        self
+    }
+
+    /// Votes by `ballots` from `start` (see [`votes`]) and the sovereign's ratification with
+    /// `decision` at `ratified_at`, claiming quorum; returns the ratification's index.
+    pub fn vote_and_ratify(
+        &mut self,
+        pid: &str,
+        ballots: &[(&str, &str)],
+        start: &str,
+        decision: &str,
+        ratified_at: &str,
+    ) -> usize {
+        let (vs, summary) = votes(pid, ballots, start);
+        self.extend(vs);
+        self.push(ratification(pid, &summary, true, decision, ratified_at))
+    }
+
+    /// Inserts `r` as receipt `i`; returns `i`.
+    pub fn insert(&mut self, i: usize, r: J) -> usize {
+        self.receipts.insert(i, r);
+        i
+    }
+
+    /// Edits receipt `i` and signs it again by the actor it names; returns `i`.
+    pub fn resign_at(&mut self, i: usize, edit: impl FnOnce(&mut J)) -> usize {
+        self.receipts[i] = resign(self.receipts[i].clone(), edit);
+        i
+    }
+
+    /// Signs receipt `i` again, unchanged, with the key of `key_name`; returns `i`.
+    pub fn forge_at(&mut self, i: usize, key_name: &str) -> usize {
+        self.receipts[i] = sign_as(self.receipts[i].clone(), key_name);
+        i
+    }
+
     /// Appends an amendment moving to `after`.
     pub fn amend(
         &mut self,
@@ -618,15 +665,13 @@ fn p1_chain(ballots: &[(&str, &str)]) -> Chain {
         );
     });
     c.push(p);
-    let (vs, summary) = votes(P1, ballots, "2025-12-09T10:00:00Z");
-    c.extend(vs);
-    c.push(ratification(
+    c.vote_and_ratify(
         P1,
-        &summary,
-        true,
+        ballots,
+        "2025-12-09T10:00:00Z",
         "ratified",
         "2025-12-16T09:30:00Z",
-    ));
+    );
     c
 }
 
@@ -682,15 +727,13 @@ fn p2_pending() -> Chain {
         (ERIN, "for"),
         (FRANK, "against"),
     ];
-    let (vs, summary) = votes(P2, &ballots, "2025-12-08T10:00:00Z");
-    c.extend(vs);
-    c.push(ratification(
+    c.vote_and_ratify(
         P2,
-        &summary,
-        true,
+        &ballots,
+        "2025-12-08T10:00:00Z",
         "ratified",
         "2025-12-12T10:00:00Z",
-    ));
+    );
     let after = next(c.doc(), MINOR, |d| {
         let mut e = analytics_change()["engine"].clone();
         e["status"] = json!("pending");
@@ -734,15 +777,13 @@ fn p3_chain() -> Chain {
         (ERIN, "against"),
         (FRANK, "for"),
     ];
-    let (vs, summary) = votes(P3, &ballots, "2025-12-08T11:00:00Z");
-    c.extend(vs);
-    c.push(ratification(
+    c.vote_and_ratify(
         P3,
-        &summary,
-        true,
+        &ballots,
+        "2025-12-08T11:00:00Z",
         "ratified",
         "2025-12-12T11:00:00Z",
-    ));
+    );
     let after = next(c.doc(), MINOR, |d| {
         d["rules"]["min_deliberation_seconds"] = json!(14 * DAY);
         d["rules"]["quorum"] = json!({"numerator": 2, "denominator": 3});
@@ -948,7 +989,7 @@ pub fn all() -> Vec<(String, String)> {
         "2025-12-14T00:00:00Z",
         14,
     ));
-    let (vs, summary) = votes(
+    c.vote_and_ratify(
         P4,
         &[
             (ALICE, "for"),
@@ -957,15 +998,9 @@ pub fn all() -> Vec<(String, String)> {
             (DAVE, "against"),
         ],
         "2025-12-28T00:00:00Z",
-    );
-    c.extend(vs);
-    c.push(ratification(
-        P4,
-        &summary,
-        true,
         "ratified",
         "2025-12-31T00:00:00Z",
-    ));
+    );
     let after = next(c.doc(), PATCH, |d| {
         entry_mut(&mut d["statutes"], "STATUTE-003")["text"] = statute_003_change()["text"].clone();
     });
@@ -1005,41 +1040,38 @@ pub fn all() -> Vec<(String, String)> {
 
     // Negative chains: each is broken at exactly one receipt.
     let mut c = p1_chain(&P1_BALLOTS);
-    c.receipts[1] = resign(c.receipts[1].clone(), |v| {
-        v["cast_at"] = json!("2025-12-05T10:00:00Z")
-    });
+    let i = c.resign_at(1, |v| v["cast_at"] = json!("2025-12-05T10:00:00Z"));
     files.push(c.invalid(
         "invalid-vote-during-deliberation",
         "Alice votes on 2025-12-05, before deliberation ends on 2025-12-08.",
-        1,
+        i,
         E::VoteOutsideWindow,
     ));
 
     let mut c = p1_chain(&P1_BALLOTS);
-    c.receipts
-        .insert(3, vote(P1, BOB, "against", 3, "2025-12-09T10:01:30Z"));
+    let i = c.insert(3, vote(P1, BOB, "against", 3, "2025-12-09T10:01:30Z"));
     files.push(c.invalid(
         "invalid-double-vote",
         "Bob votes a second time.",
-        3,
+        i,
         E::DoubleVote,
     ));
 
     let mut c = p1_chain(&P1_BALLOTS);
-    c.receipts[2] = sign_as(c.receipts[2].clone(), MALLORY);
+    let i = c.forge_at(2, MALLORY);
     files.push(c.invalid(
         "invalid-forged-vote-signature",
         "Bob's vote is signed with another key.",
-        2,
+        i,
         E::SignatureMismatch,
     ));
 
     let mut c = p1_chain(&P1_BALLOTS);
-    c.receipts[5] = resign(c.receipts[5].clone(), |v| v["weight"] = json!(5));
+    let i = c.resign_at(5, |v| v["weight"] = json!(5));
     files.push(c.invalid(
         "invalid-inflated-weight",
         "Erin (registered weight 1) signs a vote with weight 5.",
-        5,
+        i,
         E::WeightMismatch,
     ));
 
@@ -1053,15 +1085,13 @@ pub fn all() -> Vec<(String, String)> {
         T0,
         7,
     ));
-    let (vs, summary) = votes(P4, &[(ALICE, "for"), (ERIN, "for")], "2025-12-08T10:00:00Z");
-    c.extend(vs);
-    let i = c.push(ratification(
+    let i = c.vote_and_ratify(
         P4,
-        &summary,
-        true,
+        &[(ALICE, "for"), (ERIN, "for")],
+        "2025-12-08T10:00:00Z",
         "ratified",
         "2025-12-12T10:00:00Z",
-    ));
+    );
     files.push(c.invalid(
         "invalid-quorum-claimed-not-met",
         "4 of 12 weight voted (quorum 1/2) but the ratification claims quorum.",
@@ -1127,76 +1157,64 @@ pub fn all() -> Vec<(String, String)> {
         E::VersionBumpInvalid,
     ));
 
-    let mut c = p1_chain(&P1_BALLOTS);
-    c.receipts.truncate(7);
+    let mut c = p1_chain(&P1_BALLOTS).first(7);
     let after = add_article(c.doc(), &article_vii());
-    c.amend(P1, after, "2025-12-17T00:00:00Z", None);
+    let i = c.amend(P1, after, "2025-12-17T00:00:00Z", None);
     files.push(c.invalid(
         "invalid-amendment-without-ratification",
         "An amendment for a proposal that was never ratified.",
-        7,
+        i,
         E::NotAwaitingActivation,
     ));
 
     let mut c = p1_chain(&P1_BALLOTS);
-    c.receipts[7] = sign_as(
-        {
-            let mut r = c.receipts[7].clone();
-            r["ratified_by"] = json!(ALICE);
-            r
-        },
-        ALICE,
-    );
+    let i = c.resign_at(7, |r| r["ratified_by"] = json!(ALICE));
     files.push(c.invalid(
         "invalid-ratified-by-voter",
         "A voter, not the sovereign, signs the ratification.",
-        7,
+        i,
         E::SignerNotAuthorized,
     ));
 
     let mut c = p1_chain(&P1_BALLOTS);
-    c.receipts[7] = resign(c.receipts[7].clone(), |r| {
+    let i = c.resign_at(7, |r| {
         r["vote_summary"] = json!({"for": 10, "against": 1, "abstain": 1})
     });
     files.push(c.invalid(
         "invalid-tally-mismatch",
         "The vote summary moves Dave's vote to `for`.",
-        7,
+        i,
         E::TallyMismatch,
     ));
 
     let mut c = p1_valid();
-    c.push(vote(P1, FRANK, "for", 1, "2025-12-17T00:00:00Z"));
+    let i = c.push(vote(P1, FRANK, "for", 1, "2025-12-17T00:00:00Z"));
     files.push(c.invalid(
         "invalid-vote-after-ratification",
         "A vote after the proposal was ratified and activated.",
-        9,
+        i,
         E::ProposalClosed,
     ));
 
     let mut c = p1_chain(&P1_BALLOTS);
-    c.receipts
-        .insert(4, vote(P1, MALLORY, "for", 3, "2025-12-09T10:02:30Z"));
+    let i = c.insert(4, vote(P1, MALLORY, "for", 3, "2025-12-09T10:02:30Z"));
     files.push(c.invalid(
         "invalid-unregistered-voter",
         "Mallory, who is not a registered voter, votes.",
-        4,
+        i,
         E::UnregisteredVoter,
     ));
 
     let mut c = p1_chain(&P1_BALLOTS);
-    c.receipts[3] = resign(c.receipts[3].clone(), |v| {
-        v["cast_at"] = json!("2025-12-09T09:00:00Z")
-    });
+    let i = c.resign_at(3, |v| v["cast_at"] = json!("2025-12-09T09:00:00Z"));
     files.push(c.invalid(
         "invalid-out-of-order",
         "Carol's vote is dated before Bob's, which precedes it in the chain.",
-        3,
+        i,
         E::OutOfOrder,
     ));
 
-    let mut c = Chain::new();
-    c.push(proposal(
+    let c = Chain::of([proposal(
         P4,
         ALICE,
         "change_statute",
@@ -1204,7 +1222,7 @@ pub fn all() -> Vec<(String, String)> {
         statute_003_change(),
         T0,
         6,
-    ));
+    )]);
     files.push(c.invalid(
         "invalid-deliberation-too-short",
         "Six days of deliberation; the rules require seven.",
@@ -1235,19 +1253,13 @@ pub fn all() -> Vec<(String, String)> {
         T0,
         7,
     ));
-    let (vs, summary) = votes(
+    let i = c.vote_and_ratify(
         P4,
         &[(ALICE, "for"), (BOB, "for"), (CAROL, "against")],
         "2025-12-08T10:00:00Z",
-    );
-    c.extend(vs);
-    let i = c.push(ratification(
-        P4,
-        &summary,
-        true,
         "rejected",
         "2025-12-12T10:00:00Z",
-    ));
+    );
     files.push(c.invalid("invalid-decision-contradicts-vote",
         "A statute change that met quorum and majority is rejected, but statutes give the sovereign no veto.", i, E::DecisionMismatch));
 
@@ -1261,14 +1273,13 @@ pub fn all() -> Vec<(String, String)> {
         E::AnchorProofRequired,
     ));
 
-    let mut c = Chain::new();
-    c.push(order(
+    let c = Chain::of([order(
         "EO-2025-010",
         "security_directive",
         "ARTICLE-II.1",
         T0,
         json!({}),
-    ));
+    )]);
     files.push(c.invalid(
         "invalid-order-authority-not-granted",
         "A security directive citing ARTICLE-II.1, which grants no orders.",
@@ -1276,14 +1287,13 @@ pub fn all() -> Vec<(String, String)> {
         E::AuthorityNotGranted,
     ));
 
-    let mut c = Chain::new();
-    c.push(order(
+    let c = Chain::of([order(
         "EO-2025-011",
         "maintenance_window",
         "ARTICLE-I.3",
         T0,
         json!({}),
-    ));
+    )]);
     files.push(c.invalid(
         "invalid-temporary-order-without-expiry",
         "A maintenance window (temporary by ARTICLE-I.3) without expires_at.",
@@ -1291,8 +1301,7 @@ pub fn all() -> Vec<(String, String)> {
         E::OrderExpiryInvalid,
     ));
 
-    let mut c = Chain::new();
-    c.push(emergency("EO-2025-012", T0, 96, &["suspend_federation"]));
+    let c = Chain::of([emergency("EO-2025-012", T0, 96, &["suspend_federation"])]);
     files.push(c.invalid(
         "invalid-emergency-too-long",
         "A 96-hour emergency; the maximum is 72 hours.",
@@ -1300,13 +1309,12 @@ pub fn all() -> Vec<(String, String)> {
         E::EmergencyTooLong,
     ));
 
-    let mut c = Chain::new();
-    c.push(emergency(
+    let c = Chain::of([emergency(
         "EO-2025-013",
         T0,
         24,
         &["suspend_federation", "dissolve_council"],
-    ));
+    )]);
     files.push(c.invalid(
         "invalid-emergency-power-not-granted",
         "An emergency invoking a power ARTICLE-VI does not grant.",
@@ -1338,8 +1346,7 @@ pub fn all() -> Vec<(String, String)> {
         E::OrderNotInForce,
     ));
 
-    let mut c = Chain::new();
-    c.push(enforcement(
+    let c = Chain::of([enforcement(
         "ENF-2025-0099",
         "VIOL-2025-9999",
         "engine:guardian",
@@ -1347,7 +1354,7 @@ pub fn all() -> Vec<(String, String)> {
         suspension(&["scroll:compliance:write"], None),
         (T0, "2025-12-08T09:30:00Z"),
         None,
-    ));
+    )]);
     files.push(c.invalid(
         "invalid-enforcement-unknown-violation",
         "An enforcement for a violation that is not in the chain.",
@@ -1355,15 +1362,14 @@ pub fn all() -> Vec<(String, String)> {
         E::UnknownViolation,
     ));
 
-    let mut c = Chain::new();
-    c.push(violation(
+    let c = Chain::of([violation(
         "VIOL-2025-0101",
         ANALYTICS,
         "AXIOM-001",
         "high",
         GUARDIAN_AGENT,
         T0,
-    ));
+    )]);
     files.push(c.invalid(
         "invalid-violation-unregistered-detector",
         "engine:analytics is not a registered engine of the genesis constitution.",
@@ -1371,15 +1377,14 @@ pub fn all() -> Vec<(String, String)> {
         E::UnregisteredDetector,
     ));
 
-    let mut c = Chain::new();
-    c.push(violation(
+    let c = Chain::of([violation(
         "VIOL-2025-0102",
         "engine:guardian",
         "ARTICLE-IX.1",
         "high",
         GUARDIAN_AGENT,
         T0,
-    ));
+    )]);
     files.push(c.invalid(
         "invalid-violation-unknown-rule",
         "A violation of ARTICLE-IX.1, which does not exist.",
@@ -1387,9 +1392,8 @@ pub fn all() -> Vec<(String, String)> {
         E::UnknownRule,
     ));
 
-    let mut c = enforcement_chain();
-    c.receipts.truncate(3);
-    c.push(enforcement(
+    let mut c = enforcement_chain().first(3);
+    let i = c.push(enforcement(
         "ENF-2025-0043",
         "VIOL-2025-0043",
         SOVEREIGN,
@@ -1401,13 +1405,12 @@ pub fn all() -> Vec<(String, String)> {
     files.push(c.invalid(
         "invalid-enforcement-target-mismatch",
         "The enforcement targets Erin; the violation's subject is Frank.",
-        3,
+        i,
         E::TargetMismatch,
     ));
 
-    let mut c = enforcement_chain();
-    c.receipts.truncate(4);
-    c.push(enforcement(
+    let mut c = enforcement_chain().first(4);
+    let i = c.push(enforcement(
         "ENF-2025-0043",
         "VIOL-2025-0043",
         SOVEREIGN,
@@ -1419,7 +1422,7 @@ pub fn all() -> Vec<(String, String)> {
     files.push(c.invalid(
         "invalid-review-after-deadline",
         "A review after the enforcement's review deadline.",
-        4,
+        i,
         E::ReviewDeadlineInvalid,
     ));
 
@@ -1442,8 +1445,7 @@ pub fn all() -> Vec<(String, String)> {
         E::InvalidChange,
     ));
 
-    let mut c = Chain::new();
-    c.push(proposal(
+    let c = Chain::of([proposal(
         P4,
         ALICE,
         "change_statute",
@@ -1451,7 +1453,7 @@ pub fn all() -> Vec<(String, String)> {
         json!({"action": "remove", "statute": "STATUTE-009"}),
         T0,
         7,
-    ));
+    )]);
     files.push(c.invalid(
         "invalid-change-conflict",
         "A proposal removing STATUTE-009, which the constitution in force does not have.",
@@ -1459,9 +1461,8 @@ pub fn all() -> Vec<(String, String)> {
         E::ChangeConflict,
     ));
 
-    let mut c = p1_chain(&P1_BALLOTS);
-    c.receipts.truncate(2);
-    c.push(proposal(
+    let mut c = p1_chain(&P1_BALLOTS).first(2);
+    let i = c.push(proposal(
         P1,
         BOB,
         "amend_article",
@@ -1473,12 +1474,11 @@ pub fn all() -> Vec<(String, String)> {
     files.push(c.invalid(
         "invalid-duplicate-proposal-id",
         "A second proposal reuses PROP-2025-12-001.",
-        2,
+        i,
         E::DuplicateId,
     ));
 
-    let mut c = Chain::new();
-    c.push(vote("PROP-2025-12-999", ALICE, "for", 3, T0));
+    let c = Chain::of([vote("PROP-2025-12-999", ALICE, "for", 3, T0)]);
     files.push(c.invalid(
         "invalid-vote-unknown-proposal",
         "A vote on a proposal that is not in the chain.",
@@ -1487,13 +1487,11 @@ pub fn all() -> Vec<(String, String)> {
     ));
 
     let mut c = p1_chain(&P1_BALLOTS);
-    c.receipts[7] = resign(c.receipts[7].clone(), |r| {
-        r["ratified_at"] = json!("2025-12-14T09:30:00Z")
-    });
+    let i = c.resign_at(7, |r| r["ratified_at"] = json!("2025-12-14T09:30:00Z"));
     files.push(c.invalid(
         "invalid-ratification-too-early",
         "Ratified on 2025-12-14, before the proposal's voting ends on 2025-12-15.",
-        7,
+        i,
         E::RatificationTooEarly,
     ));
 
@@ -1505,9 +1503,8 @@ pub fn all() -> Vec<(String, String)> {
         E::VersionMismatch,
     ));
 
-    let mut c = orders_chain();
-    c.receipts.truncate(3);
-    c.push(order(
+    let mut c = orders_chain().first(3);
+    let i = c.push(order(
         "EO-2025-020",
         "emergency",
         "ARTICLE-VI.1",
@@ -1517,13 +1514,12 @@ pub fn all() -> Vec<(String, String)> {
     files.push(c.invalid(
         "invalid-revoke-unknown-order",
         "A revocation of an order that is not in the chain.",
-        3,
+        i,
         E::UnknownOrder,
     ));
 
-    let mut c = orders_chain();
-    c.receipts.truncate(3);
-    c.push(order(
+    let mut c = orders_chain().first(3);
+    let i = c.push(order(
         "EO-2025-021",
         "emergency",
         "ARTICLE-VI.1",
@@ -1533,7 +1529,7 @@ pub fn all() -> Vec<(String, String)> {
     files.push(c.invalid(
         "invalid-renewal-with-other-powers",
         "A renewal that adds a power: a renewal keeps the emergency's powers.",
-        3,
+        i,
         E::RenewalInvalid,
     ));
 
@@ -1562,9 +1558,8 @@ pub fn all() -> Vec<(String, String)> {
         E::UnknownEnforcement,
     ));
 
-    let mut c = enforcement_chain();
-    c.receipts.truncate(5);
-    c.push(enforcement(
+    let mut c = enforcement_chain().first(5);
+    let i = c.push(enforcement(
         "ENF-2025-0042",
         "VIOL-2025-0042",
         SOVEREIGN,
@@ -1576,7 +1571,7 @@ pub fn all() -> Vec<(String, String)> {
     files.push(c.invalid(
         "invalid-second-review",
         "A second review of an enforcement already reviewed.",
-        5,
+        i,
         E::ReviewInvalid,
     ));
 
