@@ -7,18 +7,17 @@
 //! that breaks the constitution schema included) is exit 1, with the report of everything
 //! verified before the violation.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use vaultmesh_core::governance::{
-    self, ChainReport, ChainViolation, ConstitutionVersion, Phase, ProposalStatus,
-};
-use vaultmesh_core::json::{self, Limits, Object, Value};
+use vaultmesh_core::governance::{self, ChainReport, ConstitutionVersion};
+use vaultmesh_core::json::{self, Limits, Value};
 use vaultmesh_core::record::Failure;
 use vaultmesh_core::Error;
 
 use crate::args::{Args, Opt};
 use crate::input::{Input, Inputs};
-use crate::report::{digest, number, sanitize, string, Fail, Report};
+use crate::report::{digest, sanitize, string, Fail, Report};
 use crate::Command;
 
 /// The default bound on a chain file: 64 MiB (67,108,864 bytes). A chain of 10,000 receipts
@@ -52,12 +51,15 @@ with its type, phase and tally, the final version and hash, and on failure the f
 field concerned. On failure the report describes the chain up to the receipt before the
 violation; it is printed on standard output and the one-line error on standard error.",
         "\
-With --json: one object with \"valid\", \"code\", \"error\", \"message\", \"exit_status\",
-\"receipts\", \"verified\", \"versions\" ([{\"version\", \"hash\", \"index\", \"proposal_id\",
-\"effective_at\"}], genesis first, its index, proposal_id and effective_at null), \"proposals\"
-([{\"proposal_id\", \"proposal_type\", \"phase\", \"index\", \"tally\": {\"for\", \"against\",
-\"abstain\"}}]), \"final_version\" and \"final_hash\" (null when the genesis is invalid), and
-\"violation\": {\"index\", \"error\", \"code\", \"field\"} (index null for the genesis), or null.",
+With --json: one object with \"valid\", \"code\", \"error\", \"message\", \"exit_status\"
+(and \"field\" on failure when the error names a member), the chain report of docs/SPEC.md
+section 10.6: \"receipts\", \"verified\", \"violation\" ({\"index\", \"error\", \"code\",
+\"message\", \"field\"?}, index null for the genesis; or null), \"versions\" ([{\"version\",
+\"constitution_hash\", \"index\", \"proposal_id\", \"effective_at\"}], genesis first, its index,
+proposal_id and effective_at null), \"proposals\" ([{\"proposal_id\", \"proposal_type\", \"phase\",
+\"tally\": {\"for\", \"against\", \"abstain\"}, \"index\"}]), \"orders\", \"violations\" and
+\"enforcements\" (counts); then \"final_version\" and \"final_hash\" (null when the genesis is
+invalid).",
         "\
   --max-bytes BYTES   the most bytes the chain file may hold (default 67108864, 64 MiB); more
                       is INPUT_TOO_LARGE (exit 2). Nesting depth is at most 64. The file is
@@ -211,96 +213,28 @@ fn with_fields(mut report: Report, fields: Vec<(&'static str, Value<'static>)>) 
     report
 }
 
-fn null_or<T>(value: Option<T>, f: impl FnOnce(T) -> Value<'static>) -> Value<'static> {
-    value.map_or(Value::Null, f)
-}
-
-fn object(members: Vec<(&'static str, Value<'static>)>) -> Value<'static> {
-    let mut object = Object::default();
-    for (name, value) in members {
-        object.insert(name, value);
-    }
-    Value::Object(object)
-}
-
-fn index(i: usize) -> Value<'static> {
-    number(i as u64)
-}
-
-/// The wire-style name of a proposal's phase.
-fn phase_name(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Open => "open",
-        Phase::Ratified => "ratified",
-        Phase::Rejected => "rejected",
-        Phase::EnginePending => "engine_pending",
-        Phase::Activated => "activated",
-    }
-}
-
-fn version_json(v: &ConstitutionVersion) -> Value<'static> {
-    object(vec![
-        ("version", string(v.version.to_string())),
-        ("hash", digest(&v.hash)),
-        ("index", null_or(v.index, index)),
-        ("proposal_id", null_or(v.proposal_id.as_deref(), string)),
-        (
-            "effective_at",
-            null_or(v.effective_at, |t| string(t.to_string())),
-        ),
-    ])
-}
-
-fn proposal_json(p: &ProposalStatus) -> Value<'static> {
-    object(vec![
-        ("proposal_id", string(p.proposal_id.as_str())),
-        ("proposal_type", string(p.proposal_type.name())),
-        ("phase", string(phase_name(p.phase))),
-        ("index", index(p.index)),
-        (
-            "tally",
-            object(vec![
-                ("for", number(p.tally.for_weight)),
-                ("against", number(p.tally.against)),
-                ("abstain", number(p.tally.abstain)),
-            ]),
-        ),
-    ])
-}
-
-fn violation_json(v: &ChainViolation) -> Value<'static> {
-    object(vec![
-        ("index", null_or(v.index, index)),
-        ("error", string(v.error.name())),
-        ("code", number(u64::from(v.error.code()))),
-        ("field", null_or(v.field, string)),
-    ])
-}
-
-/// The `--json` members of a chain report.
+/// The `--json` members of a chain report: the core's report ([`ChainReport::to_value`],
+/// docs/SPEC.md §10.6) without its `valid` (the envelope's), then `final_version` and
+/// `final_hash` (null when the genesis is invalid).
 fn chain_fields(report: &ChainReport<'_>) -> Vec<(&'static str, Value<'static>)> {
+    let mut fields: Vec<(&'static str, Value<'static>)> = Vec::new();
+    if let Value::Object(object) = report.to_value() {
+        // The core names its members with string literals.
+        for (name, value) in object.members {
+            if let Cow::Borrowed(name) = name {
+                if name != "valid" {
+                    fields.push((name, value));
+                }
+            }
+        }
+    }
     let last = report.last_version();
-    vec![
-        ("receipts", index(report.receipts)),
-        ("verified", index(report.verified)),
-        (
-            "versions",
-            Value::Array(report.versions.iter().map(version_json).collect()),
-        ),
-        (
-            "proposals",
-            Value::Array(report.proposals.iter().map(proposal_json).collect()),
-        ),
-        (
-            "final_version",
-            null_or(last, |v| string(v.version.to_string())),
-        ),
-        ("final_hash", null_or(last, |v| digest(&v.hash))),
-        (
-            "violation",
-            null_or(report.violation.as_ref(), violation_json),
-        ),
-    ]
+    fields.push((
+        "final_version",
+        last.map_or(Value::Null, |v| string(v.version.to_string())),
+    ));
+    fields.push(("final_hash", last.map_or(Value::Null, |v| digest(&v.hash))));
+    fields
 }
 
 /// `1.0.0 -> 1.1.0 -> 1.1.1`, or `(none)`.
@@ -350,7 +284,7 @@ fn chain_text(message: &str, report: &ChainReport<'_>) -> Vec<u8> {
                 "  {} {} {} (proposal receipt {}; for {}, against {}, abstain {})",
                 p.proposal_id,
                 p.proposal_type.name(),
-                phase_name(p.phase),
+                p.phase.name(),
                 p.index,
                 p.tally.for_weight,
                 p.tally.against,

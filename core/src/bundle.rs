@@ -51,7 +51,7 @@ use alloc::vec::Vec;
 use crate::encoding::{id, timestamp::Timestamp, PublicKey};
 use crate::error::Error;
 use crate::federation::{self, Agreement, Checkpoint};
-use crate::governance::{self, ChainReport, Phase};
+use crate::governance;
 use crate::json::{self, Limits, Number, Object, Value};
 use crate::merkle::{self, ConsistencyProof, InclusionProof};
 use crate::record::{self, Failure, Keyring, Kind};
@@ -1706,7 +1706,7 @@ fn governance_items(chain: &Value<'_>) -> Vec<Item> {
             Ok(()),
         );
     }
-    if let Value::Object(o) = chain_report_value(&report) {
+    if let Value::Object(o) = report.to_value() {
         item.details = o;
     }
     out.push(item);
@@ -1759,91 +1759,6 @@ fn governance_items(chain: &Value<'_>) -> Vec<Item> {
         out.push(item);
     }
     out
-}
-
-/// The JSON form of a governance chain report, as a bundle report shows it and
-/// `verifyGovernanceChain` returns it: `{"valid", "receipts", "verified", "violation",
-/// "versions", "proposals", "orders", "violations", "enforcements"}` (docs/SPEC.md §11).
-pub fn chain_report_value(report: &ChainReport<'_>) -> Value<'static> {
-    let mut o = Object::default();
-    o.insert("valid", Value::Bool(report.is_valid()));
-    o.insert("receipts", uint(report.receipts as u64));
-    o.insert("verified", uint(report.verified as u64));
-    let violation = match report.violation {
-        None => Value::Null,
-        Some(v) => {
-            let mut e = Object::default();
-            e.insert("index", v.index.map_or(Value::Null, |i| uint(i as u64)));
-            put_failure(
-                &mut e,
-                Failure {
-                    error: v.error,
-                    field: v.field,
-                },
-            );
-            Value::Object(e)
-        }
-    };
-    o.insert("violation", violation);
-    o.insert(
-        "versions",
-        Value::Array(
-            report
-                .versions
-                .iter()
-                .map(|v| {
-                    let mut e = Object::default();
-                    e.insert("version", text(v.version.to_string()));
-                    e.insert("constitution_hash", text(v.hash.to_string()));
-                    e.insert("index", v.index.map_or(Value::Null, |i| uint(i as u64)));
-                    e.insert(
-                        "proposal_id",
-                        v.proposal_id.as_deref().map_or(Value::Null, owned),
-                    );
-                    e.insert(
-                        "effective_at",
-                        v.effective_at.map_or(Value::Null, |t| text(t.to_string())),
-                    );
-                    Value::Object(e)
-                })
-                .collect(),
-        ),
-    );
-    o.insert(
-        "proposals",
-        Value::Array(
-            report
-                .proposals
-                .iter()
-                .map(|p| {
-                    let mut e = Object::default();
-                    e.insert("proposal_id", owned(&p.proposal_id));
-                    e.insert("proposal_type", text(p.proposal_type.name()));
-                    e.insert(
-                        "phase",
-                        text(match p.phase {
-                            Phase::Open => "open",
-                            Phase::Ratified => "ratified",
-                            Phase::Rejected => "rejected",
-                            Phase::EnginePending => "engine_pending",
-                            Phase::Activated => "activated",
-                        }),
-                    );
-                    let mut t = Object::default();
-                    t.insert("for", uint(p.tally.for_weight));
-                    t.insert("against", uint(p.tally.against));
-                    t.insert("abstain", uint(p.tally.abstain));
-                    e.insert("tally", Value::Object(t));
-                    e.insert("index", uint(p.index as u64));
-                    Value::Object(e)
-                })
-                .collect(),
-        ),
-    );
-    o.insert("orders", uint(report.orders.len() as u64));
-    o.insert("violations", uint(report.violations.len() as u64));
-    o.insert("enforcements", uint(report.enforcements.len() as u64));
-    Value::Object(o)
 }
 
 #[cfg(test)]

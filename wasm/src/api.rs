@@ -328,10 +328,10 @@ pub fn check_engine_id(input: &[u8]) -> Outcome {
     )]))
 }
 
-/// `verifyGovernanceChain`: the chain report document ([`bundle::chain_report_value`]). Never
+/// `verifyGovernanceChain`: the chain report document ([`governance::ChainReport::to_value`]). Never
 /// fails for the chain's content: the report says what held and the first violation.
 pub fn verify_governance_chain(input: &[u8], limits: &Limits) -> Value<'static> {
-    bundle::chain_report_value(&governance::verify_chain_json(input, limits))
+    governance::verify_chain_json(input, limits).to_value()
 }
 
 /// `verifyBundle`: the bundle report document ([`bundle::BundleReport::to_value`]); fails only

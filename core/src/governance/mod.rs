@@ -22,6 +22,7 @@ mod chain;
 mod constitution;
 mod enforcement;
 mod orders;
+mod report;
 mod version;
 
 pub use apply::{apply, bump_of, check_change};
