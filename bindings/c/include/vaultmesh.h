@@ -686,7 +686,7 @@ const char *vm_version(void);
 vm_status vm_bundle_verify(const struct vm_keyring *pinned, const uint8_t *bundle, size_t bundle_len, const struct vm_limits *limits, struct vm_bundle_summary *out_summary, struct vm_bundle_report **out_report);
 
 /**
- * Writes the report document (docs/bundle.md, "Report": what `vm-verify bundle --json`
+ * Writes the report document (docs/SPEC.md §11.3: what `vm-verify bundle --json`
  * prints) as canonical JSON into `out` (see the buffer convention).
  */
 vm_status vm_bundle_report_json(const struct vm_bundle_report *report, uint8_t *out, size_t out_cap, size_t *out_len);
