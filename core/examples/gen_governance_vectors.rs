@@ -646,18 +646,26 @@ const P1_BALLOTS: [(&str, &str); 6] = [
     (FRANK, "abstain"),
 ];
 
+/// PROP-2025-12-001 by `author`, adding `change` (ARTICLE-VII), seven days of deliberation.
+fn article_vii_proposal(author: &str, change: J, submitted: &str) -> J {
+    proposal(
+        P1,
+        author,
+        "amend_article",
+        "Add ARTICLE-VII Data Retention",
+        change,
+        submitted,
+        7,
+    )
+}
+
+/// When the example chain's amendment takes effect.
+const P1_EFFECTIVE: &str = "2025-12-17T00:00:00Z";
+
 /// The protocol's example chain, with `ballots` and the ratification built from them.
 fn p1_chain(ballots: &[(&str, &str)]) -> Chain {
     let mut c = Chain::new();
-    let mut p = proposal(
-        P1,
-        ALICE,
-        "amend_article",
-        "Add ARTICLE-VII Data Retention",
-        article_vii(),
-        T0,
-        7,
-    );
+    let mut p = article_vii_proposal(ALICE, article_vii(), T0);
     p = resign(p, |p| {
         p["voting_ends_at"] = json!("2025-12-15T09:30:00Z");
         p["rationale"] = json!(
@@ -675,19 +683,33 @@ fn p1_chain(ballots: &[(&str, &str)]) -> Chain {
     c
 }
 
+/// The example chain as ratified, before its amendment.
+fn p1_ratified() -> Chain {
+    p1_chain(&P1_BALLOTS)
+}
+
+impl Chain {
+    /// Appends PROP-2025-12-001's amendment, to the constitution in force with ARTICLE-VII added
+    /// and then `edit`ed; returns its index.
+    fn amend_article_vii(&mut self, edit: impl FnOnce(&mut J)) -> usize {
+        let mut after = add_article(self.doc(), &article_vii());
+        edit(&mut after);
+        self.amend(P1, after, P1_EFFECTIVE, None)
+    }
+}
+
 fn p1_valid() -> Chain {
-    let mut c = p1_chain(&P1_BALLOTS);
-    let after = add_article(c.doc(), &article_vii());
-    c.amend(P1, after, "2025-12-17T00:00:00Z", None);
+    let mut c = p1_ratified();
+    c.amend_article_vii(|_| {});
     c
 }
 
 /// The example chain whose amendment has one member edited (and is signed again).
 fn p1_with_amendment(edit: impl FnOnce(&mut J)) -> Chain {
-    let mut c = p1_chain(&P1_BALLOTS);
+    let mut c = p1_ratified();
     let after = add_article(c.doc(), &article_vii());
     c.push(resign(
-        amendment(P1, c.doc(), &after, "2025-12-17T00:00:00Z", None),
+        amendment(P1, c.doc(), &after, P1_EFFECTIVE, None),
         edit,
     ));
     c
@@ -797,6 +819,26 @@ fn statute_003_change() -> J {
            "text": "Signing keys of engines are rotated at least every six months."})
 }
 
+/// PROP-2025-12-004 by `author`: STATUTE-003 rotates keys every six months.
+fn statute_003_proposal(author: &str, submitted: &str, deliberation_days: i64) -> J {
+    proposal(
+        P4,
+        author,
+        "change_statute",
+        "Rotate engine keys every six months",
+        statute_003_change(),
+        submitted,
+        deliberation_days,
+    )
+}
+
+/// `doc`, a patch version on, with STATUTE-003's text replaced by `text`.
+fn with_statute_003_text(doc: &J, text: &J) -> J {
+    next(doc, PATCH, |d| {
+        entry_mut(&mut d["statutes"], "STATUTE-003")["text"] = text.clone()
+    })
+}
+
 // --- Executive orders and emergencies --------------------------------------------------------
 
 fn emergency(id: &str, issued_at: &str, hours: i64, powers: &[&str]) -> J {
@@ -806,6 +848,28 @@ fn emergency(id: &str, issued_at: &str, hours: i64, powers: &[&str]) -> J {
         "ARTICLE-VI.1",
         issued_at,
         json!({"expires_at": at(issued_at, hours * HOUR), "powers": powers}),
+    )
+}
+
+/// An emergency order renewing `renews` until `expires_at`, with `powers`.
+fn renewal(id: &str, renews: &str, issued_at: &str, expires_at: &str, powers: &[&str]) -> J {
+    order(
+        id,
+        "emergency",
+        "ARTICLE-VI.1",
+        issued_at,
+        json!({"renews": renews, "expires_at": expires_at, "powers": powers}),
+    )
+}
+
+/// An order of `order_type` under `authority` revoking `revokes`.
+fn revocation(id: &str, order_type: &str, authority: &str, issued_at: &str, revokes: &str) -> J {
+    order(
+        id,
+        order_type,
+        authority,
+        issued_at,
+        json!({"revokes": revokes}),
     )
 }
 
@@ -831,21 +895,26 @@ fn orders_chain() -> Chain {
         72,
         &["suspend_federation", "freeze_treasury"],
     ));
-    c.push(order("EO-2025-005", "emergency", "ARTICLE-VI.1", "2025-12-04T09:00:00Z",
-        json!({"renews": "EO-2025-004", "expires_at": "2025-12-07T09:00:00Z", "powers": ["suspend_federation", "freeze_treasury"]})));
-    c.push(order(
+    c.push(renewal(
+        "EO-2025-005",
+        "EO-2025-004",
+        "2025-12-04T09:00:00Z",
+        "2025-12-07T09:00:00Z",
+        &["suspend_federation", "freeze_treasury"],
+    ));
+    c.push(revocation(
         "EO-2025-006",
         "emergency",
         "ARTICLE-VI.1",
         "2025-12-06T12:00:00Z",
-        json!({"revokes": "EO-2025-004"}),
+        "EO-2025-004",
     ));
-    c.push(order(
+    c.push(revocation(
         "EO-2025-007",
         "security_directive",
         "ARTICLE-I.1",
         "2025-12-07T00:00:00Z",
-        json!({"revokes": "EO-2025-001"}),
+        "EO-2025-001",
     ));
     c.push(emergency(
         "EO-2025-008",
@@ -866,16 +935,53 @@ fn suspension(scope: &[&str], until: Option<&str>) -> J {
     a
 }
 
-fn enforcement_chain() -> Chain {
-    let mut c = Chain::new();
-    c.push(violation(
+/// The sovereign's review of enforcement `id`, stating the action as reviewed and `outcome`.
+fn review(
+    id: &str,
+    vid: &str,
+    target: &str,
+    action: J,
+    (reviewed_at, deadline): (&str, &str),
+    outcome: J,
+) -> J {
+    enforcement(
+        id,
+        vid,
+        SOVEREIGN,
+        target,
+        action,
+        (reviewed_at, deadline),
+        Some(outcome),
+    )
+}
+
+/// The guardian's detection of VIOL-2025-0042 (AXIOM-001), by the guardian agent.
+fn violation_0042() -> J {
+    violation(
         "VIOL-2025-0042",
         "engine:guardian",
         "AXIOM-001",
         "critical",
         GUARDIAN_AGENT,
         T0,
-    ));
+    )
+}
+
+/// A review of ENF-2025-0042 at `reviewed_at` narrowing it to compliance writes, with `outcome`.
+fn review_0042(reviewed_at: &str, outcome: J) -> J {
+    review(
+        "ENF-2025-0042",
+        "VIOL-2025-0042",
+        GUARDIAN_AGENT,
+        suspension(&["scroll:compliance:write"], None),
+        (reviewed_at, "2025-12-15T10:00:00Z"),
+        outcome,
+    )
+}
+
+fn enforcement_chain() -> Chain {
+    let mut c = Chain::new();
+    c.push(violation_0042());
     c.push(enforcement(
         "ENF-2025-0042",
         "VIOL-2025-0042",
@@ -902,14 +1008,9 @@ fn enforcement_chain() -> Chain {
         ("2025-12-02T09:00:00Z", "2025-12-09T09:00:00Z"),
         None,
     ));
-    c.push(enforcement(
-        "ENF-2025-0042",
-        "VIOL-2025-0042",
-        SOVEREIGN,
-        GUARDIAN_AGENT,
-        suspension(&["scroll:compliance:write"], None),
-        ("2025-12-05T10:00:00Z", "2025-12-15T10:00:00Z"),
-        Some(json!({"outcome": "modify", "reason": "Transfers are unrelated to the violation."})),
+    c.push(review_0042(
+        "2025-12-05T10:00:00Z",
+        json!({"outcome": "modify", "reason": "Transfers are unrelated to the violation."}),
     ));
     c.push(violation(
         "VIOL-2025-0044",
@@ -928,14 +1029,13 @@ fn enforcement_chain() -> Chain {
         ("2025-12-06T09:00:00Z", "2025-12-13T09:00:00Z"),
         None,
     ));
-    c.push(enforcement(
+    c.push(review(
         "ENF-2025-0044",
         "VIOL-2025-0044",
-        SOVEREIGN,
         ERIN,
         json!({"kind": "warning"}),
         ("2025-12-07T09:00:00Z", "2025-12-13T09:00:00Z"),
-        Some(json!({"outcome": "dismiss"})),
+        json!({"outcome": "dismiss"}),
     ));
     c
 }
@@ -980,15 +1080,7 @@ pub fn all() -> Vec<(String, String)> {
         "add_engine engine:analytics: ratified, added as pending (1.1.0), activated by its anchor confirmation (1.1.1), then detects a violation.", vec![]));
 
     let mut c = p3_chain();
-    c.push(proposal(
-        P4,
-        DAVE,
-        "change_statute",
-        "Rotate engine keys every six months",
-        statute_003_change(),
-        "2025-12-14T00:00:00Z",
-        14,
-    ));
+    c.push(statute_003_proposal(DAVE, "2025-12-14T00:00:00Z", 14));
     c.vote_and_ratify(
         P4,
         &[
@@ -1001,9 +1093,7 @@ pub fn all() -> Vec<(String, String)> {
         "ratified",
         "2025-12-31T00:00:00Z",
     );
-    let after = next(c.doc(), PATCH, |d| {
-        entry_mut(&mut d["statutes"], "STATUTE-003")["text"] = statute_003_change()["text"].clone();
-    });
+    let after = with_statute_003_text(c.doc(), &statute_003_change()["text"]);
     c.amend(P4, after, "2026-01-01T00:00:00Z", None);
     files.push(c.valid("valid-rules-change",
         "change_rules: 14 days of deliberation and a two-thirds quorum (1.1.0); then a statute change judged by the new rules (1.1.1).", vec![]));
@@ -1039,7 +1129,7 @@ pub fn all() -> Vec<(String, String)> {
         ]));
 
     // Negative chains: each is broken at exactly one receipt.
-    let mut c = p1_chain(&P1_BALLOTS);
+    let mut c = p1_ratified();
     let i = c.resign_at(1, |v| v["cast_at"] = json!("2025-12-05T10:00:00Z"));
     files.push(c.invalid(
         "invalid-vote-during-deliberation",
@@ -1048,7 +1138,7 @@ pub fn all() -> Vec<(String, String)> {
         E::VoteOutsideWindow,
     ));
 
-    let mut c = p1_chain(&P1_BALLOTS);
+    let mut c = p1_ratified();
     let i = c.insert(3, vote(P1, BOB, "against", 3, "2025-12-09T10:01:30Z"));
     files.push(c.invalid(
         "invalid-double-vote",
@@ -1057,7 +1147,7 @@ pub fn all() -> Vec<(String, String)> {
         E::DoubleVote,
     ));
 
-    let mut c = p1_chain(&P1_BALLOTS);
+    let mut c = p1_ratified();
     let i = c.forge_at(2, MALLORY);
     files.push(c.invalid(
         "invalid-forged-vote-signature",
@@ -1066,7 +1156,7 @@ pub fn all() -> Vec<(String, String)> {
         E::SignatureMismatch,
     ));
 
-    let mut c = p1_chain(&P1_BALLOTS);
+    let mut c = p1_ratified();
     let i = c.resign_at(5, |v| v["weight"] = json!(5));
     files.push(c.invalid(
         "invalid-inflated-weight",
@@ -1076,15 +1166,7 @@ pub fn all() -> Vec<(String, String)> {
     ));
 
     let mut c = Chain::new();
-    c.push(proposal(
-        P4,
-        ALICE,
-        "change_statute",
-        "Rotate engine keys every six months",
-        statute_003_change(),
-        T0,
-        7,
-    ));
+    c.push(statute_003_proposal(ALICE, T0, 7));
     let i = c.vote_and_ratify(
         P4,
         &[(ALICE, "for"), (ERIN, "for")],
@@ -1128,14 +1210,14 @@ pub fn all() -> Vec<(String, String)> {
         E::AxiomImmutable,
     ));
 
-    let mut c = p1_chain(&P1_BALLOTS);
-    let mut wrong = add_article(c.doc(), &article_vii());
-    wrong["articles"][6]["title"] = json!("Data Retention (amended after ratification)");
-    c.amend(P1, wrong, "2025-12-17T00:00:00Z", None);
+    let mut c = p1_ratified();
+    let i = c.amend_article_vii(|d| {
+        d["articles"][6]["title"] = json!("Data Retention (amended after ratification)")
+    });
     files.push(c.invalid(
         "invalid-constitution-hash-after",
         "The amendment's constitution_hash_after is not the hash of the ratified change applied.",
-        8,
+        i,
         E::ConstitutionHashMismatch,
     ));
 
@@ -1157,9 +1239,8 @@ pub fn all() -> Vec<(String, String)> {
         E::VersionBumpInvalid,
     ));
 
-    let mut c = p1_chain(&P1_BALLOTS).first(7);
-    let after = add_article(c.doc(), &article_vii());
-    let i = c.amend(P1, after, "2025-12-17T00:00:00Z", None);
+    let mut c = p1_ratified().first(7);
+    let i = c.amend_article_vii(|_| {});
     files.push(c.invalid(
         "invalid-amendment-without-ratification",
         "An amendment for a proposal that was never ratified.",
@@ -1167,7 +1248,7 @@ pub fn all() -> Vec<(String, String)> {
         E::NotAwaitingActivation,
     ));
 
-    let mut c = p1_chain(&P1_BALLOTS);
+    let mut c = p1_ratified();
     let i = c.resign_at(7, |r| r["ratified_by"] = json!(ALICE));
     files.push(c.invalid(
         "invalid-ratified-by-voter",
@@ -1176,7 +1257,7 @@ pub fn all() -> Vec<(String, String)> {
         E::SignerNotAuthorized,
     ));
 
-    let mut c = p1_chain(&P1_BALLOTS);
+    let mut c = p1_ratified();
     let i = c.resign_at(7, |r| {
         r["vote_summary"] = json!({"for": 10, "against": 1, "abstain": 1})
     });
@@ -1188,7 +1269,7 @@ pub fn all() -> Vec<(String, String)> {
     ));
 
     let mut c = p1_valid();
-    let i = c.push(vote(P1, FRANK, "for", 1, "2025-12-17T00:00:00Z"));
+    let i = c.push(vote(P1, FRANK, "for", 1, P1_EFFECTIVE));
     files.push(c.invalid(
         "invalid-vote-after-ratification",
         "A vote after the proposal was ratified and activated.",
@@ -1196,7 +1277,7 @@ pub fn all() -> Vec<(String, String)> {
         E::ProposalClosed,
     ));
 
-    let mut c = p1_chain(&P1_BALLOTS);
+    let mut c = p1_ratified();
     let i = c.insert(4, vote(P1, MALLORY, "for", 3, "2025-12-09T10:02:30Z"));
     files.push(c.invalid(
         "invalid-unregistered-voter",
@@ -1205,7 +1286,7 @@ pub fn all() -> Vec<(String, String)> {
         E::UnregisteredVoter,
     ));
 
-    let mut c = p1_chain(&P1_BALLOTS);
+    let mut c = p1_ratified();
     let i = c.resign_at(3, |v| v["cast_at"] = json!("2025-12-09T09:00:00Z"));
     files.push(c.invalid(
         "invalid-out-of-order",
@@ -1214,15 +1295,7 @@ pub fn all() -> Vec<(String, String)> {
         E::OutOfOrder,
     ));
 
-    let c = Chain::of([proposal(
-        P4,
-        ALICE,
-        "change_statute",
-        "Rotate engine keys every six months",
-        statute_003_change(),
-        T0,
-        6,
-    )]);
+    let c = Chain::of([statute_003_proposal(ALICE, T0, 6)]);
     files.push(c.invalid(
         "invalid-deliberation-too-short",
         "Six days of deliberation; the rules require seven.",
@@ -1231,28 +1304,12 @@ pub fn all() -> Vec<(String, String)> {
     ));
 
     let mut c = p3_chain();
-    let i = c.push(proposal(
-        P4,
-        DAVE,
-        "change_statute",
-        "Rotate engine keys every six months",
-        statute_003_change(),
-        "2025-12-14T00:00:00Z",
-        7,
-    ));
+    let i = c.push(statute_003_proposal(DAVE, "2025-12-14T00:00:00Z", 7));
     files.push(c.invalid("invalid-rules-change-then-short-deliberation",
         "After the rules change to 14 days, a proposal with 7 days of deliberation is judged by the new rules.", i, E::DeliberationTooShort));
 
     let mut c = Chain::new();
-    c.push(proposal(
-        P4,
-        ALICE,
-        "change_statute",
-        "Rotate engine keys every six months",
-        statute_003_change(),
-        T0,
-        7,
-    ));
+    c.push(statute_003_proposal(ALICE, T0, 7));
     let i = c.vote_and_ratify(
         P4,
         &[(ALICE, "for"), (BOB, "for"), (CAROL, "against")],
@@ -1325,8 +1382,13 @@ pub fn all() -> Vec<(String, String)> {
     let mut c = Chain::new();
     c.push(emergency("EO-2025-014", T0, 72, &["lockdown_scrolls"]));
     for (n, day) in [(15, 2), (16, 4), (17, 6)] {
-        c.push(order(&format!("EO-2025-0{n}"), "emergency", "ARTICLE-VI.1", &at(T0, day * DAY),
-            json!({"renews": "EO-2025-014", "expires_at": at(T0, (day + 3) * DAY), "powers": ["lockdown_scrolls"]})));
+        c.push(renewal(
+            &format!("EO-2025-0{n}"),
+            "EO-2025-014",
+            &at(T0, day * DAY),
+            &at(T0, (day + 3) * DAY),
+            &["lockdown_scrolls"],
+        ));
     }
     files.push(c.invalid(
         "invalid-emergency-renewed-too-often",
@@ -1337,8 +1399,13 @@ pub fn all() -> Vec<(String, String)> {
 
     let mut c = Chain::new();
     c.push(emergency("EO-2025-018", T0, 24, &["lockdown_scrolls"]));
-    c.push(order("EO-2025-019", "emergency", "ARTICLE-VI.1", "2025-12-03T00:00:00Z",
-        json!({"renews": "EO-2025-018", "expires_at": "2025-12-05T00:00:00Z", "powers": ["lockdown_scrolls"]})));
+    c.push(renewal(
+        "EO-2025-019",
+        "EO-2025-018",
+        "2025-12-03T00:00:00Z",
+        "2025-12-05T00:00:00Z",
+        &["lockdown_scrolls"],
+    ));
     files.push(c.invalid(
         "invalid-renewal-of-lapsed-emergency",
         "A renewal after the emergency lapsed.",
@@ -1426,18 +1493,9 @@ pub fn all() -> Vec<(String, String)> {
         E::ReviewDeadlineInvalid,
     ));
 
-    let mut c = Chain::new();
     let mut change = article_vii();
     change.as_object_mut().unwrap().remove("sections");
-    c.push(proposal(
-        P1,
-        ALICE,
-        "amend_article",
-        "Add ARTICLE-VII Data Retention",
-        change,
-        T0,
-        7,
-    ));
+    let c = Chain::of([article_vii_proposal(ALICE, change, T0)]);
     files.push(c.invalid(
         "invalid-change-schema",
         "An article added without sections does not follow the amend_article schema.",
@@ -1461,15 +1519,11 @@ pub fn all() -> Vec<(String, String)> {
         E::ChangeConflict,
     ));
 
-    let mut c = p1_chain(&P1_BALLOTS).first(2);
-    let i = c.push(proposal(
-        P1,
+    let mut c = p1_ratified().first(2);
+    let i = c.push(article_vii_proposal(
         BOB,
-        "amend_article",
-        "Add ARTICLE-VII Data Retention",
         article_vii(),
         "2025-12-09T11:00:00Z",
-        7,
     ));
     files.push(c.invalid(
         "invalid-duplicate-proposal-id",
@@ -1486,7 +1540,7 @@ pub fn all() -> Vec<(String, String)> {
         E::UnknownProposal,
     ));
 
-    let mut c = p1_chain(&P1_BALLOTS);
+    let mut c = p1_ratified();
     let i = c.resign_at(7, |r| r["ratified_at"] = json!("2025-12-14T09:30:00Z"));
     files.push(c.invalid(
         "invalid-ratification-too-early",
@@ -1504,12 +1558,12 @@ pub fn all() -> Vec<(String, String)> {
     ));
 
     let mut c = orders_chain().first(3);
-    let i = c.push(order(
+    let i = c.push(revocation(
         "EO-2025-020",
         "emergency",
         "ARTICLE-VI.1",
         "2025-12-02T00:00:00Z",
-        json!({"revokes": "EO-2025-099"}),
+        "EO-2025-099",
     ));
     files.push(c.invalid(
         "invalid-revoke-unknown-order",
@@ -1519,12 +1573,12 @@ pub fn all() -> Vec<(String, String)> {
     ));
 
     let mut c = orders_chain().first(3);
-    let i = c.push(order(
+    let i = c.push(renewal(
         "EO-2025-021",
-        "emergency",
-        "ARTICLE-VI.1",
+        "EO-2025-004",
         "2025-12-04T09:00:00Z",
-        json!({"renews": "EO-2025-004", "expires_at": "2025-12-07T09:00:00Z", "powers": ["suspend_federation", "freeze_treasury", "lockdown_scrolls"]}),
+        "2025-12-07T09:00:00Z",
+        &["suspend_federation", "freeze_treasury", "lockdown_scrolls"],
     ));
     files.push(c.invalid(
         "invalid-renewal-with-other-powers",
@@ -1534,22 +1588,10 @@ pub fn all() -> Vec<(String, String)> {
     ));
 
     let mut c = Chain::new();
-    c.push(violation(
-        "VIOL-2025-0042",
-        "engine:guardian",
-        "AXIOM-001",
-        "critical",
-        GUARDIAN_AGENT,
-        T0,
-    ));
-    c.push(enforcement(
-        "ENF-2025-0042",
-        "VIOL-2025-0042",
-        SOVEREIGN,
-        GUARDIAN_AGENT,
-        suspension(&["scroll:compliance:write"], None),
-        ("2025-12-02T10:00:00Z", "2025-12-15T10:00:00Z"),
-        Some(json!({"outcome": "uphold"})),
+    c.push(violation_0042());
+    c.push(review_0042(
+        "2025-12-02T10:00:00Z",
+        json!({"outcome": "uphold"}),
     ));
     files.push(c.invalid(
         "invalid-review-unknown-enforcement",
@@ -1559,14 +1601,9 @@ pub fn all() -> Vec<(String, String)> {
     ));
 
     let mut c = enforcement_chain().first(5);
-    let i = c.push(enforcement(
-        "ENF-2025-0042",
-        "VIOL-2025-0042",
-        SOVEREIGN,
-        GUARDIAN_AGENT,
-        suspension(&["scroll:compliance:write"], None),
-        ("2025-12-06T10:00:00Z", "2025-12-15T10:00:00Z"),
-        Some(json!({"outcome": "dismiss"})),
+    let i = c.push(review_0042(
+        "2025-12-06T10:00:00Z",
+        json!({"outcome": "dismiss"}),
     ));
     files.push(c.invalid(
         "invalid-second-review",
@@ -1639,9 +1676,7 @@ pub fn bench_chain(receipts: usize, voters: usize) -> (String, String) {
         }
         let ratified = at(&voting, 3 * DAY);
         c.push(ratification(&pid, &summary, true, "ratified", &ratified));
-        let after = next(c.doc(), PATCH, |d| {
-            entry_mut(&mut d["statutes"], "STATUTE-003")["text"] = change["text"].clone()
-        });
+        let after = with_statute_003_text(c.doc(), &change["text"]);
         c.amend(&pid, after, &at(&ratified, HOUR), None);
         t = at(&ratified, 2 * HOUR);
     }
