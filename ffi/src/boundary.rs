@@ -249,6 +249,39 @@ pub unsafe fn finish_buffer(
     }
 }
 
+/// Runs `body`, which produces the bytes of a buffer output, and writes its result into the
+/// caller's buffer (see [`finish_buffer`]).
+///
+/// # Safety
+/// As [`write_buffer`].
+pub unsafe fn fill_buffer(
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+    body: impl FnOnce() -> Result<Vec<u8>, vm_status>,
+) -> Result<(), vm_status> {
+    // SAFETY: forwarded contract.
+    unsafe { finish_buffer(body(), out, out_cap, out_len) }
+}
+
+/// As [`fill_buffer`], for a text output (`char *out`).
+///
+/// # Safety
+/// As [`write_buffer`].
+pub unsafe fn fill_text(
+    out: *mut c_char,
+    out_cap: usize,
+    out_len: *mut usize,
+    body: impl FnOnce() -> Result<String, vm_status>,
+) -> Result<(), vm_status> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        fill_buffer(out.cast::<u8>(), out_cap, out_len, || {
+            body().map(String::into_bytes)
+        })
+    }
+}
+
 /// An opaque handle type of the C ABI. The C type (`vm_keyring`, …) is a marker that is never
 /// constructed; a handle pointer points to a [`Tagged`] value whose tag, at offset 0, tells a
 /// live handle of this type from a handle of another type (`VM_STATUS_INVALID_ARGUMENT`, not a
@@ -305,6 +338,64 @@ pub unsafe fn handle<'a, H: Handle>(ptr: *const H) -> Result<&'a H::Inner, vm_st
 pub unsafe fn handle_mut<'a, H: Handle>(ptr: *mut H) -> Result<&'a mut H::Inner, vm_status> {
     // SAFETY: as `handle`; exclusivity is the caller's contract.
     unsafe { tagged(ptr).map(|raw| &mut (*raw).value) }
+}
+
+/// Stores `read(value)` in `*out`, `value` being what the live handle `ptr` holds (checked
+/// first): the getter of a handle.
+///
+/// # Safety
+/// As [`handle`] for `ptr` and [`output`] for `out`.
+pub unsafe fn get<H: Handle, T>(
+    ptr: *const H,
+    out: *mut T,
+    read: impl FnOnce(&H::Inner) -> T,
+) -> Result<(), vm_status> {
+    // SAFETY: forwarded contract.
+    let value = unsafe { handle(ptr)? };
+    // SAFETY: forwarded contract.
+    *unsafe { output(out)? } = read(value);
+    Ok(())
+}
+
+/// What an optional handle argument holds: `None` for NULL.
+///
+/// # Safety
+/// As [`handle`].
+pub unsafe fn optional_handle<'a, H: Handle>(
+    ptr: *const H,
+) -> Result<Option<&'a H::Inner>, vm_status> {
+    match ptr.is_null() {
+        true => Ok(None),
+        // SAFETY: forwarded contract.
+        false => unsafe { handle(ptr) }.map(Some),
+    }
+}
+
+/// An optional handle output (`H **out`, may be NULL), set to NULL when taken and given a
+/// handle by [`HandleSlot::fill`] once the value is verified.
+pub struct HandleSlot<'a, H>(Option<&'a mut *mut H>);
+
+impl<H: Handle> HandleSlot<'_, H> {
+    /// Stores a new handle holding `value` in the slot, if the caller asked for one (otherwise
+    /// `value` is dropped).
+    pub fn fill(self, value: H::Inner) {
+        if let Some(out) = self.0 {
+            *out = new_handle(value);
+        }
+    }
+}
+
+/// The optional handle output `out`, cleared to NULL.
+///
+/// # Safety
+/// As [`output`].
+pub unsafe fn handle_slot<'a, H: Handle>(out: *mut *mut H) -> Result<HandleSlot<'a, H>, vm_status> {
+    // SAFETY: forwarded contract.
+    let mut slot = unsafe { optional_output(out)? };
+    if let Some(s) = slot.as_deref_mut() {
+        *s = std::ptr::null_mut();
+    }
+    Ok(HandleSlot(slot))
 }
 
 /// Moves `value` to the heap as a new handle of type `H` and stores the pointer in `*out`.

@@ -3,14 +3,13 @@
 //! cross-anchors and a governance chain, every item checked by the core's `verify_bundle`.
 
 use vaultmesh_core::bundle::{self, BundleReport, Overall};
-use vaultmesh_core::json::Limits;
 
 use crate::boundary::{
-    self, bytes, finish_buffer, handle, input, new_handle, optional_output, Handle,
+    self, bytes, fill_buffer, get, handle, handle_slot, optional_output, Handle,
 };
 use crate::keyring::vm_keyring;
 use crate::status::vm_status;
-use crate::types::{vm_digest, vm_limits};
+use crate::types::{limits_or, vm_digest, vm_limits};
 
 /// The verdict on a whole bundle.
 #[repr(u32)]
@@ -95,28 +94,14 @@ pub unsafe extern "C" fn vm_bundle_verify(
         // SAFETY: the caller's contract for the pointers.
         unsafe {
             let summary_slot = optional_output(out_summary)?;
-            let mut report_slot = optional_output(out_report)?;
-            if let Some(r) = report_slot.as_deref_mut() {
-                *r = std::ptr::null_mut();
-            }
+            let report_slot = handle_slot(out_report)?;
             let pinned = handle(pinned)?;
-            let mut l: Limits = bundle::BUNDLE_LIMITS;
-            if !limits.is_null() {
-                let given = input(limits)?;
-                if given.max_bytes != 0 {
-                    l.max_bytes = given.max_bytes;
-                }
-                if given.max_depth != 0 {
-                    l.max_depth = given.max_depth;
-                }
-            }
-            let report = bundle::verify_bundle(bytes(bundle, bundle_len)?, pinned, &l)?;
+            let limits = limits_or(limits, bundle::BUNDLE_LIMITS)?;
+            let report = bundle::verify_bundle(bytes(bundle, bundle_len)?, pinned, &limits)?;
             if let Some(s) = summary_slot {
                 *s = summary(&report);
             }
-            if let Some(r) = report_slot {
-                *r = new_handle(report);
-            }
+            report_slot.fill(report);
             Ok(())
         }
     })
@@ -134,12 +119,9 @@ pub unsafe extern "C" fn vm_bundle_report_json(
     ffi!({
         // SAFETY: the caller's contract for the pointers.
         unsafe {
-            finish_buffer(
-                handle(report).map(|r| r.to_value().to_canonical()),
-                out,
-                out_cap,
-                out_len,
-            )
+            fill_buffer(out, out_cap, out_len, || {
+                Ok(handle(report)?.to_value().to_canonical())
+            })
         }
     })
 }
@@ -152,11 +134,7 @@ pub unsafe extern "C" fn vm_bundle_report_summary(
 ) -> vm_status {
     ffi!({
         // SAFETY: the caller's contract for the pointers.
-        unsafe {
-            let r = handle(report)?;
-            *boundary::output(out_summary)? = summary(r);
-            Ok(())
-        }
+        unsafe { get(report, out_summary, summary) }
     })
 }
 

@@ -2,13 +2,15 @@
 //! receipts and scroll growth checked against signed checkpoints.
 
 use vaultmesh_core::federation::{self, Agreement, Checkpoint};
-use vaultmesh_core::json::{self, Limits};
-use vaultmesh_core::merkle::{ConsistencyProof, InclusionProof};
+use vaultmesh_core::json::Value;
+use vaultmesh_core::record::{Failure, Keyring};
+use vaultmesh_core::Digest;
 
-use crate::boundary::{self, bytes, handle, new_handle, output, Handle};
+use crate::boundary::{self, get, handle, handle_slot, optional_handle, Handle};
 use crate::keyring::vm_keyring;
+use crate::merkle::{consistency_proof_arg, inclusion_proof_arg};
 use crate::status::vm_status;
-use crate::types::{limits, verdict_of, vm_digest, vm_limits, vm_verdict, Rejection};
+use crate::types::{record_arg, verdict_of, vm_digest, vm_limits, vm_verdict};
 
 /// A verified agreement (parties, trust level, `agreement_hash`, each party's key), made by
 /// `vm_agreement_verify` and released by `vm_agreement_free`. Pass it to
@@ -34,14 +36,64 @@ impl Handle for vm_checkpoint {
     const TAG: u64 = 0x766d_6368_6563_6b70; // "vmcheckp"
 }
 
-/// Parses a strict record with `limits`.
-fn parse<'a>(input: &'a [u8], limits: &Limits) -> Result<json::Value<'a>, Rejection> {
-    Ok(json::parse_record(input, limits)?)
+/// Verifies the record argument (parsed with its limits) with `verify` and the keys of
+/// `keyring`; `*out_verdict` (may be NULL) receives the hash `verify` gives or the failure, and
+/// `*out_handle` (may be NULL) a new handle holding the verified value, or NULL.
+///
+/// # Safety
+/// As [`handle_slot`] for `out_handle`, [`verdict_of`] for `out_verdict`, [`handle`] for
+/// `keyring` and [`record_arg`] for the record.
+unsafe fn verify_to_handle<H: Handle>(
+    keyring: *const vm_keyring,
+    record: *const u8,
+    record_len: usize,
+    limits: *const vm_limits,
+    out_verdict: *mut vm_verdict,
+    out_handle: *mut *mut H,
+    verify: impl FnOnce(&Value<'_>, &Keyring) -> Result<(Digest, H::Inner), Failure>,
+) -> Result<(), vm_status> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let slot = handle_slot(out_handle)?;
+        let mut verified = None;
+        verdict_of(out_verdict, || {
+            let keyring = handle(keyring)?;
+            let (hash, value) = verify(&record_arg(record, record_len, limits)?, keyring)?;
+            verified = Some(value);
+            Ok(hash)
+        })?;
+        if let Some(value) = verified {
+            slot.fill(value);
+        }
+        Ok(())
+    }
 }
 
-/// Parses proof JSON (any strict JSON value; the proof reader checks the form).
-fn parse_proof(input: &[u8]) -> Result<json::Value<'_>, Rejection> {
-    Ok(json::parse(input, &Limits::default())?)
+/// Verifies the record argument (parsed with its limits) with `verify`, the keys of `keyring`
+/// and the optional handle `other` (NULL: none), checked in that order; `*out_verdict` (may be
+/// NULL) receives the record's hash or the failure.
+///
+/// # Safety
+/// As [`verdict_of`] for `out_verdict`, [`handle`] for `keyring` and `other`, and
+/// [`record_arg`] for the record.
+unsafe fn verify_with<H: Handle>(
+    keyring: *const vm_keyring,
+    record: *const u8,
+    record_len: usize,
+    limits: *const vm_limits,
+    other: *const H,
+    out_verdict: *mut vm_verdict,
+    verify: impl FnOnce(&Value<'_>, &Keyring, Option<&H::Inner>) -> Result<Digest, Failure>,
+) -> Result<(), vm_status> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        verdict_of(out_verdict, || {
+            let keyring = handle(keyring)?;
+            let other = optional_handle(other)?;
+            let value = record_arg(record, record_len, limits)?;
+            Ok(verify(&value, keyring, other)?)
+        })
+    }
 }
 
 /// Verifies an agreement (wire format §9): fields, at least two distinct parties, `key_exchange`
@@ -63,23 +115,18 @@ pub unsafe extern "C" fn vm_agreement_verify(
     ffi!({
         // SAFETY: the caller's contract for the pointers.
         unsafe {
-            let mut slot = boundary::optional_output(out_agreement)?;
-            if let Some(s) = slot.as_deref_mut() {
-                *s = std::ptr::null_mut();
-            }
-            let mut verified = None;
-            verdict_of(out_verdict, || {
-                let known = handle(known)?;
-                let value = parse(bytes(record, record_len)?, &self::limits(limits)?)?;
-                let agreement = federation::verify_agreement(&value, known)?;
-                let hash = agreement.agreement_hash;
-                verified = Some(agreement);
-                Ok(hash)
-            })?;
-            if let (Some(s), Some(agreement)) = (slot, verified) {
-                *s = new_handle(agreement);
-            }
-            Ok(())
+            verify_to_handle(
+                known,
+                record,
+                record_len,
+                limits,
+                out_verdict,
+                out_agreement,
+                |value, known| {
+                    federation::verify_agreement(value, known)
+                        .map(|agreement| (agreement.agreement_hash, agreement))
+                },
+            )
         }
     })
 }
@@ -92,11 +139,7 @@ pub unsafe extern "C" fn vm_agreement_hash(
 ) -> vm_status {
     ffi!({
         // SAFETY: the caller's contract for the pointers.
-        unsafe {
-            let a = handle(agreement)?;
-            *output(out_hash)? = a.agreement_hash.into();
-            Ok(())
-        }
+        unsafe { get(agreement, out_hash, |a| a.agreement_hash.into()) }
     })
 }
 
@@ -108,11 +151,7 @@ pub unsafe extern "C" fn vm_agreement_trust_level(
 ) -> vm_status {
     ffi!({
         // SAFETY: the caller's contract for the pointers.
-        unsafe {
-            let a = handle(agreement)?;
-            *output(out_level)? = a.trust_level;
-            Ok(())
-        }
+        unsafe { get(agreement, out_level, |a| a.trust_level) }
     })
 }
 
@@ -139,23 +178,18 @@ pub unsafe extern "C" fn vm_checkpoint_verify(
     ffi!({
         // SAFETY: the caller's contract for the pointers.
         unsafe {
-            let mut slot = boundary::optional_output(out_checkpoint)?;
-            if let Some(s) = slot.as_deref_mut() {
-                *s = std::ptr::null_mut();
-            }
-            let mut verified = None;
-            verdict_of(out_verdict, || {
-                let keyring = handle(keyring)?;
-                let value = parse(bytes(record, record_len)?, &self::limits(limits)?)?;
-                let checkpoint = federation::verify_checkpoint(&value, keyring)?;
-                let hash = checkpoint.receipt_hash;
-                verified = Some(checkpoint);
-                Ok(hash)
-            })?;
-            if let (Some(s), Some(checkpoint)) = (slot, verified) {
-                *s = new_handle(checkpoint);
-            }
-            Ok(())
+            verify_to_handle(
+                keyring,
+                record,
+                record_len,
+                limits,
+                out_verdict,
+                out_checkpoint,
+                |value, keyring| {
+                    federation::verify_checkpoint(value, keyring)
+                        .map(|checkpoint| (checkpoint.receipt_hash, checkpoint))
+                },
+            )
         }
     })
 }
@@ -168,11 +202,7 @@ pub unsafe extern "C" fn vm_checkpoint_tree_size(
 ) -> vm_status {
     ffi!({
         // SAFETY: the caller's contract for the pointers.
-        unsafe {
-            let c = handle(checkpoint)?;
-            *output(out_size)? = c.tree_size;
-            Ok(())
-        }
+        unsafe { get(checkpoint, out_size, |c| c.tree_size) }
     })
 }
 
@@ -184,11 +214,7 @@ pub unsafe extern "C" fn vm_checkpoint_root(
 ) -> vm_status {
     ffi!({
         // SAFETY: the caller's contract for the pointers.
-        unsafe {
-            let c = handle(checkpoint)?;
-            *output(out_root)? = c.root.into();
-            Ok(())
-        }
+        unsafe { get(checkpoint, out_root, |c| c.root.into()) }
     })
 }
 
@@ -215,15 +241,15 @@ pub unsafe extern "C" fn vm_witness_verify(
     ffi!({
         // SAFETY: the caller's contract for the pointers.
         unsafe {
-            verdict_of(out_verdict, || {
-                let keyring = handle(keyring)?;
-                let checkpoint = match checkpoint.is_null() {
-                    true => None,
-                    false => Some(handle(checkpoint)?),
-                };
-                let value = parse(bytes(record, record_len)?, &self::limits(limits)?)?;
-                Ok(federation::verify_witness(&value, keyring, checkpoint)?)
-            })
+            verify_with(
+                keyring,
+                record,
+                record_len,
+                limits,
+                checkpoint,
+                out_verdict,
+                federation::verify_witness,
+            )
         }
     })
 }
@@ -244,15 +270,15 @@ pub unsafe extern "C" fn vm_cross_anchor_verify(
     ffi!({
         // SAFETY: the caller's contract for the pointers.
         unsafe {
-            verdict_of(out_verdict, || {
-                let keyring = handle(keyring)?;
-                let agreement = match agreement.is_null() {
-                    true => None,
-                    false => Some(handle(agreement)?),
-                };
-                let value = parse(bytes(record, record_len)?, &self::limits(limits)?)?;
-                Ok(federation::verify_cross_anchor(&value, keyring, agreement)?)
-            })
+            verify_with(
+                keyring,
+                record,
+                record_len,
+                limits,
+                agreement,
+                out_verdict,
+                federation::verify_cross_anchor,
+            )
         }
     })
 }
@@ -275,8 +301,8 @@ pub unsafe extern "C" fn vm_checkpoint_verify_inclusion(
         unsafe {
             verdict_of(out_verdict, || {
                 let c = handle(checkpoint)?;
-                let proof = InclusionProof::from_value(&parse_proof(bytes(proof, proof_len)?)?)?;
-                let value = parse(bytes(record, record_len)?, &Limits::default())?;
+                let proof = inclusion_proof_arg(proof, proof_len)?;
+                let value = record_arg(record, record_len, std::ptr::null())?;
                 federation::verify_inclusion(&value, &proof, c)?;
                 Ok(c.root)
             })
@@ -302,7 +328,7 @@ pub unsafe extern "C" fn vm_checkpoint_verify_consistency(
         unsafe {
             verdict_of(out_verdict, || {
                 let (old, new) = (handle(old)?, handle(new)?);
-                let proof = ConsistencyProof::from_value(&parse_proof(bytes(proof, proof_len)?)?)?;
+                let proof = consistency_proof_arg(proof, proof_len)?;
                 federation::verify_consistency(old, new, &proof)?;
                 Ok(new.root)
             })

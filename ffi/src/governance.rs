@@ -8,11 +8,9 @@ use vaultmesh_core::encoding::timestamp::Timestamp;
 use vaultmesh_core::governance::{self, ChainReport};
 use vaultmesh_core::json::{Number, Object, Value};
 
-use crate::boundary::{
-    self, bytes, finish_buffer, handle, new_handle, optional_output, text, Handle,
-};
+use crate::boundary::{self, fill_buffer, handle, new_handle, optional_output, text, Handle};
 use crate::status::vm_status;
-use crate::types::{limits, vm_digest, vm_limits};
+use crate::types::{json_input, vm_digest, vm_limits};
 
 /// What a governance chain established, and its first violation.
 #[repr(C)]
@@ -161,6 +159,26 @@ fn object(members: Vec<(&'static str, Value<'static>)>) -> Value<'static> {
     })
 }
 
+/// Canonical JSON: an array with one object a row, whose members `keys` hold the row's strings.
+fn string_rows<'a, const N: usize>(
+    keys: [&'static str; N],
+    rows: impl Iterator<Item = [&'a String; N]>,
+) -> Vec<u8> {
+    let items = rows
+        .map(|row| object(keys.into_iter().zip(row.map(|s| string(s))).collect()))
+        .collect();
+    Value::Array(items).to_canonical()
+}
+
+/// The timestamp argument `[at, at + at_len)` (`ARGUMENT_NOT_UTF8`, `MALFORMED_TIMESTAMP`).
+///
+/// # Safety
+/// As [`text`].
+unsafe fn timestamp_arg(at: *const c_char, at_len: usize) -> Result<Timestamp, vm_status> {
+    // SAFETY: forwarded contract.
+    Ok(Timestamp::parse(unsafe { text(at, at_len)? })?)
+}
+
 /// Verifies a governance chain `{"genesis": constitution, "receipts": [governance receipts]}`
 /// (docs/SPEC.md §10): each receipt's fields and signature with the keys of the constitution
 /// it is judged by, the chain order, and the rules of its kind. The first failure stops it;
@@ -185,7 +203,8 @@ pub unsafe extern "C" fn vm_governance_chain_verify(
         unsafe {
             let report_slot = optional_output(out_report)?;
             let chain_slot = optional_output(out_chain)?;
-            let verified = Chain::verify(bytes(chain, chain_len)?, &self::limits(limits)?);
+            let (input, limits) = json_input(chain, chain_len, limits)?;
+            let verified = Chain::verify(input, &limits);
             let summary = verified.summary();
             if let Some(out) = report_slot {
                 *out = summary;
@@ -213,7 +232,7 @@ pub unsafe extern "C" fn vm_governance_chain_report_json(
 ) -> vm_status {
     ffi!({
         // SAFETY: the caller's contract for the pointers.
-        unsafe { finish_buffer(handle(chain).map(Chain::report_json), out, out_cap, out_len) }
+        unsafe { fill_buffer(out, out_cap, out_len, || Ok(handle(chain)?.report_json())) }
     })
 }
 
@@ -232,22 +251,12 @@ pub unsafe extern "C" fn vm_governance_chain_emergency_powers_at(
     ffi!({
         // SAFETY: the caller's contract for the pointers.
         unsafe {
-            let data = (|| {
+            fill_buffer(out, out_cap, out_len, || {
                 let c = handle(chain)?;
-                let t = Timestamp::parse(text(at, at_len)?)?;
-                let powers = c.report.emergency_powers_at(t);
-                let items = powers
-                    .iter()
-                    .map(|p| {
-                        object(vec![
-                            ("order_id", string(&p.order_id)),
-                            ("power", string(&p.power)),
-                        ])
-                    })
-                    .collect();
-                Ok(Value::Array(items).to_canonical())
-            })();
-            finish_buffer(data, out, out_cap, out_len)
+                let powers = c.report.emergency_powers_at(timestamp_arg(at, at_len)?);
+                let rows = powers.iter().map(|p| [&p.order_id, &p.power]);
+                Ok(string_rows(["order_id", "power"], rows))
+            })
         }
     })
 }
@@ -269,23 +278,15 @@ pub unsafe extern "C" fn vm_governance_chain_suspended_capabilities(
     ffi!({
         // SAFETY: the caller's contract for the pointers.
         unsafe {
-            let data = (|| {
+            fill_buffer(out, out_cap, out_len, || {
                 let c = handle(chain)?;
                 let actor = text(actor, actor_len)?;
-                let t = Timestamp::parse(text(at, at_len)?)?;
-                let suspended = c.report.suspended_capabilities(actor, t);
-                let items = suspended
-                    .iter()
-                    .map(|s| {
-                        object(vec![
-                            ("capability", string(&s.capability)),
-                            ("enforcement_id", string(&s.enforcement_id)),
-                        ])
-                    })
-                    .collect();
-                Ok(Value::Array(items).to_canonical())
-            })();
-            finish_buffer(data, out, out_cap, out_len)
+                let suspended = c
+                    .report
+                    .suspended_capabilities(actor, timestamp_arg(at, at_len)?);
+                let rows = suspended.iter().map(|s| [&s.capability, &s.enforcement_id]);
+                Ok(string_rows(["capability", "enforcement_id"], rows))
+            })
         }
     })
 }

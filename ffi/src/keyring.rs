@@ -5,7 +5,7 @@ use std::ffi::c_char;
 use vaultmesh_core::encoding::PublicKey;
 use vaultmesh_core::record::Keyring;
 
-use crate::boundary::{self, bytes, give, handle, handle_mut, new_handle, output, text, Handle};
+use crate::boundary::{self, bytes, get, give, handle_mut, new_handle, output, text, Handle};
 use crate::status::vm_status;
 
 /// A keyring: maps actor ids (mesh, human and agent DIDs, engine ids) to their federation keys.
@@ -80,11 +80,7 @@ pub unsafe extern "C" fn vm_keyring_len(
 ) -> vm_status {
     ffi!({
         // SAFETY: the caller's contract for the pointers.
-        unsafe {
-            let keyring = handle(keyring)?;
-            *output(out_len)? = keyring.len();
-            Ok(())
-        }
+        unsafe { get(keyring, out_len, Keyring::len) }
     })
 }
 

@@ -6,7 +6,7 @@ use vaultmesh_core::merkle::{self, ConsistencyProof, Frontier, InclusionProof};
 use vaultmesh_core::{Digest, Error};
 
 use crate::boundary::{
-    self, array, bytes, finish_buffer, give, handle, handle_mut, input, optional_output, output,
+    self, array, bytes, fill_buffer, get, give, handle, handle_mut, input, optional_output, output,
     Handle,
 };
 use crate::status::vm_status;
@@ -29,6 +29,78 @@ fn jsonl_leaves(input: &[u8]) -> Result<Vec<Digest>, (Error, usize)> {
         .collect()
 }
 
+/// The leaf hash of the record argument `[record, record + record_len)` (see [`leaf_of`]).
+///
+/// # Safety
+/// As [`bytes`].
+unsafe fn leaf_arg(record: *const u8, record_len: usize) -> Result<Digest, vm_status> {
+    // SAFETY: forwarded contract.
+    Ok(leaf_of(unsafe { bytes(record, record_len)? })?)
+}
+
+/// The leaf hashes of the JSON Lines argument `[jsonl, jsonl + jsonl_len)` (see
+/// [`jsonl_leaves`]). `*out_error_line` (when not NULL) receives the failing 1-based line number,
+/// or 0.
+///
+/// # Safety
+/// As [`bytes`] for the input and [`optional_output`] for `out_error_line`.
+unsafe fn jsonl_arg(
+    jsonl: *const u8,
+    jsonl_len: usize,
+    out_error_line: *mut usize,
+) -> Result<Vec<Digest>, vm_status> {
+    // SAFETY: forwarded contract.
+    let mut line = unsafe { optional_output(out_error_line)? };
+    if let Some(l) = line.as_deref_mut() {
+        *l = 0;
+    }
+    // SAFETY: forwarded contract.
+    jsonl_leaves(unsafe { bytes(jsonl, jsonl_len)? }).map_err(|(e, n)| {
+        if let Some(l) = line {
+            *l = n;
+        }
+        e.into()
+    })
+}
+
+/// Reads an inclusion proof argument (strict JSON; the proof reader checks the form).
+///
+/// # Safety
+/// As [`bytes`].
+pub(crate) unsafe fn inclusion_proof_arg(
+    proof: *const u8,
+    proof_len: usize,
+) -> Result<InclusionProof, vm_status> {
+    // SAFETY: forwarded contract.
+    let value = unsafe { proof_value(proof, proof_len)? };
+    Ok(InclusionProof::from_value(&value)?)
+}
+
+/// Reads a consistency proof argument (strict JSON; the proof reader checks the form).
+///
+/// # Safety
+/// As [`bytes`].
+pub(crate) unsafe fn consistency_proof_arg(
+    proof: *const u8,
+    proof_len: usize,
+) -> Result<ConsistencyProof, vm_status> {
+    // SAFETY: forwarded contract.
+    let value = unsafe { proof_value(proof, proof_len)? };
+    Ok(ConsistencyProof::from_value(&value)?)
+}
+
+/// Reads proof JSON (strict JSON with default limits).
+///
+/// # Safety
+/// As [`bytes`].
+unsafe fn proof_value<'a>(proof: *const u8, proof_len: usize) -> Result<Value<'a>, vm_status> {
+    // SAFETY: forwarded contract.
+    Ok(json::parse(
+        unsafe { bytes(proof, proof_len)? },
+        &Limits::default(),
+    )?)
+}
+
 /// Stores the Merkle leaf hash of a record, `blake3(0x00 ‖ JCS(record))`, in `*out_hash`.
 #[no_mangle]
 pub unsafe extern "C" fn vm_merkle_leaf_hash(
@@ -40,7 +112,7 @@ pub unsafe extern "C" fn vm_merkle_leaf_hash(
         // SAFETY: the caller's contract for the pointers.
         unsafe {
             let out = output(out_hash)?;
-            *out = leaf_of(bytes(record, record_len)?)?.into();
+            *out = leaf_arg(record, record_len)?.into();
             Ok(())
         }
     })
@@ -66,7 +138,7 @@ pub unsafe extern "C" fn vm_merkle_root(
             let lens = array(record_lens, count)?;
             let mut frontier = Frontier::new();
             for (i, (p, n)) in pointers.iter().zip(lens).enumerate() {
-                match bytes(*p, *n).and_then(|r| leaf_of(r).map_err(vm_status::from)) {
+                match leaf_arg(*p, *n) {
                     Ok(leaf) => frontier.append(leaf),
                     Err(status) => {
                         if let Some(f) = failed {
@@ -99,32 +171,14 @@ pub unsafe extern "C" fn vm_merkle_root_jsonl(
         unsafe {
             let out = output(out_root)?;
             let size = optional_output(out_size)?;
-            let mut line = optional_output(out_error_line)?;
-            if let Some(l) = line.as_deref_mut() {
-                *l = 0;
+            let leaves = jsonl_arg(jsonl, jsonl_len, out_error_line)?;
+            *out = merkle::root(&leaves).into();
+            if let Some(s) = size {
+                *s = leaves.len() as u64;
             }
-            match jsonl_leaves(bytes(jsonl, jsonl_len)?) {
-                Ok(leaves) => {
-                    *out = merkle::root(&leaves).into();
-                    if let Some(s) = size {
-                        *s = leaves.len() as u64;
-                    }
-                    Ok(())
-                }
-                Err((e, n)) => {
-                    if let Some(l) = line {
-                        *l = n;
-                    }
-                    Err(e.into())
-                }
-            }
+            Ok(())
         }
     })
-}
-
-/// Reads proof JSON (strict JSON; the proof reader checks the form).
-fn proof_value(input: &[u8]) -> Result<Value<'_>, vm_status> {
-    Ok(json::parse(input, &Limits::default())?)
 }
 
 /// Checks that `record` is leaf `proof.leaf_index` of the tree of `tree_size` leaves with root
@@ -146,11 +200,11 @@ pub unsafe extern "C" fn vm_merkle_verify_inclusion(
         // SAFETY: the caller's contract for the pointers.
         unsafe {
             let root = Digest::from(input(root)?);
-            let proof = InclusionProof::from_value(&proof_value(bytes(proof, proof_len)?)?)?;
+            let proof = inclusion_proof_arg(proof, proof_len)?;
             if proof.tree_size != tree_size {
                 return Err(vm_status::CheckpointMismatch);
             }
-            let leaf = leaf_of(bytes(record, record_len)?)?;
+            let leaf = leaf_arg(record, record_len)?;
             merkle::verify_inclusion(&root, &leaf, &proof)?;
             Ok(())
         }
@@ -174,7 +228,7 @@ pub unsafe extern "C" fn vm_merkle_verify_consistency(
         unsafe {
             let old = Digest::from(input(old_root)?);
             let new = Digest::from(input(new_root)?);
-            let proof = ConsistencyProof::from_value(&proof_value(bytes(proof, proof_len)?)?)?;
+            let proof = consistency_proof_arg(proof, proof_len)?;
             merkle::verify_consistency(&old, &new, &proof)?;
             Ok(())
         }
@@ -228,8 +282,7 @@ pub unsafe extern "C" fn vm_scroll_tree_append(
         // SAFETY: the caller's contract for the pointers.
         unsafe {
             let tree = handle_mut(tree)?;
-            let leaf = leaf_of(bytes(record, record_len)?)?;
-            tree.push(leaf);
+            tree.push(leaf_arg(record, record_len)?);
             Ok(())
         }
     })
@@ -249,22 +302,9 @@ pub unsafe extern "C" fn vm_scroll_tree_append_jsonl(
         // SAFETY: the caller's contract for the pointers.
         unsafe {
             let tree = handle_mut(tree)?;
-            let mut line = optional_output(out_error_line)?;
-            if let Some(l) = line.as_deref_mut() {
-                *l = 0;
-            }
-            match jsonl_leaves(bytes(jsonl, jsonl_len)?) {
-                Ok(leaves) => {
-                    leaves.into_iter().for_each(|leaf| tree.push(leaf));
-                    Ok(())
-                }
-                Err((e, n)) => {
-                    if let Some(l) = line {
-                        *l = n;
-                    }
-                    Err(e.into())
-                }
-            }
+            let leaves = jsonl_arg(jsonl, jsonl_len, out_error_line)?;
+            leaves.into_iter().for_each(|leaf| tree.push(leaf));
+            Ok(())
         }
     })
 }
@@ -277,11 +317,7 @@ pub unsafe extern "C" fn vm_scroll_tree_size(
 ) -> vm_status {
     ffi!({
         // SAFETY: the caller's contract for the pointers.
-        unsafe {
-            let tree = handle(tree)?;
-            *output(out_size)? = tree.frontier.size();
-            Ok(())
-        }
+        unsafe { get(tree, out_size, |tree| tree.frontier.size()) }
     })
 }
 
@@ -293,12 +329,29 @@ pub unsafe extern "C" fn vm_scroll_tree_root(
 ) -> vm_status {
     ffi!({
         // SAFETY: the caller's contract for the pointers.
-        unsafe {
-            let tree = handle(tree)?;
-            *output(out_root)? = tree.frontier.root().into();
-            Ok(())
-        }
+        unsafe { get(tree, out_root, |tree| tree.frontier.root().into()) }
     })
+}
+
+/// Writes the proof `prove` makes from the leaves of `tree` as canonical JSON into `out` (see the
+/// buffer convention).
+///
+/// # Safety
+/// As [`handle`] for `tree` and [`fill_buffer`] for the output.
+unsafe fn write_proof(
+    tree: *const vm_scroll_tree,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+    prove: impl FnOnce(&[Digest]) -> Result<Value<'static>, Error>,
+) -> Result<(), vm_status> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        fill_buffer(out, out_cap, out_len, || {
+            let tree = handle(tree)?;
+            Ok(prove(&tree.leaves)?.to_canonical())
+        })
+    }
 }
 
 /// Writes the inclusion proof of record `index` in the current tree, as canonical JSON
@@ -315,13 +368,9 @@ pub unsafe extern "C" fn vm_scroll_tree_prove_inclusion(
     ffi!({
         // SAFETY: the caller's contract for the pointers.
         unsafe {
-            let data = (|| {
-                let tree = handle(tree)?;
-                Ok(merkle::prove_inclusion(&tree.leaves, index)?
-                    .to_value()
-                    .to_canonical())
-            })();
-            finish_buffer(data, out, out_cap, out_len)
+            write_proof(tree, out, out_cap, out_len, |leaves| {
+                Ok(merkle::prove_inclusion(leaves, index)?.to_value())
+            })
         }
     })
 }
@@ -340,13 +389,9 @@ pub unsafe extern "C" fn vm_scroll_tree_prove_consistency(
     ffi!({
         // SAFETY: the caller's contract for the pointers.
         unsafe {
-            let data = (|| {
-                let tree = handle(tree)?;
-                Ok(merkle::prove_consistency(&tree.leaves, old_size)?
-                    .to_value()
-                    .to_canonical())
-            })();
-            finish_buffer(data, out, out_cap, out_len)
+            write_proof(tree, out, out_cap, out_len, |leaves| {
+                Ok(merkle::prove_consistency(leaves, old_size)?.to_value())
+            })
         }
     })
 }

@@ -2,18 +2,21 @@
 //! batch).
 
 use std::ffi::c_char;
+use std::fmt::Display;
 
 use vaultmesh_core::encoding::{id, timestamp::Timestamp, PublicKey, SignatureBytes};
 use vaultmesh_core::json;
 use vaultmesh_core::record::{self, Kind};
-use vaultmesh_core::Digest;
+use vaultmesh_core::{Digest, Error};
 
 use crate::boundary::{
-    array, array_mut, bytes, finish_buffer, handle, input, optional_text, output, text,
+    array, array_mut, bytes, fill_buffer, fill_text, handle, input, optional_text, output, text,
 };
 use crate::keyring::vm_keyring;
 use crate::status::vm_status;
-use crate::types::{limits, verdict_of, vm_digest, vm_limits, vm_verdict, Rejection};
+use crate::types::{
+    json_input, limits, record_arg, verdict_of, vm_digest, vm_limits, vm_verdict, Rejection,
+};
 
 /// The kind named by `kind`/`kind_len` (NULL or zero length: none).
 ///
@@ -32,6 +35,27 @@ pub(crate) unsafe fn kind_arg(
     }
 }
 
+/// Parses the text argument `text`/`text_len` with `parse` and writes its normal form (its
+/// `Display`) into `out` (see the buffer convention).
+///
+/// # Safety
+/// As [`text`] for the argument and [`fill_text`] for the output.
+unsafe fn write_normal_form<T: Display>(
+    text: *const c_char,
+    text_len: usize,
+    parse: fn(&str) -> Result<T, Error>,
+    out: *mut c_char,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> Result<(), vm_status> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        fill_text(out, out_cap, out_len, || {
+            Ok(parse(self::text(text, text_len)?)?.to_string())
+        })
+    }
+}
+
 /// Writes the RFC 8785 canonical form of the strict I-JSON record `input` (a JSON object) into
 /// `out` (see the buffer convention). Errors: the parser's (1xx), e.g. `DUPLICATE_KEY`.
 #[no_mangle]
@@ -46,13 +70,10 @@ pub unsafe extern "C" fn vm_json_canonicalize(
     ffi!({
         // SAFETY: the caller's contract for the pointers.
         unsafe {
-            let data = (|| {
-                Ok(json::canonicalize(
-                    bytes(input, input_len)?,
-                    &self::limits(limits)?,
-                )?)
-            })();
-            finish_buffer(data, out, out_cap, out_len)
+            fill_buffer(out, out_cap, out_len, || {
+                let (input, limits) = json_input(input, input_len, limits)?;
+                Ok(json::canonicalize(input, &limits)?)
+            })
         }
     })
 }
@@ -70,8 +91,7 @@ pub unsafe extern "C" fn vm_record_receipt_hash(
         // SAFETY: the caller's contract for the pointers.
         unsafe {
             let out = output(out_hash)?;
-            let value = json::parse_record(bytes(record, record_len)?, &self::limits(limits)?)?;
-            *out = record::receipt_hash(&value).into();
+            *out = record::receipt_hash(&record_arg(record, record_len, limits)?).into();
             Ok(())
         }
     })
@@ -106,8 +126,9 @@ pub unsafe extern "C" fn vm_digest_to_text(
     ffi!({
         // SAFETY: the caller's contract for the pointers.
         unsafe {
-            let data = input(digest).map(|d| Digest::from(d).to_string().into_bytes());
-            finish_buffer(data, out.cast::<u8>(), out_cap, out_len)
+            fill_text(out, out_cap, out_len, || {
+                Ok(Digest::from(input(digest)?).to_string())
+            })
         }
     })
 }
@@ -124,14 +145,7 @@ pub unsafe extern "C" fn vm_public_key_normalize(
 ) -> vm_status {
     ffi!({
         // SAFETY: the caller's contract for the pointers.
-        unsafe {
-            let data = (|| {
-                Ok(PublicKey::parse(self::text(text, text_len)?)?
-                    .to_string()
-                    .into_bytes())
-            })();
-            finish_buffer(data, out.cast::<u8>(), out_cap, out_len)
-        }
+        unsafe { write_normal_form(text, text_len, PublicKey::parse, out, out_cap, out_len) }
     })
 }
 
@@ -147,14 +161,7 @@ pub unsafe extern "C" fn vm_signature_normalize(
 ) -> vm_status {
     ffi!({
         // SAFETY: the caller's contract for the pointers.
-        unsafe {
-            let data = (|| {
-                Ok(SignatureBytes::parse(self::text(text, text_len)?)?
-                    .to_string()
-                    .into_bytes())
-            })();
-            finish_buffer(data, out.cast::<u8>(), out_cap, out_len)
-        }
+        unsafe { write_normal_form(text, text_len, SignatureBytes::parse, out, out_cap, out_len) }
     })
 }
 
@@ -170,14 +177,7 @@ pub unsafe extern "C" fn vm_timestamp_normalize(
 ) -> vm_status {
     ffi!({
         // SAFETY: the caller's contract for the pointers.
-        unsafe {
-            let data = (|| {
-                Ok(Timestamp::parse(self::text(text, text_len)?)?
-                    .to_string()
-                    .into_bytes())
-            })();
-            finish_buffer(data, out.cast::<u8>(), out_cap, out_len)
-        }
+        unsafe { write_normal_form(text, text_len, Timestamp::parse, out, out_cap, out_len) }
     })
 }
 

@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use vaultmesh_core::json::Limits;
+use vaultmesh_core::json::{self, Limits, Value};
 use vaultmesh_core::record::Failure;
 use vaultmesh_core::{Digest, Error};
 
@@ -53,7 +53,16 @@ pub struct vm_limits {
 /// # Safety
 /// When not NULL, `ptr` must point to a valid `vm_limits`.
 pub unsafe fn limits(ptr: *const vm_limits) -> Result<Limits, vm_status> {
-    let mut l = Limits::default();
+    // SAFETY: forwarded contract.
+    unsafe { limits_or(ptr, Limits::default()) }
+}
+
+/// The limits behind an optional `const vm_limits *` whose defaults are `defaults`.
+///
+/// # Safety
+/// As [`limits`].
+pub unsafe fn limits_or(ptr: *const vm_limits, defaults: Limits) -> Result<Limits, vm_status> {
+    let mut l = defaults;
     if ptr.is_null() {
         return Ok(l);
     }
@@ -66,6 +75,34 @@ pub unsafe fn limits(ptr: *const vm_limits) -> Result<Limits, vm_status> {
         l.max_depth = given.max_depth;
     }
     Ok(l)
+}
+
+/// A JSON argument (a record, a chain file): the bytes `[ptr, ptr + len)` and the parser limits
+/// behind `limits`, checked in that order.
+///
+/// # Safety
+/// As [`bytes`](boundary::bytes) for `ptr`, and as [`limits`] for `limits`.
+pub unsafe fn json_input<'a>(
+    ptr: *const u8,
+    len: usize,
+    limits: *const vm_limits,
+) -> Result<(&'a [u8], Limits), vm_status> {
+    // SAFETY: forwarded contract.
+    unsafe { Ok((boundary::bytes(ptr, len)?, self::limits(limits)?)) }
+}
+
+/// A record argument (see [`json_input`]) parsed by the strict record parser.
+///
+/// # Safety
+/// As [`json_input`].
+pub unsafe fn record_arg<'a>(
+    ptr: *const u8,
+    len: usize,
+    limits: *const vm_limits,
+) -> Result<Value<'a>, vm_status> {
+    // SAFETY: forwarded contract.
+    let (input, limits) = unsafe { json_input(ptr, len, limits)? };
+    Ok(json::parse_record(input, &limits)?)
 }
 
 /// The outcome of one verification.
