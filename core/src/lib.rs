@@ -4,8 +4,9 @@
 //! (`docs/SPEC.md`), and every verifier, exactly once. The browser build, the C library and the
 //! node all call this crate.
 //!
-//! Always `#![no_std]` with `alloc`; the `std` feature is additive, and `signing` adds the
-//! functions that create records.
+//! Always `#![no_std]` with `alloc`. Features, all additive: `std` (BLAKE3's runtime CPU
+//! feature detection), `serde` (the typed records of [`record::typed`]), `signing` (the
+//! functions that create records).
 //!
 //! Layout, from the bottom up:
 //! - [`error`]: the one error enum with stable codes;
@@ -14,7 +15,9 @@
 //! - [`crypto`]: hashes, signing input with domains, strict and batch Ed25519;
 //! - [`merkle`]: RFC 9162 trees with BLAKE3, inclusion and consistency proofs;
 //! - [`record`]: record kinds, their fields and signatures, the keyring;
-//! - [`federation`]: agreements, checkpoints, witness receipts, cross-anchors.
+//! - [`federation`]: agreements, checkpoints, witness receipts, cross-anchors;
+//! - [`governance`]: the constitution, amendment chains, orders, emergencies, enforcement;
+//! - [`bundle`]: audit bundles, everything an auditor checks in one file.
 #![no_std]
 #![deny(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
