@@ -16,8 +16,8 @@
 //! [`to_value`] and [`to_canonical`] serialise with serde_json and re-read the text with
 //! [`crate::json::parse_record`], so whatever a struct produces obeys every I-JSON rule
 //! (`NUMBER_OUT_OF_RANGE` beyond 2^53−1, `DUPLICATE_KEY` when `extra` repeats a defined member,
-//! …). [`sign_typed`] signs through [`super::sign_record`], so the signature is exactly what
-//! the verifier checks.
+//! …). `sign_typed` (feature `signing`) signs through `record::sign_record`, so the signature
+//! is exactly what the verifier checks.
 //!
 //! ```
 //! use vaultmesh_core::json::Limits;
@@ -79,7 +79,7 @@ pub trait TypedRecord: Serialize + DeserializeOwned {
 }
 
 /// A record with one signature member made by one key: every kind except the agreement, which
-/// every party signs ([`sign_typed_agreement`]).
+/// every party signs (`sign_typed_agreement`, feature `signing`).
 pub trait SingleSigned: TypedRecord {}
 
 /// The `type` member of a typed record. It has no value of its own: it always serialises as the
@@ -435,7 +435,7 @@ pub struct PartySignature {
 record! {
     @emit
     /// A federation agreement (domain `fed_agreement`, untyped), signed by every party
-    /// ([`sign_typed_agreement`], verified by [`crate::federation::verify_agreement`]).
+    /// (`sign_typed_agreement`, verified by [`crate::federation::verify_agreement`]).
     Agreement = Agreement;
     {
         /// Each party's signature, by party DID; absent until the first party signs.
@@ -778,7 +778,7 @@ pub fn from_slice<T: TypedRecord>(input: &[u8], limits: &Limits) -> Result<T, Fa
 /// the default [`Limits`], so the result obeys every I-JSON rule: `NUMBER_OUT_OF_RANGE` for an
 /// integer beyond 2^53−1, `DUPLICATE_KEY` when `extra` repeats a member the struct writes,
 /// `INPUT_TOO_LARGE` or `DEPTH_EXCEEDED` beyond the limits. Field values are not checked here
-/// ([`sign_typed`] and [`from_value`] check them).
+/// (`sign_typed` and [`from_value`] check them).
 pub fn to_value<T: TypedRecord>(record: &T) -> Result<Value<'static>, Failure> {
     let text = to_json(record)?;
     Ok(into_owned(json::parse_record(&text, &Limits::default())?))
