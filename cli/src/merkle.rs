@@ -273,35 +273,27 @@ fn verify_inclusion(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
 
     let leaf = merkle::leaf_hash(&record.to_canonical());
     let (root, tree_size) = match (&cp, root, size) {
-        (Some(cp), _, _) => {
-            federation::verify_inclusion(&record, &proof, cp).map_err(|f| {
-                let hint = (f.error == Error::CheckpointMismatch).then(|| {
-                    format!(
-                        "the proof is for tree size {}, the checkpoint's is {}",
-                        proof.tree_size, cp.tree_size
-                    )
-                });
-                invalid(f, hint)
-            })?;
-            (cp.root, cp.tree_size)
-        }
-        (None, Some(root), Some(size)) => {
-            if proof.tree_size != size {
-                let hint = format!("the proof is for tree size {}, not {size}", proof.tree_size);
-                return Err(invalid(
-                    Failure::at(Error::CheckpointMismatch, "tree_size"),
-                    Some(hint),
-                ));
-            }
-            merkle::verify_inclusion(&root, &leaf, &proof).map_err(|e| invalid(e.into(), None))?;
-            (root, size)
-        }
+        (Some(cp), _, _) => (cp.root, cp.tree_size),
+        (None, Some(root), Some(size)) => (root, size),
         _ => {
             return Err(Fail::usage(
                 "give either --root and --tree-size or --checkpoint",
             ))
         }
     };
+    federation::verify_inclusion_at(&root, tree_size, &leaf, &proof).map_err(|f| {
+        let hint = (f.error == Error::CheckpointMismatch).then(|| match &cp {
+            Some(_) => format!(
+                "the proof is for tree size {}, the checkpoint's is {tree_size}",
+                proof.tree_size
+            ),
+            None => format!(
+                "the proof is for tree size {}, not {tree_size}",
+                proof.tree_size
+            ),
+        });
+        invalid(f, hint)
+    })?;
     Ok(Report::new(format!(
         "valid inclusion proof: {} is record {} of the tree of size {tree_size} with root {root}",
         record_input.name, proof.leaf_index

@@ -306,11 +306,24 @@ pub fn verify_inclusion(
     proof: &InclusionProof,
     checkpoint: &Checkpoint,
 ) -> Result<(), Failure> {
-    if proof.tree_size != checkpoint.tree_size {
+    let leaf = merkle::leaf_hash(&record.to_canonical());
+    verify_inclusion_at(&checkpoint.root, checkpoint.tree_size, &leaf, proof)
+}
+
+/// Verifies that `leaf` (a `merkle::leaf_hash`) is in the tree with `root` and `tree_size`, both
+/// taken from a signed checkpoint: a proof for another size is `CHECKPOINT_MISMATCH` (field
+/// `tree_size`), then the path is checked (RFC 9162 §2.1.3.2). Every binding checks inclusion
+/// against a root and size through this function.
+pub fn verify_inclusion_at(
+    root: &Digest,
+    tree_size: u64,
+    leaf: &Digest,
+    proof: &InclusionProof,
+) -> Result<(), Failure> {
+    if proof.tree_size != tree_size {
         return Err(Failure::at(Error::CheckpointMismatch, "tree_size"));
     }
-    let leaf = merkle::leaf_hash(&record.to_canonical());
-    Ok(merkle::verify_inclusion(&checkpoint.root, &leaf, proof)?)
+    Ok(merkle::verify_inclusion(root, leaf, proof)?)
 }
 
 /// Verifies that `new` extends `old`: same mesh and scroll, sizes from the checkpoints, and the

@@ -1,6 +1,7 @@
 //! Scroll Merkle trees (RFC 9162 §2.1 with BLAKE3): leaf hashes, roots, the scroll tree
 //! builder, and proofs.
 
+use vaultmesh_core::federation;
 use vaultmesh_core::json::{self, Limits, Value};
 use vaultmesh_core::merkle::{self, ConsistencyProof, Frontier, InclusionProof};
 use vaultmesh_core::{Digest, Error};
@@ -201,11 +202,8 @@ pub unsafe extern "C" fn vm_merkle_verify_inclusion(
         unsafe {
             let root = Digest::from(input(root)?);
             let proof = inclusion_proof_arg(proof, proof_len)?;
-            if proof.tree_size != tree_size {
-                return Err(vm_status::CheckpointMismatch);
-            }
             let leaf = leaf_arg(record, record_len)?;
-            merkle::verify_inclusion(&root, &leaf, &proof)?;
+            federation::verify_inclusion_at(&root, tree_size, &leaf, &proof)?;
             Ok(())
         }
     })

@@ -261,9 +261,8 @@ pub fn prove_consistency(leaves: &[Digest], old_size: u64) -> Outcome {
     Ok(merkle::prove_consistency(leaves, old_size)?.to_value())
 }
 
-/// `verifyInclusion`, in the order every implementation checks it: the proof's form, its size
-/// against the checkpoint's `tree_size` (`CHECKPOINT_MISMATCH`), the root's text, the record,
-/// then the path.
+/// `verifyInclusion`: the proof's form, the root's text, the record, then the core's
+/// `federation::verify_inclusion_at` (the checkpoint's `tree_size`, then the path).
 pub fn verify_inclusion(
     record_input: &[u8],
     proof: &[u8],
@@ -271,16 +270,9 @@ pub fn verify_inclusion(
     tree_size: u64,
 ) -> Result<(), Failure> {
     let proof = InclusionProof::from_value(&json::parse(proof, &Limits::default())?)?;
-    if proof.tree_size != tree_size {
-        return Err(Failure::at(Error::CheckpointMismatch, "tree_size"));
-    }
     let root = Digest::parse(root)?;
-    let canonical = json::canonicalize(record_input, &Limits::default())?;
-    Ok(merkle::verify_inclusion(
-        &root,
-        &merkle::leaf_hash(&canonical),
-        &proof,
-    )?)
+    let leaf = merkle::leaf_hash(&json::canonicalize(record_input, &Limits::default())?);
+    federation::verify_inclusion_at(&root, tree_size, &leaf, &proof)
 }
 
 /// `verifyConsistency`: the proof's form, both roots' text, then the proof between them.
