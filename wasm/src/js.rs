@@ -161,6 +161,15 @@ fn optional(value: &JsValue) -> Option<&JsValue> {
     (!value.is_undefined() && !value.is_null()).then_some(value)
 }
 
+/// An optional document argument as bytes (`undefined` and `null` mean absent).
+fn optional_bytes(value: Option<&Input>, what: &str) -> JsResult<Option<Vec<u8>>> {
+    value
+        .map(AsRef::as_ref)
+        .and_then(optional)
+        .map(|v| bytes(v, what))
+        .transpose()
+}
+
 /// Member `name` of an options object, if present.
 fn option(options: &JsValue, name: &str) -> JsResult<Option<JsValue>> {
     match optional(options) {
@@ -385,10 +394,7 @@ pub fn verify_witness(
     keyring: &Keyring,
     checkpoint: Option<Input>,
 ) -> JsResult<JsValue> {
-    let checkpoint = match checkpoint.as_ref().map(AsRef::as_ref).and_then(optional) {
-        Some(c) => Some(bytes(c, "checkpoint")?),
-        None => None,
-    };
+    let checkpoint = optional_bytes(checkpoint.as_ref(), "checkpoint")?;
     outcome(api::verify_witness(
         &bytes(input.as_ref(), "input")?,
         &keyring.inner,
@@ -404,10 +410,7 @@ pub fn verify_cross_anchor(
     keyring: &Keyring,
     agreement: Option<Input>,
 ) -> JsResult<JsValue> {
-    let agreement = match agreement.as_ref().map(AsRef::as_ref).and_then(optional) {
-        Some(a) => Some(bytes(a, "agreement")?),
-        None => None,
-    };
+    let agreement = optional_bytes(agreement.as_ref(), "agreement")?;
     outcome(api::verify_cross_anchor(
         &bytes(input.as_ref(), "input")?,
         &keyring.inner,
