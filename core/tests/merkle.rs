@@ -558,39 +558,36 @@ fn text(s: &str) -> Value<'static> {
     Value::String(Cow::Owned(s.to_owned()))
 }
 
+/// A proof's path in its JSON form: digest texts.
+fn path_value(path: &[Digest]) -> Value<'static> {
+    Value::Array(path.iter().map(|d| text(&d.to_string())).collect())
+}
+
 #[test]
 fn json_round_trip() {
     let leaves = leaves(&records(9));
     let inclusion = prove_inclusion(&leaves, 5).unwrap();
     let value = inclusion.to_value();
-    let path: Vec<Value> = inclusion
-        .path
-        .iter()
-        .map(|d| text(&d.to_string()))
-        .collect();
+    let path = path_value(&inclusion.path);
     assert_eq!(
         value,
         object(vec![
             ("leaf_index", number(5.0, true)),
             ("tree_size", number(9.0, true)),
-            ("path", Value::Array(path))
+            ("path", path)
         ])
     );
     assert_eq!(InclusionProof::from_value(&value), Ok(inclusion));
 
     let consistency = prove_consistency(&leaves, 3).unwrap();
     let value = consistency.to_value();
-    let path: Vec<Value> = consistency
-        .path
-        .iter()
-        .map(|d| text(&d.to_string()))
-        .collect();
+    let path = path_value(&consistency.path);
     assert_eq!(
         value,
         object(vec![
             ("old_size", number(3.0, true)),
             ("new_size", number(9.0, true)),
-            ("path", Value::Array(path))
+            ("path", path)
         ])
     );
     assert_eq!(ConsistencyProof::from_value(&value), Ok(consistency));
