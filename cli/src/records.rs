@@ -151,7 +151,7 @@ fn hash(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
 
 /// The name of a kind's domain, which is also the `type` of typed records.
 fn domain(kind: Kind) -> &'static str {
-    kind.domain().as_str()
+    kind.domain()
 }
 
 /// Turns a verifier's [`Failure`] on `record` (read from `input`) into a [`Fail`]: exit 1,
@@ -257,10 +257,9 @@ fn verify_record(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
             };
             Ok(Report::new(format!(
                 "valid {} record {}, {how}",
-                spec.domain.as_str(),
-                input.name
+                spec.domain, input.name
             ))
-            .with("kind", string(spec.domain.as_str()))
+            .with("kind", string(spec.domain))
             .with("signer", string(signer))
             .with("signer_key_source", string(key_source))
             .with("receipt_hash", digest(&verified.receipt_hash)))

@@ -1397,14 +1397,14 @@ impl Verifier {
             }
         });
         let description = match typed_kind.or(o.get("kind").and_then(Value::as_str).and_then(Kind::from_name)) {
-            Some(k) => format!("fields and signature of a {} record", k.domain().as_str()),
+            Some(k) => format!("fields and signature of a {} record", k.domain()),
             None => format!("a strict I-JSON record ({record_type} is not a signed kind: no signature to check)"),
         };
         match outcome {
             Ok((kind, hash)) => {
                 item.check("record", description, Ok(()));
                 if let Some(k) = kind {
-                    item.detail("kind", text(k.domain().as_str()));
+                    item.detail("kind", text(k.domain()));
                     if let record::Signer::ActorField(f) = k.spec().signer {
                         item.detail("signer", owned(label_text(record, f)));
                     }

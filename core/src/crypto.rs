@@ -23,118 +23,20 @@ use sha2::{Digest as _, Sha512};
 /// The prefix of every signing input.
 pub const SIG_PREFIX: &[u8; 16] = b"vaultmesh-sig-v1";
 
-/// The signature domain of a record kind (wire format §3). A signature made for one domain never
-/// verifies for another.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Domain {
-    /// `fed_discovery`: a discovery record's optional self-signature.
-    FedDiscovery,
-    /// `fed_proposal`: a trust proposal.
-    FedProposal,
-    /// `fed_proposal_response`: accept, reject or counter.
-    FedProposalResponse,
-    /// `fed_agreement`: one party's signature on an agreement.
-    FedAgreement,
-    /// `scroll_checkpoint`: a signed tree head.
-    ScrollCheckpoint,
-    /// `fed_witness_event`: a witness receipt.
-    FedWitnessEvent,
-    /// `fed_cross_anchor`: a cross-anchor.
-    FedCrossAnchor,
-    /// `gov_proposal`, signed by `author`.
-    GovProposal,
-    /// `gov_vote`, signed by `voter`.
-    GovVote,
-    /// `gov_ratification`, signed by `ratified_by`.
-    GovRatification,
-    /// `gov_amendment`, signed by `activated_by`.
-    GovAmendment,
-    /// `gov_executive_order`, signed by `issued_by`.
-    GovExecutiveOrder,
-    /// `gov_violation`, signed by `detected_by`.
-    GovViolation,
-    /// `gov_enforcement`, signed by `enforced_by`.
-    GovEnforcement,
-}
-
-impl Domain {
-    /// Every domain, in the order of the wire format's table.
-    pub const ALL: [Domain; 14] = [
-        Domain::FedDiscovery,
-        Domain::FedProposal,
-        Domain::FedProposalResponse,
-        Domain::FedAgreement,
-        Domain::ScrollCheckpoint,
-        Domain::FedWitnessEvent,
-        Domain::FedCrossAnchor,
-        Domain::GovProposal,
-        Domain::GovVote,
-        Domain::GovRatification,
-        Domain::GovAmendment,
-        Domain::GovExecutiveOrder,
-        Domain::GovViolation,
-        Domain::GovEnforcement,
-    ];
-
-    /// The domain string written into the signing input (for typed records, their `type`).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Domain::FedDiscovery => "fed_discovery",
-            Domain::FedProposal => "fed_proposal",
-            Domain::FedProposalResponse => "fed_proposal_response",
-            Domain::FedAgreement => "fed_agreement",
-            Domain::ScrollCheckpoint => "scroll_checkpoint",
-            Domain::FedWitnessEvent => "fed_witness_event",
-            Domain::FedCrossAnchor => "fed_cross_anchor",
-            Domain::GovProposal => "gov_proposal",
-            Domain::GovVote => "gov_vote",
-            Domain::GovRatification => "gov_ratification",
-            Domain::GovAmendment => "gov_amendment",
-            Domain::GovExecutiveOrder => "gov_executive_order",
-            Domain::GovViolation => "gov_violation",
-            Domain::GovEnforcement => "gov_enforcement",
-        }
-    }
-
-    /// The domain with this exact name (case-sensitive), if any.
-    pub fn from_name(name: &str) -> Option<Domain> {
-        Domain::ALL.into_iter().find(|d| d.as_str() == name)
-    }
-
-    /// True for the `gov_*` domains.
-    pub const fn is_governance(self) -> bool {
-        matches!(
-            self,
-            Domain::GovProposal
-                | Domain::GovVote
-                | Domain::GovRatification
-                | Domain::GovAmendment
-                | Domain::GovExecutiveOrder
-                | Domain::GovViolation
-                | Domain::GovEnforcement
-        )
-    }
-}
-
-impl core::fmt::Display for Domain {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// Appends `"vaultmesh-sig-v1" ‖ 0x00 ‖ domain ‖ 0x00` to `out`; the caller then appends the
 /// canonical bytes (RFC 8785) of the record body to the same buffer, which is the signed message.
-pub fn write_signing_input(domain: Domain, out: &mut Vec<u8>) {
+/// `domain` is a record kind's domain (`record::Kind::domain`, wire format §3): a signature made
+/// for one domain never verifies for another.
+pub fn write_signing_input(domain: &str, out: &mut Vec<u8>) {
     out.extend_from_slice(SIG_PREFIX);
     out.push(0);
-    out.extend_from_slice(domain.as_str().as_bytes());
+    out.extend_from_slice(domain.as_bytes());
     out.push(0);
 }
 
 /// `"vaultmesh-sig-v1" ‖ 0x00 ‖ domain ‖ 0x00 ‖ canonical_body` as a new buffer.
-pub fn signing_input(domain: Domain, canonical_body: &[u8]) -> Vec<u8> {
-    let mut out =
-        Vec::with_capacity(SIG_PREFIX.len() + domain.as_str().len() + 2 + canonical_body.len());
+pub fn signing_input(domain: &str, canonical_body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(SIG_PREFIX.len() + domain.len() + 2 + canonical_body.len());
     write_signing_input(domain, &mut out);
     out.extend_from_slice(canonical_body);
     out
@@ -526,12 +428,6 @@ pub fn derive_public_key(secret: &[u8; 32]) -> PublicKey {
     PublicKey::from_derived(key.verifying_key())
 }
 
-/// Signs a record body: `sign(secret, signing_input(domain, canonical_body))`.
-#[cfg(feature = "signing")]
-pub fn sign_record(secret: &[u8; 32], domain: Domain, canonical_body: &[u8]) -> SignatureBytes {
-    sign(secret, &signing_input(domain, canonical_body))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -685,18 +581,12 @@ mod tests {
 
     #[test]
     fn domains() {
-        for d in Domain::ALL {
-            assert_eq!(Domain::from_name(d.as_str()), Some(d));
-            assert_eq!(d.is_governance(), d.as_str().starts_with("gov_"));
-        }
-        assert_eq!(Domain::from_name("FED_DISCOVERY"), None);
-        assert_eq!(Domain::from_name("gov_"), None);
         let mut buf = Vec::new();
-        write_signing_input(Domain::FedCrossAnchor, &mut buf);
+        write_signing_input("fed_cross_anchor", &mut buf);
         buf.extend_from_slice(b"{}");
         assert_eq!(buf, b"vaultmesh-sig-v1\0fed_cross_anchor\0{}");
         assert_eq!(
-            signing_input(Domain::GovVote, b"{\"a\":1}"),
+            signing_input("gov_vote", b"{\"a\":1}"),
             b"vaultmesh-sig-v1\0gov_vote\0{\"a\":1}"
         );
     }
@@ -994,10 +884,10 @@ mod tests {
         let key = derive_public_key(&secret);
         assert!(key.is_torsion_free());
         assert_eq!(PublicKey::from_bytes(key.as_bytes()), Ok(key));
-        let sig = sign_record(&secret, Domain::ScrollCheckpoint, b"{}");
-        let input = signing_input(Domain::ScrollCheckpoint, b"{}");
+        let input = signing_input("scroll_checkpoint", b"{}");
+        let sig = sign(&secret, &input);
         assert_eq!(verify_strict(&key, &input, &sig), Ok(()));
-        let other = signing_input(Domain::FedCrossAnchor, b"{}");
+        let other = signing_input("fed_cross_anchor", b"{}");
         assert_eq!(
             verify_strict(&key, &other, &sig),
             Err(Error::SignatureMismatch)

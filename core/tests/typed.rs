@@ -722,10 +722,7 @@ fn writing_always_gives_the_right_type() {
     let value = typed::to_value(&new_vote()).unwrap();
     assert_eq!(text_of(&value, "type"), "gov_vote");
     for kind in Kind::ALL {
-        assert_eq!(
-            kind.spec().typed,
-            kind.domain().as_str() == type_written(kind)
-        );
+        assert_eq!(kind.spec().typed, kind.domain() == type_written(kind));
     }
 
     // `type` (or any defined member) in `extra` would be a second member of the same name.
@@ -876,7 +873,7 @@ fn full_record(kind: Kind) -> J {
         record.insert(field.name.into(), value);
     }
     if spec.typed {
-        record.insert("type".into(), json!(spec.domain.as_str()));
+        record.insert("type".into(), json!(spec.domain));
     }
     let signature = "z".to_string() + &"1".repeat(64);
     let signature = match spec.signer {

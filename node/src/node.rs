@@ -689,7 +689,7 @@ impl Node {
         }
         let (tree_size, root) = (tree.size(), tree.root());
         let mut object = Object::default();
-        object.insert("type", string(Kind::ScrollCheckpoint.domain().as_str()));
+        object.insert("type", string(Kind::ScrollCheckpoint.domain()));
         object.insert("mesh_id", string(self.mesh_id.clone()));
         object.insert("scroll", string(scroll.name.clone()));
         object.insert("tree_size", uint(tree_size));
@@ -876,7 +876,7 @@ impl Node {
         evidence.insert("peer", string(peer));
         evidence.insert("authenticated", Value::Bool(authenticated));
         let mut object = Object::default();
-        object.insert("type", string(Kind::GovViolation.domain().as_str()));
+        object.insert("type", string(Kind::GovViolation.domain()));
         object.insert(
             "violation_id",
             string(format!("violation-{}", util::hex(&id))),
@@ -947,7 +947,7 @@ impl Node {
         let mut out =
             serde_json::json!({ "receipt_hash": record::receipt_hash(receipt).to_string() });
         out["signature"] = match record::verify_value(receipt, None, keyring) {
-            Ok(v) => serde_json::json!({ "verified": true, "kind": v.kind.domain().as_str() }),
+            Ok(v) => serde_json::json!({ "verified": true, "kind": v.kind.domain() }),
             Err(f) if f.error == Error::UnknownKind => {
                 serde_json::json!({ "verified": false, "reason": "no kind the core knows: not signed" })
             }

@@ -101,7 +101,7 @@ pub fn kind(name: &str) -> Result<Kind, Failure> {
 
 fn verified(v: &Verified) -> Value<'static> {
     valid(alloc::vec![
-        ("kind", text(v.kind.domain().as_str())),
+        ("kind", text(v.kind.domain())),
         ("receipt_hash", text(v.receipt_hash.to_string()))
     ])
 }

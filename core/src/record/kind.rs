@@ -2,7 +2,6 @@
 //! (wire format §3, §6–§9). One table per kind; the verifier and the docs read these tables.
 
 use super::field::{Field, FieldType as T};
-use crate::crypto::Domain;
 
 /// A kind of signed record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,7 +53,7 @@ pub struct KindSpec {
     /// The kind.
     pub kind: Kind,
     /// The signature domain, which is also the `type` of a typed record.
-    pub domain: Domain,
+    pub domain: &'static str,
     /// Whether the record carries `type` (equal to the domain).
     pub typed: bool,
     /// The member holding the signature, removed before signing.
@@ -96,7 +95,7 @@ const SEVERITIES: &[&str] = &["low", "medium", "high", "critical"];
 pub static KINDS: [KindSpec; 14] = [
     KindSpec {
         kind: Kind::Discovery,
-        domain: Domain::FedDiscovery,
+        domain: "fed_discovery",
         typed: false,
         signature_field: "signature",
         signer: Signer::OwnKeyField("public_key"),
@@ -111,7 +110,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::TrustProposal,
-        domain: Domain::FedProposal,
+        domain: "fed_proposal",
         typed: false,
         signature_field: "signature",
         signer: Signer::ActorField("proposer"),
@@ -127,7 +126,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::ProposalResponse,
-        domain: Domain::FedProposalResponse,
+        domain: "fed_proposal_response",
         typed: false,
         signature_field: "signature",
         signer: Signer::ActorField("responder"),
@@ -143,7 +142,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::Agreement,
-        domain: Domain::FedAgreement,
+        domain: "fed_agreement",
         typed: false,
         signature_field: "signatures",
         signer: Signer::Parties,
@@ -160,7 +159,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::ScrollCheckpoint,
-        domain: Domain::ScrollCheckpoint,
+        domain: "scroll_checkpoint",
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("mesh_id"),
@@ -174,7 +173,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::WitnessReceipt,
-        domain: Domain::FedWitnessEvent,
+        domain: "fed_witness_event",
         typed: true,
         signature_field: "witness_signature",
         signer: Signer::ActorField("witnessing_mesh"),
@@ -191,7 +190,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::CrossAnchor,
-        domain: Domain::FedCrossAnchor,
+        domain: "fed_cross_anchor",
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("anchoring_mesh"),
@@ -207,7 +206,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::GovProposal,
-        domain: Domain::GovProposal,
+        domain: "gov_proposal",
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("author"),
@@ -225,7 +224,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::GovVote,
-        domain: Domain::GovVote,
+        domain: "gov_vote",
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("voter"),
@@ -240,7 +239,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::GovRatification,
-        domain: Domain::GovRatification,
+        domain: "gov_ratification",
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("ratified_by"),
@@ -255,7 +254,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::GovAmendment,
-        domain: Domain::GovAmendment,
+        domain: "gov_amendment",
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("activated_by"),
@@ -272,7 +271,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::GovExecutiveOrder,
-        domain: Domain::GovExecutiveOrder,
+        domain: "gov_executive_order",
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("issued_by"),
@@ -290,7 +289,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::GovViolation,
-        domain: Domain::GovViolation,
+        domain: "gov_violation",
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("detected_by"),
@@ -306,7 +305,7 @@ pub static KINDS: [KindSpec; 14] = [
     },
     KindSpec {
         kind: Kind::GovEnforcement,
-        domain: Domain::GovEnforcement,
+        domain: "gov_enforcement",
         typed: true,
         signature_field: "signature",
         signer: Signer::ActorField("enforced_by"),
@@ -348,14 +347,13 @@ impl Kind {
     }
 
     /// The signature domain (its name is the `type` of typed records).
-    pub fn domain(self) -> Domain {
+    pub fn domain(self) -> &'static str {
         self.spec().domain
     }
 
     /// The kind whose domain is named `name` (`gov_vote`, `fed_discovery`, …).
     pub fn from_domain(name: &str) -> Option<Kind> {
-        let domain = Domain::from_name(name)?;
-        KINDS.iter().find(|s| s.domain == domain).map(|s| s.kind)
+        KINDS.iter().find(|s| s.domain == name).map(|s| s.kind)
     }
 
     /// The kind named on a command line: its domain, or a short alias (`discovery`, `proposal`,
@@ -382,7 +380,7 @@ mod tests {
     fn table_is_in_kind_order_and_domains_unique() {
         for (i, k) in Kind::ALL.iter().enumerate() {
             assert_eq!(KINDS[i].kind, *k);
-            assert_eq!(Kind::from_domain(k.domain().as_str()), Some(*k));
+            assert_eq!(Kind::from_domain(k.domain()), Some(*k));
         }
         assert_eq!(Kind::from_name("witness"), Some(Kind::WitnessReceipt));
         assert_eq!(Kind::from_name("nope"), None);

@@ -220,7 +220,7 @@ pub fn check_shape(object: &Object<'_>, kind: Option<Kind>) -> Result<Kind, Fail
         None => None,
     };
     let kind = match (kind, typed) {
-        (Some(k), Some(t)) if k.domain().as_str() != t => {
+        (Some(k), Some(t)) if k.domain() != t => {
             return Err(Failure::at(Error::KindMismatch, "type"))
         }
         (Some(k), None) if k.spec().typed => return Err(Failure::at(Error::MissingField, "type")),

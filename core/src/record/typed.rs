@@ -96,7 +96,7 @@ impl<T> TypeTag<T> {
 impl<T: TypedRecord> TypeTag<T> {
     /// The `type` it writes: the domain of `T`'s kind.
     pub fn as_str(&self) -> &'static str {
-        T::KIND.domain().as_str()
+        T::KIND.domain()
     }
 }
 
@@ -144,10 +144,10 @@ impl<'de, T: TypedRecord> Deserialize<'de> for TypeTag<T> {
         impl<T: TypedRecord> Visitor<'_> for Expect<T> {
             type Value = TypeTag<T>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "the string {:?}", T::KIND.domain().as_str())
+                write!(f, "the string {:?}", T::KIND.domain())
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<TypeTag<T>, E> {
-                if v == T::KIND.domain().as_str() {
+                if v == T::KIND.domain() {
                     Ok(TypeTag::new())
                 } else {
                     Err(E::invalid_value(de::Unexpected::Str(v), &self))
