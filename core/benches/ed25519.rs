@@ -138,8 +138,11 @@ fn decoding(c: &mut Criterion) {
     g.bench_function("signature_display", |b| {
         b.iter(|| black_box(&set.signatures[0]).to_string())
     });
-    g.bench_function("public_key_parse_with_torsion_check", |b| {
+    g.bench_function("public_key_parse", |b| {
         b.iter(|| PublicKey::parse(black_box(&key_text)))
+    });
+    g.bench_function("public_key_parse_with_torsion_known", |b| {
+        b.iter(|| PublicKey::parse(black_box(&key_text)).map(PublicKey::with_torsion_known))
     });
     g.bench_function("timestamp_parse", |b| {
         b.iter(|| Timestamp::parse(black_box("2025-12-09T14:05:00Z")))

@@ -22,12 +22,15 @@ const TEXT_LEN_MAX: usize = 47;
 /// point encoding (y < p, and no sign bit on x = 0) of a point that is not of small order.
 ///
 /// Mixed-order points (a prime-order point plus a torsion component) are accepted, as
-/// ed25519-dalek's `verify_strict` accepts them; whether the key is torsion-free is computed once,
-/// here, for [`crate::crypto::verify_batch`]. Equality, ordering and hashing use the 32 bytes.
+/// ed25519-dalek's `verify_strict` accepts them. Whether the key is torsion-free matters only to
+/// [`crate::crypto::verify_batch`] and costs about one signature check, so parsing leaves it
+/// open and long-lived holders ([`crate::record::Keyring`]) settle it once with
+/// [`PublicKey::with_torsion_known`]. Equality, ordering and hashing use the 32 bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct PublicKey {
     key: VerifyingKey,
-    torsion_free: bool,
+    /// `Some` once settled; `None` until then.
+    torsion_free: Option<bool>,
 }
 
 impl PublicKey {
@@ -79,7 +82,7 @@ impl PublicKey {
         }
         Ok(PublicKey {
             key,
-            torsion_free: is_torsion_free(&point),
+            torsion_free: None,
         })
     }
 
@@ -88,7 +91,7 @@ impl PublicKey {
     pub(crate) fn from_derived(key: VerifyingKey) -> PublicKey {
         PublicKey {
             key,
-            torsion_free: true,
+            torsion_free: Some(true),
         }
     }
 
@@ -103,8 +106,19 @@ impl PublicKey {
     }
 
     /// True when the point lies in the prime-order subgroup (every honestly generated key does).
+    /// Computed here unless [`PublicKey::with_torsion_known`] settled it.
     pub fn is_torsion_free(&self) -> bool {
         self.torsion_free
+            .unwrap_or_else(|| is_torsion_free(&self.key.to_edwards()))
+    }
+
+    /// The same key with [`PublicKey::is_torsion_free`] computed once and kept, for keys that
+    /// are used many times (a keyring's).
+    pub fn with_torsion_known(self) -> PublicKey {
+        PublicKey {
+            torsion_free: Some(self.is_torsion_free()),
+            ..self
+        }
     }
 
     /// Writes `ed25519:z6Mk…` into `out` and returns it as `&str`.

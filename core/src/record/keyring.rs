@@ -21,7 +21,8 @@ impl Keyring {
 
     /// Adds or replaces the key of `actor`.
     pub fn insert(&mut self, actor: impl Into<String>, key: PublicKey) {
-        self.keys.insert(actor.into(), key);
+        // Keyring keys verify many records: settle the batch's torsion question once, here.
+        self.keys.insert(actor.into(), key.with_torsion_known());
     }
 
     /// The key of `actor`.
