@@ -272,7 +272,8 @@ impl KeyCache {
         if let Some(k) = self.0.get(text) {
             return Ok(*k);
         }
-        let key = PublicKey::parse(text)?;
+        // Settled here so each version's keyring reuses the torsion check too.
+        let key = PublicKey::parse(text)?.with_torsion_known();
         self.0.insert(text.to_string(), key);
         Ok(key)
     }
