@@ -62,6 +62,34 @@ pub fn is_valid_name(name: &str) -> bool {
     }
 }
 
+/// True when `name` is a scroll name: `[A-Z][A-Za-z0-9]{0,63}`, as the protocol document writes
+/// them (`Compliance`, `Drills`, `PsiField`, the twelve scrolls of the engine registry).
+pub fn is_valid_scroll(name: &str) -> bool {
+    let b = name.as_bytes();
+    match b.split_first() {
+        Some((first, rest)) => {
+            b.len() <= NAME_MAX_LEN
+                && first.is_ascii_uppercase()
+                && rest.iter().all(u8::is_ascii_alphanumeric)
+        }
+        None => false,
+    }
+}
+
+/// True when `url` is an absolute `https://` URL with a host: no whitespace, no control
+/// characters, no user information, at most 2,048 bytes (discovery `endpoints`).
+pub fn is_https_url(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    url.len() <= 2048
+        && !authority.is_empty()
+        && !authority.contains('@')
+        && !authority.starts_with(':')
+        && url.bytes().all(|c| c.is_ascii_graphic())
+}
+
 /// Splits an actor id `did:vm:<class>:<name>` into its class and name.
 /// Anything else is [`Error::MalformedActorId`].
 pub fn parse_actor(id: &str) -> Result<(ActorClass, &str)> {
@@ -211,5 +239,30 @@ mod tests {
         assert!(!is_valid_name(&"a".repeat(65)));
         assert!(!is_valid_name(""));
         assert!(!is_valid_name("A"));
+        for scroll in ["Compliance", "PsiField", "Guardian", "A"] {
+            assert!(is_valid_scroll(scroll), "{scroll}");
+        }
+        for scroll in [
+            "compliance",
+            "Psi-Field",
+            "Ψ",
+            "",
+            "9Lives",
+            &"A".repeat(65),
+        ] {
+            assert!(!is_valid_scroll(scroll), "{scroll}");
+        }
+        assert!(is_https_url("https://federation.vaultmesh-dublin.io"));
+        assert!(is_https_url("https://127.0.0.1:8443/federation"));
+        for url in [
+            "http://a.io",
+            "https://",
+            "https:///x",
+            "https://u@a.io",
+            "https://a .io",
+            "ftp://a",
+        ] {
+            assert!(!is_https_url(url), "{url}");
+        }
     }
 }

@@ -64,16 +64,16 @@ pub struct KindSpec {
     pub fields: &'static [Field],
 }
 
-const fn req(name: &'static str, ty: T) -> Field {
+const fn req(path: &'static str, ty: T) -> Field {
     Field {
-        name,
+        path,
         ty,
         required: true,
     }
 }
-const fn opt(name: &'static str, ty: T) -> Field {
+const fn opt(path: &'static str, ty: T) -> Field {
     Field {
-        name,
+        path,
         ty,
         required: false,
     }
@@ -81,17 +81,33 @@ const fn opt(name: &'static str, ty: T) -> Field {
 
 const WITNESS_RESULTS: &[&str] = &["verified", "discrepancy", "failed"];
 const DECISIONS: &[&str] = &["accept", "reject", "counter"];
-const PROPOSAL_TYPES: &[&str] = &[
-    "amend_article",
-    "change_statute",
-    "change_rules",
-    "add_engine",
-    "retire_engine",
-];
-const VOTES: &[&str] = &["for", "against", "abstain"];
+/// `gov_proposal.proposal_type`: the document's `amendment` (an article or a statute, named by
+/// `content.target`) and `add_engine`; `change_rules` and `retire_engine` are additions.
+pub const PROPOSAL_TYPES: &[&str] = &["amendment", "add_engine", "retire_engine", "change_rules"];
+/// `gov_vote.vote`.
+pub const VOTES: &[&str] = &["approve", "reject", "abstain"];
 const SEVERITIES: &[&str] = &["low", "medium", "high", "critical"];
+/// `gov_ratification.decision` (an addition: absent means `ratified`).
+const RATIFICATION_DECISIONS: &[&str] = &["ratified", "rejected"];
+/// `gov_enforcement.review.decision` (an addition, Article IV due process).
+const REVIEW_DECISIONS: &[&str] = &["uphold", "dismiss", "modify"];
 
-/// The table of all kinds, in [`Kind`] order.
+/// The terms a proposal offers and a counter proposes (`proposed_terms`, `counter_terms`).
+macro_rules! terms {
+    ($prefix:literal, $scrolls:literal) => {
+        &[
+            opt(concat!($prefix, ".", $scrolls), T::Scrolls),
+            opt(concat!($prefix, ".verification_frequency"), T::Name),
+            opt(concat!($prefix, ".retention_period_days"), T::UInt),
+            opt(concat!($prefix, ".data_jurisdiction"), T::String),
+            opt(concat!($prefix, ".audit_rights"), T::Bool),
+            opt(concat!($prefix, ".dispute_resolution"), T::String),
+        ]
+    };
+}
+
+/// The table of all kinds, in [`Kind`] order. Member names, nesting and values are those of the
+/// protocol document's examples (`docs/SPEC.md` §6), with the wire format's signer members.
 pub static KINDS: [KindSpec; 14] = [
     KindSpec {
         kind: Kind::Discovery,
@@ -101,11 +117,25 @@ pub static KINDS: [KindSpec; 14] = [
         signer: Signer::OwnKeyField("public_key"),
         fields: &[
             req("mesh_id", T::MeshId),
+            req("display_name", T::String),
+            req(
+                "endpoints",
+                T::Nested(&[
+                    req("endpoints.federation", T::HttpsUrl),
+                    req("endpoints.verification", T::HttpsUrl),
+                ]),
+            ),
             req("public_key", T::PublicKey),
-            opt("name", T::String),
-            opt("endpoint", T::String),
-            opt("scrolls", T::Array),
-            opt("published_at", T::Timestamp),
+            req("scrolls_available", T::Scrolls),
+            req(
+                "trust_policy",
+                T::Nested(&[
+                    req("trust_policy.accepts_proposals", T::Bool),
+                    req("trust_policy.min_trust_level", T::TrustLevel),
+                    req("trust_policy.requires_mutual", T::Bool),
+                ]),
+            ),
+            req("attestations", T::Array),
         ],
     },
     KindSpec {
@@ -118,10 +148,20 @@ pub static KINDS: [KindSpec; 14] = [
             req("proposal_id", T::String),
             req("proposer", T::MeshId),
             req("target", T::MeshId),
-            req("trust_level", T::TrustLevel),
             req("proposed_at", T::Timestamp),
-            opt("expires_at", T::Timestamp),
-            opt("terms", T::Object),
+            req("expires_at", T::Timestamp),
+            req("proposed_trust_level", T::TrustLevel),
+            req(
+                "proposed_terms",
+                T::Nested(terms!("proposed_terms", "scrolls_to_share")),
+            ),
+            opt(
+                "proposer_attestations",
+                T::Nested(&[
+                    opt("proposer_attestations.identity_proof", T::String),
+                    opt("proposer_attestations.compliance_credentials", T::Strings),
+                ]),
+            ),
         ],
     },
     KindSpec {
@@ -136,7 +176,10 @@ pub static KINDS: [KindSpec; 14] = [
             req("responded_at", T::Timestamp),
             req("decision", T::Enum(DECISIONS)),
             opt("reason", T::String),
-            opt("counter_terms", T::Object),
+            opt(
+                "counter_terms",
+                T::Nested(terms!("counter_terms", "scrolls_to_share")),
+            ),
             opt("counter_trust_level", T::TrustLevel),
         ],
     },
@@ -149,11 +192,11 @@ pub static KINDS: [KindSpec; 14] = [
         fields: &[
             req("agreement_id", T::String),
             req("parties", T::Array),
+            req("established_at", T::Timestamp),
             req("trust_level", T::TrustLevel),
+            req("terms", T::Nested(terms!("terms", "scrolls_shared"))),
             req("key_exchange", T::Object),
-            req("effective_at", T::Timestamp),
             req("agreement_hash", T::Digest),
-            opt("terms", T::Object),
             opt("expires_at", T::Timestamp),
         ],
     },
@@ -165,7 +208,7 @@ pub static KINDS: [KindSpec; 14] = [
         signer: Signer::ActorField("mesh_id"),
         fields: &[
             req("mesh_id", T::MeshId),
-            req("scroll", T::Name),
+            req("scroll", T::Scroll),
             req("tree_size", T::UInt),
             req("root", T::Digest),
             req("timestamp", T::Timestamp),
@@ -178,14 +221,21 @@ pub static KINDS: [KindSpec; 14] = [
         signature_field: "witness_signature",
         signer: Signer::ActorField("witnessing_mesh"),
         fields: &[
-            req("witnessing_mesh", T::MeshId),
+            req("witness_id", T::String),
             req("witnessed_mesh", T::MeshId),
-            req("scroll", T::Name),
-            req("root", T::Digest),
-            req("tree_size", T::UInt),
-            req("verification_result", T::Enum(WITNESS_RESULTS)),
-            req("discrepancies", T::Array),
+            req("witnessing_mesh", T::MeshId),
             req("timestamp", T::Timestamp),
+            req("scroll", T::Scroll),
+            req("witnessed_root", T::Digest),
+            req("tree_size", T::UInt),
+            opt(
+                "witnessed_anchor",
+                T::Nested(&[req("witnessed_anchor.backend", T::Name)]),
+            ),
+            req("verification_method", T::Name),
+            req("verification_result", T::Enum(WITNESS_RESULTS)),
+            opt("samples_checked", T::UInt),
+            req("discrepancies", T::Array),
         ],
     },
     KindSpec {
@@ -200,7 +250,10 @@ pub static KINDS: [KindSpec; 14] = [
             req("anchoring_roots", T::RootMap),
             req("roots_included", T::RootMap),
             req("combined_root", T::Digest),
-            opt("anchor_proof", T::Object),
+            opt(
+                "anchor_proof",
+                T::Nested(&[req("anchor_proof.backend", T::Name)]),
+            ),
             req("timestamp", T::Timestamp),
         ],
     },
@@ -212,14 +265,22 @@ pub static KINDS: [KindSpec; 14] = [
         signer: Signer::ActorField("author"),
         fields: &[
             req("proposal_id", T::String),
-            req("author", T::ActorId),
             req("proposal_type", T::Enum(PROPOSAL_TYPES)),
             req("title", T::String),
-            req("change", T::Object),
+            req("author", T::ActorId),
             req("submitted_at", T::Timestamp),
-            req("deliberation_ends_at", T::Timestamp),
-            opt("voting_ends_at", T::Timestamp),
+            req("deliberation_ends", T::Timestamp),
+            opt("voting_ends", T::Timestamp),
+            req(
+                "content",
+                T::Nested(&[
+                    req("content.target", T::String),
+                    req("content.action", T::Enum(&["add", "modify", "remove"])),
+                    opt("content.text", T::Any),
+                ]),
+            ),
             opt("rationale", T::String),
+            opt("status", T::Enum(&["deliberation"])),
         ],
     },
     KindSpec {
@@ -229,12 +290,13 @@ pub static KINDS: [KindSpec; 14] = [
         signature_field: "signature",
         signer: Signer::ActorField("voter"),
         fields: &[
+            req("vote_id", T::String),
             req("proposal_id", T::String),
             req("voter", T::ActorId),
+            req("voted_at", T::Timestamp),
             req("vote", T::Enum(VOTES)),
-            req("weight", T::UInt),
-            req("cast_at", T::Timestamp),
-            opt("rationale", T::String),
+            req("weight", T::Weight),
+            opt("comments", T::String),
         ],
     },
     KindSpec {
@@ -244,12 +306,22 @@ pub static KINDS: [KindSpec; 14] = [
         signature_field: "signature",
         signer: Signer::ActorField("ratified_by"),
         fields: &[
+            req("ratification_id", T::String),
             req("proposal_id", T::String),
-            req("ratified_by", T::ActorId),
-            req("vote_summary", T::Object),
-            req("quorum_met", T::Bool),
-            req("decision", T::Enum(&["ratified", "rejected"])),
             req("ratified_at", T::Timestamp),
+            req("ratified_by", T::ActorId),
+            req(
+                "vote_summary",
+                T::Nested(&[
+                    req("vote_summary.approve", T::Weight),
+                    req("vote_summary.reject", T::Weight),
+                    req("vote_summary.abstain", T::Weight),
+                ]),
+            ),
+            req("quorum_met", T::Bool),
+            req("constitution_version_before", T::Version),
+            req("constitution_version_after", T::Version),
+            opt("decision", T::Enum(RATIFICATION_DECISIONS)),
         ],
     },
     KindSpec {
@@ -259,14 +331,22 @@ pub static KINDS: [KindSpec; 14] = [
         signature_field: "signature",
         signer: Signer::ActorField("activated_by"),
         fields: &[
+            req("amendment_id", T::String),
             req("proposal_id", T::String),
-            req("activated_by", T::ActorId),
+            req("effective_at", T::Timestamp),
+            opt(
+                "anchor_proof",
+                T::Nested(&[
+                    req("anchor_proof.backend", T::Name),
+                    opt("anchor_proof.scroll", T::Scroll),
+                    opt("anchor_proof.tree_size", T::UInt),
+                    opt("anchor_proof.root", T::Digest),
+                    opt("anchor_proof.anchored_at", T::Timestamp),
+                ]),
+            ),
             req("constitution_hash_before", T::Digest),
             req("constitution_hash_after", T::Digest),
-            req("version_before", T::String),
-            req("version_after", T::String),
-            req("effective_at", T::Timestamp),
-            opt("anchor_proof", T::Object),
+            req("activated_by", T::ActorId),
         ],
     },
     KindSpec {
@@ -277,12 +357,31 @@ pub static KINDS: [KindSpec; 14] = [
         signer: Signer::ActorField("issued_by"),
         fields: &[
             req("order_id", T::String),
+            req("title", T::String),
             req("issued_by", T::ActorId),
-            req("order_type", T::Name),
+            opt("issued_at", T::Timestamp),
             req("authority", T::String),
-            req("issued_at", T::Timestamp),
-            opt("expires_at", T::Timestamp),
-            opt("powers", T::Array),
+            req("order_type", T::Name),
+            opt(
+                "content",
+                T::Nested(&[
+                    opt("content.emergency_type", T::Name),
+                    opt("content.threat_description", T::String),
+                    opt("content.powers_invoked", T::Strings),
+                    opt("content.parameter", T::String),
+                ]),
+            ),
+            opt(
+                "duration",
+                T::Nested(&[
+                    req(
+                        "duration.type",
+                        T::Enum(&["temporary", "emergency", "permanent"]),
+                    ),
+                    opt("duration.expires_at", T::Timestamp),
+                    opt("duration.renewable", T::Bool),
+                ]),
+            ),
             opt("renews", T::String),
             opt("revokes", T::String),
         ],
@@ -295,12 +394,27 @@ pub static KINDS: [KindSpec; 14] = [
         signer: Signer::ActorField("detected_by"),
         fields: &[
             req("violation_id", T::String),
-            req("detected_by", T::ActorOrEngine),
-            req("rule", T::String),
-            req("severity", T::Enum(SEVERITIES)),
             req("detected_at", T::Timestamp),
-            opt("subject", T::String),
-            opt("evidence", T::Object),
+            req("detected_by", T::ActorOrEngine),
+            req("violation_type", T::Name),
+            req("severity", T::Enum(SEVERITIES)),
+            req(
+                "details",
+                T::Nested(&[
+                    req("details.actor", T::ActorId),
+                    req("details.action_attempted", T::Name),
+                    req("details.rule_violated", T::String),
+                    opt("details.action_result", T::Name),
+                ]),
+            ),
+            opt(
+                "evidence",
+                T::Nested(&[
+                    opt("evidence.log_entries", T::Strings),
+                    opt("evidence.request_hash", T::Digest),
+                    opt("evidence.count", T::UInt),
+                ]),
+            ),
         ],
     },
     KindSpec {
@@ -312,12 +426,28 @@ pub static KINDS: [KindSpec; 14] = [
         fields: &[
             req("enforcement_id", T::String),
             req("violation_id", T::String),
-            req("enforced_by", T::ActorOrEngine),
-            req("target", T::ActorId),
-            req("action", T::Object),
             req("enforced_at", T::Timestamp),
+            req("enforcement_type", T::Name),
+            req("target", T::ActorOrEngine),
+            req(
+                "action_taken",
+                T::Nested(&[
+                    opt("action_taken.capability_suspended", T::Name),
+                    opt("action_taken.scope", T::String),
+                    opt("action_taken.duration", T::String),
+                ]),
+            ),
+            req("review_required", T::Bool),
             req("review_deadline", T::Timestamp),
-            opt("review", T::Object),
+            req("enforced_by", T::ActorOrEngine),
+            opt(
+                "review",
+                T::Nested(&[
+                    req("review.decision", T::Enum(REVIEW_DECISIONS)),
+                    opt("review.reason", T::String),
+                    opt("review.reviewed_at", T::Timestamp),
+                ]),
+            ),
         ],
     },
 ];
