@@ -57,7 +57,7 @@ section 10.6: \"receipts\", \"verified\", \"violation\" ({\"index\", \"error\", 
 \"message\", \"field\"?}, index null for the genesis; or null), \"versions\" ([{\"version\",
 \"constitution_hash\", \"index\", \"proposal_id\", \"effective_at\"}], genesis first, its index,
 proposal_id and effective_at null), \"proposals\" ([{\"proposal_id\", \"proposal_type\", \"phase\",
-\"tally\": {\"for\", \"against\", \"abstain\"}, \"index\"}]), \"orders\", \"violations\" and
+\"tally\": {\"approve\", \"reject\", \"abstain\"}, \"index\"}]), \"orders\", \"violations\" and
 \"enforcements\" (counts); then \"final_version\" and \"final_hash\" (null when the genesis is
 invalid).",
         "\
@@ -281,13 +281,13 @@ fn chain_text(message: &str, report: &ChainReport<'_>) -> Vec<u8> {
         for p in &report.proposals {
             let _ = writeln!(
                 text,
-                "  {} {} {} (proposal receipt {}; for {}, against {}, abstain {})",
+                "  {} {} {} (proposal receipt {}; approve {}, reject {}, abstain {})",
                 p.proposal_id,
                 p.proposal_type.name(),
                 p.phase.name(),
                 p.index,
-                p.tally.for_weight,
-                p.tally.against,
+                p.tally.approve,
+                p.tally.reject,
                 p.tally.abstain
             );
         }

@@ -145,20 +145,20 @@ pub const DAVE: &str = VOTERS[3].0;
 pub const ERIN: &str = VOTERS[4].0;
 pub const FRANK: &str = VOTERS[5].0;
 
-/// The twelve engines of the protocol: (name, display name).
-pub const ENGINES: [(&str, &str); 12] = [
-    ("drills", "Drills"),
-    ("oracle", "Oracle"),
-    ("guardian", "Guardian"),
-    ("treasury", "Treasury"),
-    ("mesh", "Mesh"),
-    ("offsec", "Offensive Security"),
-    ("identity", "Identity"),
-    ("observability", "Observability"),
-    ("automation", "Automation"),
-    ("psi", "Psi"),
-    ("federation", "Federation"),
-    ("governance", "Governance"),
+/// The twelve engines of the protocol's registry: (engine name, name, scroll, authority).
+pub const ENGINES: [(&str, &str, &str, &str); 12] = [
+    ("drills", "Security Drills", "Drills", "Security training and exercise management"),
+    ("oracle", "Compliance Oracle", "Compliance", "Compliance question answering"),
+    ("guardian", "Guardian", "Guardian", "Anchoring and sentinel"),
+    ("treasury", "Treasury", "Treasury", "Financial tracking"),
+    ("mesh", "Mesh", "Mesh", "Topology management"),
+    ("offsec", "OffSec", "OffSec", "Security operations"),
+    ("identity", "Identity", "Identity", "DID and capability management"),
+    ("observability", "Observability", "Observability", "Telemetry monitoring"),
+    ("automation", "Automation", "Automation", "Workflow execution"),
+    ("psi", "Ψ-Field", "PsiField", "Consciousness tracking"),
+    ("federation", "Federation", "Federation", "Cross-mesh trust"),
+    ("governance", "Governance", "Governance", "Constitutional enforcement"),
 ];
 
 fn section(id: &str, title: &str, text: &str, grants: J) -> J {
@@ -171,7 +171,7 @@ fn section(id: &str, title: &str, text: &str, grants: J) -> J {
 
 fn articles() -> J {
     json!([
-        {"id": "ARTICLE-I", "title": "Governance Structure", "sections": [
+        {"id": "ARTICLE-I", "name": "Governance Structure", "sections": [
             section("ARTICLE-I.1", "The Sovereign",
                 "The sovereign ratifies and activates amendments and may issue operational and security directives.",
                 json!([{"power": "executive_order", "holders": [SOVEREIGN], "order_types": ["operational_directive", "security_directive"]}])),
@@ -181,7 +181,7 @@ fn articles() -> J {
                 "The sovereign may open a maintenance window; every window states when it closes.",
                 json!([{"power": "executive_order", "holders": [SOVEREIGN], "order_types": ["maintenance_window"], "temporary": true}])),
         ]},
-        {"id": "ARTICLE-II", "title": "Amendment Procedure", "sections": [
+        {"id": "ARTICLE-II", "name": "Amendment Procedure", "sections": [
             section("ARTICLE-II.1", "Proposals",
                 "Any voter or the sovereign may propose a change; a proposal states its change in full.", json!([])),
             section("ARTICLE-II.2", "Deliberation and Voting",
@@ -189,7 +189,7 @@ fn articles() -> J {
             section("ARTICLE-II.3", "Ratification and Activation",
                 "The sovereign ratifies a proposal that met quorum and threshold and activates it no earlier than ratification.", json!([])),
         ]},
-        {"id": "ARTICLE-III", "title": "Engine Governance", "sections": [
+        {"id": "ARTICLE-III", "name": "Engine Governance", "sections": [
             section("ARTICLE-III.1", "Engine Registry",
                 "Engines operate under this article; an engine added by amendment is pending until its anchor confirmation.", json!([])),
             section("ARTICLE-III.2", "Detection",
@@ -198,25 +198,26 @@ fn articles() -> J {
                 "The guardian engine and the sovereign may enforce against a recorded violation.",
                 json!([{"power": "enforcement", "holders": ["engine:guardian", SOVEREIGN]}])),
         ]},
-        {"id": "ARTICLE-IV", "title": "Rights and Protections", "sections": [
+        {"id": "ARTICLE-IV", "name": "Rights and Protections", "sections": [
             section("ARTICLE-IV.1", "Due Process",
                 "Every enforcement names a review deadline; the sovereign reviews it, and an enforcement not reviewed by its deadline lapses.",
                 json!([{"power": "review", "holders": [SOVEREIGN]}])),
             section("ARTICLE-IV.2", "Right to Audit",
                 "Every member may verify every receipt of the governance scroll without asking anyone's permission.", json!([])),
         ]},
-        {"id": "ARTICLE-V", "title": "Federation", "sections": [
+        {"id": "ARTICLE-V", "name": "Federation", "sections": [
             section("ARTICLE-V.1", "Federation Directives",
                 "The sovereign directs federation with other meshes within the agreements in force.",
                 json!([{"power": "executive_order", "holders": [SOVEREIGN], "order_types": ["federation_directive"]}])),
             section("ARTICLE-V.2", "Witnessing",
                 "Federated meshes witness each other's scroll roots as the agreements require.", json!([])),
         ]},
-        {"id": "ARTICLE-VI", "title": "Emergency Powers", "sections": [
+        {"id": "ARTICLE-VI", "name": "Emergency Powers", "sections": [
             section("ARTICLE-VI.1", "Declaration",
                 "The sovereign may declare an emergency invoking these powers, for at most the maximum the rules set.",
                 json!([{"power": "emergency", "holders": [SOVEREIGN],
-                        "emergency_powers": ["suspend_federation", "freeze_treasury", "lockdown_scrolls", "suspend_capabilities"]}])),
+                        "emergency_powers": ["suspend_federation", "freeze_treasury", "lockdown_scrolls", "suspend_capabilities",
+                                             "Suspend authentication delays", "Enhanced logging", "Immediate capability revocation"]}])),
             section("ARTICLE-VI.2", "Limits",
                 "An emergency not renewed lapses at its expiry; renewals are limited by the rules; axioms hold in every emergency.", json!([])),
         ]},
@@ -249,31 +250,31 @@ pub fn genesis_with(voters: &[(String, u64)]) -> J {
         "name": "VaultMesh Constitution",
         "axioms": [
             {"id": "AXIOM-001", "title": "Append-Only Receipts",
-             "statement": "Receipts are never altered or deleted; every change is a new receipt appended to its scroll."},
-            {"id": "AXIOM-002", "title": "Cryptographic Attestation",
-             "statement": "Every receipt is hashed over its canonical form and signed by the actor that made it."},
-            {"id": "AXIOM-003", "title": "Anchored Roots",
-             "statement": "Scroll roots are anchored outside the mesh, so that history cannot be rewritten unnoticed."},
-            {"id": "AXIOM-004", "title": "Independent Verification",
-             "statement": "Anyone holding the receipts can verify them offline, without trusting the mesh that made them."},
+             "statement": "Receipts, once written, shall never be modified or deleted"},
+            {"id": "AXIOM-002", "title": "Cryptographic Integrity",
+             "statement": "All receipts include cryptographic hashes"},
+            {"id": "AXIOM-003", "title": "Universal Receipting",
+             "statement": "All significant changes produce receipts"},
+            {"id": "AXIOM-004", "title": "Constitutional Supremacy",
+             "statement": "No action may violate the Constitution"},
             {"id": "AXIOM-005", "title": "Axiom Immutability",
-             "statement": "No amendment, order or emergency can change an axiom; a proposal that touches one is invalid."},
+             "statement": "These axioms cannot be amended"},
         ],
         "articles": articles(),
         "statutes": [
-            {"id": "STATUTE-001", "title": "Receipt Retention Floor",
+            {"id": "STATUTE-001", "name": "Receipt Retention Floor",
              "text": "Receipts of every scroll are retained for at least seven years."},
-            {"id": "STATUTE-002", "title": "Drill Cadence",
-             "text": "Each engine runs a recovery drill at least once a quarter and records it in the drills scroll."},
-            {"id": "STATUTE-003", "title": "Key Rotation",
+            {"id": "STATUTE-002", "name": "Drill Cadence",
+             "text": "Each engine runs a recovery drill at least once a quarter and records it in the Drills scroll."},
+            {"id": "STATUTE-003", "name": "Key Rotation",
              "text": "Signing keys of engines are rotated at least once a year."},
         ],
         "rules": rules(),
         "voters": voters.iter().map(|(id, w)| json!({"id": id, "key": key_of(id), "weight": w})).collect::<Vec<_>>(),
         "sovereign": {"id": SOVEREIGN, "key": key_of(SOVEREIGN)},
-        "engines": ENGINES.iter().map(|(name, display)| {
+        "registered_engines": ENGINES.iter().map(|(name, display, scroll, authority)| {
             let id = format!("engine:{name}");
-            json!({"id": id, "name": display, "scroll": name, "authority": "ARTICLE-III.1", "status": "active", "key": key_of(&id)})
+            json!({"engine_id": id, "name": display, "scroll": scroll, "authority": authority, "status": "active", "public_key": key_of(&id)})
         }).collect::<Vec<_>>(),
     })
 }
@@ -315,7 +316,7 @@ fn entry_mut<'a>(list: &'a mut J, id: &str) -> &'a mut J {
     list.as_array_mut()
         .unwrap()
         .iter_mut()
-        .find(|e| e["id"] == id)
+        .find(|e| e["id"] == id || e["engine_id"] == id)
         .unwrap()
 }
 
@@ -324,25 +325,54 @@ fn entry_mut<'a>(list: &'a mut J, id: &str) -> &'a mut J {
 
 pub const T0: &str = "2025-12-01T09:30:00Z";
 
+/// The wire `proposal_type` of a class of change (`amend_article` and `change_statute` are
+/// both `amendment`).
+fn wire_type(class: &str) -> &str {
+    match class {
+        "amend_article" | "change_statute" => "amendment",
+        other => other,
+    }
+}
+
+/// The version part a proposal bumps, by the rules of docs/SPEC.md §10.2 (restated here).
+fn bump_part(proposal: &J) -> usize {
+    let content = &proposal["content"];
+    let target = content["target"].as_str().unwrap_or_default();
+    match proposal["proposal_type"].as_str() {
+        Some("amendment") if target.starts_with("STATUTE-") => PATCH,
+        Some("amendment") if content["action"] == "remove" => MAJOR,
+        _ => MINOR,
+    }
+}
+
+/// The short form of a proposal id in other ids: `PROP-2025-12-001` → `2025-12-001`.
+fn short(pid: &str) -> &str {
+    pid.strip_prefix("PROP-").unwrap_or(pid)
+}
+
 pub fn proposal(
     id: &str,
     author: &str,
-    ptype: &str,
+    class: &str,
     title: &str,
-    change: J,
+    content: J,
     submitted: &str,
     deliberation_days: i64,
 ) -> J {
     sign_as(
-        json!({"type": "gov_proposal", "proposal_id": id, "author": author, "proposal_type": ptype, "title": title,
-               "change": change, "submitted_at": submitted, "deliberation_ends_at": at(submitted, deliberation_days * DAY)}),
+        json!({"type": "gov_proposal", "proposal_id": id, "proposal_type": wire_type(class), "title": title, "author": author,
+               "submitted_at": submitted, "deliberation_ends": at(submitted, deliberation_days * DAY),
+               "content": content, "status": "deliberation"}),
         author,
     )
 }
 
-pub fn vote(pid: &str, voter: &str, choice: &str, weight: u64, cast_at: &str) -> J {
+pub fn vote(pid: &str, voter: &str, choice: &str, weight: u64, voted_at: &str) -> J {
+    let name = voter.rsplit(':').next().unwrap_or(voter);
+    // Weights are written as the protocol writes them (`1.0`): a number, equal to `1`.
     sign_as(
-        json!({"type": "gov_vote", "proposal_id": pid, "voter": voter, "vote": choice, "weight": weight, "cast_at": cast_at}),
+        json!({"type": "gov_vote", "vote_id": format!("VOTE-{}-{name}", short(pid)), "proposal_id": pid, "voter": voter,
+               "voted_at": voted_at, "vote": choice, "weight": weight as f64}),
         voter,
     )
 }
@@ -358,7 +388,7 @@ fn weight_of(voter: &str) -> u64 {
 /// Votes by registered voters at their registered weight, one minute apart from `start`, and
 /// the summary of them.
 pub fn votes(pid: &str, ballots: &[(&str, &str)], start: &str) -> (Vec<J>, J) {
-    let mut summary = json!({"for": 0, "against": 0, "abstain": 0});
+    let mut summary = json!({"approve": 0, "reject": 0, "abstain": 0});
     let mut out = Vec::new();
     for (i, (voter, choice)) in ballots.iter().enumerate() {
         let w = weight_of(voter);
@@ -368,41 +398,66 @@ pub fn votes(pid: &str, ballots: &[(&str, &str)], start: &str) -> (Vec<J>, J) {
     (out, summary)
 }
 
+/// The sovereign's ratification moving `versions` (before, after); `decision` is written only
+/// when it is `rejected` (the protocol's ratification has no `decision`: it ratifies).
 pub fn ratification(
     pid: &str,
     summary: &J,
     quorum_met: bool,
     decision: &str,
     ratified_at: &str,
+    (before, after): (&str, &str),
 ) -> J {
-    sign_as(
-        json!({"type": "gov_ratification", "proposal_id": pid, "ratified_by": SOVEREIGN, "vote_summary": summary,
-               "quorum_met": quorum_met, "decision": decision, "ratified_at": ratified_at}),
-        SOVEREIGN,
-    )
+    let mut body = json!({"type": "gov_ratification", "ratification_id": format!("RAT-{}", short(pid)), "proposal_id": pid,
+        "ratified_at": ratified_at, "ratified_by": SOVEREIGN, "vote_summary": summary, "quorum_met": quorum_met,
+        "constitution_version_before": before, "constitution_version_after": after});
+    if decision != "ratified" {
+        body["decision"] = json!(decision);
+    }
+    sign_as(body, SOVEREIGN)
+}
+
+/// The external anchor the example chain's amendments name (not verified: docs/SPEC.md §10.3).
+fn external_anchor(pid: &str) -> J {
+    json!({"backend": "ethereum", "tx_hash": format!("0x{}", &blake3::hash(pid.as_bytes()).to_hex()[..64])})
 }
 
 pub fn amendment(
+    amendment_id: &str,
     pid: &str,
     before: &J,
     after: &J,
     effective_at: &str,
     anchor_proof: Option<J>,
 ) -> J {
-    let mut body = json!({"type": "gov_amendment", "proposal_id": pid, "activated_by": SOVEREIGN,
-        "constitution_hash_before": hash(before), "constitution_hash_after": hash(after),
-        "version_before": before["version"], "version_after": after["version"], "effective_at": effective_at});
-    if let Some(a) = anchor_proof {
-        body["anchor_proof"] = a;
-    }
+    let body = json!({"type": "gov_amendment", "amendment_id": amendment_id, "proposal_id": pid,
+        "effective_at": effective_at, "anchor_proof": anchor_proof.unwrap_or_else(|| external_anchor(pid)),
+        "constitution_hash_before": hash(before), "constitution_hash_after": hash(after), "activated_by": SOVEREIGN});
     sign_as(body, SOVEREIGN)
 }
 
+/// An executive order. `extra` may hold `expires_at` (becomes `duration`), `powers` (an
+/// emergency's `content.powers_invoked`), `renews`, `revokes` or `content`.
 pub fn order(id: &str, order_type: &str, authority: &str, issued_at: &str, extra: J) -> J {
-    let mut body = json!({"type": "gov_executive_order", "order_id": id, "issued_by": SOVEREIGN, "order_type": order_type,
-        "authority": authority, "issued_at": issued_at});
+    let emergency = order_type == "emergency";
+    let title = if emergency { "Security Emergency".to_string() } else { order_type.replace('_', " ") };
+    let mut body = json!({"type": "gov_executive_order", "order_id": id, "title": title, "issued_by": SOVEREIGN,
+        "issued_at": issued_at, "authority": authority, "order_type": order_type});
     for (k, v) in extra.as_object().unwrap() {
-        body[k] = v.clone();
+        match k.as_str() {
+            "expires_at" => {
+                let kind = if emergency { "emergency" } else { "temporary" };
+                body["duration"] = json!({"type": kind, "expires_at": v});
+                if emergency {
+                    body["duration"]["renewable"] = json!(true);
+                }
+            }
+            "powers" => {
+                body["content"] = json!({"emergency_type": "security_incident",
+                    "threat_description": "Active intrusion on BRICK-02", "powers_invoked": v});
+            }
+            _ => body[k] = v.clone(),
+        }
     }
     sign_as(body, SOVEREIGN)
 }
@@ -412,17 +467,21 @@ pub fn violation(
     engine: &str,
     rule: &str,
     severity: &str,
-    subject: &str,
+    actor: &str,
     detected_at: &str,
 ) -> J {
     sign_as(
-        json!({"type": "gov_violation", "violation_id": id, "detected_by": engine, "rule": rule, "severity": severity,
-               "detected_at": detected_at, "subject": subject, "evidence": {"scroll": "compliance", "note": "recorded by the detecting engine"}}),
+        json!({"type": "gov_violation", "violation_id": id, "detected_at": detected_at, "detected_by": engine,
+               "violation_type": "unauthorized_action", "severity": severity,
+               "details": {"actor": actor, "action_attempted": "modify_receipt", "rule_violated": rule, "action_result": "blocked"},
+               "evidence": {"log_entries": [format!("{detected_at} {actor} attempted modify_receipt: blocked by {engine}")],
+                            "request_hash": format!("blake3:{}", blake3::hash(id.as_bytes()).to_hex())}}),
         engine,
     )
 }
 
-/// An enforcement (or, with `review`, a review) at `(enforced_at, review_deadline)`.
+/// An enforcement (or, with `review`, a review) at `(enforced_at, review_deadline)`; `action`
+/// holds its `enforcement_type` and `action_taken` (see [`suspension`]).
 pub fn enforcement(
     id: &str,
     vid: &str,
@@ -432,8 +491,11 @@ pub fn enforcement(
     (enforced_at, deadline): (&str, &str),
     review: Option<J>,
 ) -> J {
-    let mut body = json!({"type": "gov_enforcement", "enforcement_id": id, "violation_id": vid, "enforced_by": by,
-        "target": target, "action": action, "enforced_at": enforced_at, "review_deadline": deadline});
+    let mut body = json!({"type": "gov_enforcement", "enforcement_id": id, "violation_id": vid, "enforced_at": enforced_at,
+        "target": target, "review_required": true, "review_deadline": deadline, "enforced_by": by});
+    for (k, v) in action.as_object().unwrap() {
+        body[k] = v.clone();
+    }
     if let Some(r) = review {
         body["review"] = r;
     }
@@ -468,6 +530,26 @@ pub struct Chain {
     pub genesis: J,
     pub receipts: Vec<J>,
     pub versions: Vec<J>,
+}
+
+impl Chain {
+    /// The proposal receipt with this id.
+    fn proposal_of(&self, pid: &str) -> Option<&J> {
+        self.receipts
+            .iter()
+            .find(|r| r["type"] == "gov_proposal" && r["proposal_id"] == pid)
+    }
+
+    /// `constitution_version_before` and `_after` of a ratification of `pid` with `decision`
+    /// now: the version in force, and its bump by the proposal's class when ratified.
+    fn ratified_versions(&self, pid: &str, decision: &str) -> (String, String) {
+        let before = self.doc()["version"].as_str().unwrap().to_string();
+        let after = match (decision, self.proposal_of(pid)) {
+            ("ratified", Some(p)) => bump(&before, bump_part(p)),
+            _ => before.clone(),
+        };
+        (before, after)
+    }
 }
 
 impl Default for Chain {
@@ -525,7 +607,15 @@ impl Chain {
     ) -> usize {
         let (vs, summary) = votes(pid, ballots, start);
         self.extend(vs);
-        self.push(ratification(pid, &summary, true, decision, ratified_at))
+        let (before, after) = self.ratified_versions(pid, decision);
+        self.push(ratification(
+            pid,
+            &summary,
+            true,
+            decision,
+            ratified_at,
+            (&before, &after),
+        ))
     }
 
     /// Inserts `r` as receipt `i`; returns `i`.
@@ -554,7 +644,16 @@ impl Chain {
         effective_at: &str,
         anchor_proof: Option<J>,
     ) -> usize {
-        let r = amendment(pid, self.doc(), &after, effective_at, anchor_proof);
+        let earlier = self
+            .receipts
+            .iter()
+            .filter(|r| r["type"] == "gov_amendment" && r["proposal_id"] == pid)
+            .count();
+        let id = match earlier {
+            0 => format!("AMEND-{}", short(pid)),
+            n => format!("AMEND-{}-{}", short(pid), n + 1),
+        };
+        let r = amendment(&id, pid, self.doc(), &after, effective_at, anchor_proof);
         self.versions.push(after);
         self.push(r)
     }
@@ -616,33 +715,35 @@ fn suspension_query(actor: &str, at_time: &str, caps: &[(&str, &str)]) -> J {
 
 pub const P1: &str = "PROP-2025-12-001";
 
+/// The content of PROP-2025-12-001 as the protocol writes it: target, action, and the article.
 fn article_vii() -> J {
     json!({
+        "target": "ARTICLE-VII",
         "action": "add",
-        "article": "ARTICLE-VII",
-        "title": "Data Retention",
-        "sections": [
+        "text": {"id": "ARTICLE-VII", "name": "Data Retention", "sections": [
             {"id": "ARTICLE-VII.1", "title": "Retention Periods",
              "text": "Derived data is kept no longer than its scroll's retention period; receipts themselves are never deleted (AXIOM-001)."},
             {"id": "ARTICLE-VII.2", "title": "Erasure Requests",
              "text": "An erasure request removes derived data and is itself recorded as a receipt."},
-        ],
+        ]},
     })
 }
 
 fn add_article(doc: &J, change: &J) -> J {
     next(doc, MINOR, |d| {
-        d["articles"].as_array_mut().unwrap().push(json!({
-            "id": change["article"], "title": change["title"], "sections": change["sections"]}));
+        d["articles"]
+            .as_array_mut()
+            .unwrap()
+            .push(change["text"].clone());
     })
 }
 
 const P1_BALLOTS: [(&str, &str); 6] = [
-    (ALICE, "for"),
-    (BOB, "for"),
-    (CAROL, "for"),
-    (DAVE, "against"),
-    (ERIN, "for"),
+    (ALICE, "approve"),
+    (BOB, "approve"),
+    (CAROL, "approve"),
+    (DAVE, "reject"),
+    (ERIN, "approve"),
     (FRANK, "abstain"),
 ];
 
@@ -652,7 +753,7 @@ fn article_vii_proposal(author: &str, change: J, submitted: &str) -> J {
         P1,
         author,
         "amend_article",
-        "Add ARTICLE-VII Data Retention",
+        "Add Data Retention Article",
         change,
         submitted,
         7,
@@ -665,12 +766,10 @@ const P1_EFFECTIVE: &str = "2025-12-17T00:00:00Z";
 /// The protocol's example chain, with `ballots` and the ratification built from them.
 fn p1_chain(ballots: &[(&str, &str)]) -> Chain {
     let mut c = Chain::new();
-    let mut p = article_vii_proposal(ALICE, article_vii(), T0);
+    let mut p = article_vii_proposal(SOVEREIGN, article_vii(), T0);
     p = resign(p, |p| {
-        p["voting_ends_at"] = json!("2025-12-15T09:30:00Z");
-        p["rationale"] = json!(
-            "Retention limits for derived data protect members and keep scrolls within budget."
-        );
+        p["voting_ends"] = json!("2025-12-15T09:30:00Z");
+        p["rationale"] = json!("Compliance with EU regulations");
     });
     c.push(p);
     c.vote_and_ratify(
@@ -709,7 +808,7 @@ fn p1_with_amendment(edit: impl FnOnce(&mut J)) -> Chain {
     let mut c = p1_ratified();
     let after = add_article(c.doc(), &article_vii());
     c.push(resign(
-        amendment(P1, c.doc(), &after, P1_EFFECTIVE, None),
+        amendment("AMEND-2025-12-001", P1, c.doc(), &after, P1_EFFECTIVE, None),
         edit,
     ));
     c
@@ -720,13 +819,22 @@ fn p1_with_amendment(edit: impl FnOnce(&mut J)) -> Chain {
 pub const P2: &str = "PROP-2025-12-002";
 const ANALYTICS: &str = "engine:analytics";
 
-fn analytics_change() -> J {
-    json!({"engine": {"id": ANALYTICS, "name": "Analytics", "scroll": "analytics", "authority": "ARTICLE-III.1", "key": key_of(ANALYTICS)}})
+/// The registry entry `add_engine` proposes for engine:analytics (the protocol's example).
+fn analytics_engine() -> J {
+    json!({"engine_id": ANALYTICS, "name": "Analytics", "scroll": "Analytics",
+           "authority": "Data analysis and insights", "public_key": key_of(ANALYTICS)})
 }
 
+fn analytics_change() -> J {
+    json!({"target": ANALYTICS, "action": "add", "text": analytics_engine()})
+}
+
+/// The anchor confirmation: the signed checkpoint of the Governance scroll that includes the
+/// amendment.
 fn anchor(root_of: &str, anchored_at: &str) -> J {
-    json!({"scroll": "governance", "root": format!("blake3:{}", blake3::hash(root_of.as_bytes()).to_hex()), "tree_size": 10,
-           "anchored_at": anchored_at, "anchor_ref": "rfc3161:tsa.example:serial-0042"})
+    json!({"backend": "scroll_checkpoint", "scroll": "Governance",
+           "root": format!("blake3:{}", blake3::hash(root_of.as_bytes()).to_hex()), "tree_size": 10,
+           "anchored_at": anchored_at})
 }
 
 /// The add_engine chain up to the engine's pending amendment.
@@ -742,12 +850,12 @@ fn p2_pending() -> Chain {
         7,
     ));
     let ballots = [
-        (ALICE, "for"),
-        (BOB, "for"),
-        (CAROL, "for"),
-        (DAVE, "for"),
-        (ERIN, "for"),
-        (FRANK, "against"),
+        (ALICE, "approve"),
+        (BOB, "approve"),
+        (CAROL, "approve"),
+        (DAVE, "approve"),
+        (ERIN, "approve"),
+        (FRANK, "reject"),
     ];
     c.vote_and_ratify(
         P2,
@@ -757,9 +865,9 @@ fn p2_pending() -> Chain {
         "2025-12-12T10:00:00Z",
     );
     let after = next(c.doc(), MINOR, |d| {
-        let mut e = analytics_change()["engine"].clone();
+        let mut e = analytics_engine();
         e["status"] = json!("pending");
-        d["engines"].as_array_mut().unwrap().push(e);
+        d["registered_engines"].as_array_mut().unwrap().push(e);
     });
     c.amend(P2, after, "2025-12-12T12:00:00Z", None);
     c
@@ -767,7 +875,7 @@ fn p2_pending() -> Chain {
 
 fn activate_analytics(doc: &J) -> J {
     next(doc, PATCH, |d| {
-        entry_mut(&mut d["engines"], ANALYTICS)["status"] = json!("active")
+        entry_mut(&mut d["registered_engines"], ANALYTICS)["status"] = json!("active")
     })
 }
 
@@ -777,7 +885,8 @@ pub const P3: &str = "PROP-2025-12-003";
 pub const P4: &str = "PROP-2025-12-004";
 
 fn rules_change() -> J {
-    json!({"rules": {"min_deliberation_seconds": 14 * DAY, "quorum": {"numerator": 2, "denominator": 3}}})
+    json!({"target": "rules", "action": "modify",
+           "text": {"rules": {"min_deliberation_seconds": 14 * DAY, "quorum": {"numerator": 2, "denominator": 3}}}})
 }
 
 fn p3_chain() -> Chain {
@@ -792,12 +901,12 @@ fn p3_chain() -> Chain {
         7,
     ));
     let ballots = [
-        (ALICE, "for"),
-        (BOB, "for"),
-        (CAROL, "for"),
-        (DAVE, "for"),
-        (ERIN, "against"),
-        (FRANK, "for"),
+        (ALICE, "approve"),
+        (BOB, "approve"),
+        (CAROL, "approve"),
+        (DAVE, "approve"),
+        (ERIN, "reject"),
+        (FRANK, "approve"),
     ];
     c.vote_and_ratify(
         P3,
@@ -815,8 +924,9 @@ fn p3_chain() -> Chain {
 }
 
 fn statute_003_change() -> J {
-    json!({"action": "modify", "statute": "STATUTE-003", "title": "Key Rotation",
-           "text": "Signing keys of engines are rotated at least every six months."})
+    json!({"target": "STATUTE-003", "action": "modify",
+           "text": {"id": "STATUTE-003", "name": "Key Rotation",
+                    "text": "Signing keys of engines are rotated at least every six months."}})
 }
 
 /// PROP-2025-12-004 by `author`: STATUTE-003 rotates keys every six months.
@@ -927,12 +1037,16 @@ fn orders_chain() -> Chain {
 
 // --- Violations, enforcement, review ---------------------------------------------------------
 
-fn suspension(scope: &[&str], until: Option<&str>) -> J {
-    let mut a = json!({"kind": "capability_suspension", "scope": scope});
-    if let Some(u) = until {
-        a["until"] = json!(u);
-    }
-    a
+/// A capability suspension of `capability` in `scope` (`all_scrolls` or a scroll), until
+/// `until` or, without it, pending review.
+fn suspension(capability: &str, scope: &str, until: Option<&str>) -> J {
+    json!({"enforcement_type": "capability_suspension",
+           "action_taken": {"capability_suspended": capability, "scope": scope, "duration": until.unwrap_or("pending_review")}})
+}
+
+/// A warning: no action beyond the record.
+fn warning() -> J {
+    json!({"enforcement_type": "warning", "action_taken": {}})
 }
 
 /// The sovereign's review of enforcement `id`, stating the action as reviewed and `outcome`.
@@ -967,13 +1081,14 @@ fn violation_0042() -> J {
     )
 }
 
-/// A review of ENF-2025-0042 at `reviewed_at` narrowing it to compliance writes, with `outcome`.
+/// A review of ENF-2025-0042 at `reviewed_at` narrowing it to writes to Compliance, with
+/// `outcome`.
 fn review_0042(reviewed_at: &str, outcome: J) -> J {
     review(
         "ENF-2025-0042",
         "VIOL-2025-0042",
         GUARDIAN_AGENT,
-        suspension(&["scroll:compliance:write"], None),
+        suspension("write", "Compliance", None),
         (reviewed_at, "2025-12-15T10:00:00Z"),
         outcome,
     )
@@ -987,7 +1102,7 @@ fn enforcement_chain() -> Chain {
         "VIOL-2025-0042",
         "engine:guardian",
         GUARDIAN_AGENT,
-        suspension(&["scroll:compliance:write", "treasury:transfer"], None),
+        suspension("write", "all_scrolls", None),
         ("2025-12-01T10:00:00Z", "2025-12-15T10:00:00Z"),
         None,
     ));
@@ -1004,13 +1119,13 @@ fn enforcement_chain() -> Chain {
         "VIOL-2025-0043",
         SOVEREIGN,
         FRANK,
-        suspension(&["federation:propose"], Some("2025-12-20T00:00:00Z")),
+        suspension("propose", "Federation", Some("2025-12-20T00:00:00Z")),
         ("2025-12-02T09:00:00Z", "2025-12-09T09:00:00Z"),
         None,
     ));
     c.push(review_0042(
         "2025-12-05T10:00:00Z",
-        json!({"outcome": "modify", "reason": "Transfers are unrelated to the violation."}),
+        json!({"decision": "modify", "reason": "Only the Compliance scroll is concerned."}),
     ));
     c.push(violation(
         "VIOL-2025-0044",
@@ -1025,7 +1140,7 @@ fn enforcement_chain() -> Chain {
         "VIOL-2025-0044",
         "engine:guardian",
         ERIN,
-        json!({"kind": "warning"}),
+        warning(),
         ("2025-12-06T09:00:00Z", "2025-12-13T09:00:00Z"),
         None,
     ));
@@ -1033,9 +1148,9 @@ fn enforcement_chain() -> Chain {
         "ENF-2025-0044",
         "VIOL-2025-0044",
         ERIN,
-        json!({"kind": "warning"}),
+        warning(),
         ("2025-12-07T09:00:00Z", "2025-12-13T09:00:00Z"),
-        json!({"outcome": "dismiss"}),
+        json!({"decision": "dismiss"}),
     ));
     c
 }
@@ -1084,16 +1199,16 @@ pub fn all() -> Vec<(String, String)> {
     c.vote_and_ratify(
         P4,
         &[
-            (ALICE, "for"),
-            (BOB, "for"),
-            (CAROL, "for"),
-            (DAVE, "against"),
+            (ALICE, "approve"),
+            (BOB, "approve"),
+            (CAROL, "approve"),
+            (DAVE, "reject"),
         ],
         "2025-12-28T00:00:00Z",
         "ratified",
         "2025-12-31T00:00:00Z",
     );
-    let after = with_statute_003_text(c.doc(), &statute_003_change()["text"]);
+    let after = with_statute_003_text(c.doc(), &statute_003_change()["text"]["text"]);
     c.amend(P4, after, "2026-01-01T00:00:00Z", None);
     files.push(c.valid("valid-rules-change",
         "change_rules: 14 days of deliberation and a two-thirds quorum (1.1.0); then a statute change judged by the new rules (1.1.1).", vec![]));
@@ -1120,17 +1235,17 @@ pub fn all() -> Vec<(String, String)> {
         vec![
             suspension_query(GUARDIAN_AGENT, "2025-12-01T09:59:59Z", &[]),
             suspension_query(GUARDIAN_AGENT, "2025-12-03T00:00:00Z",
-                &[("scroll:compliance:write", "ENF-2025-0042"), ("treasury:transfer", "ENF-2025-0042")]),
-            suspension_query(GUARDIAN_AGENT, "2025-12-06T00:00:00Z", &[("scroll:compliance:write", "ENF-2025-0042")]),
-            suspension_query(GUARDIAN_AGENT, "2026-06-01T00:00:00Z", &[("scroll:compliance:write", "ENF-2025-0042")]),
-            suspension_query(FRANK, "2025-12-05T00:00:00Z", &[("federation:propose", "ENF-2025-0043")]),
+                &[("write", "ENF-2025-0042")]),
+            suspension_query(GUARDIAN_AGENT, "2025-12-06T00:00:00Z", &[("write", "ENF-2025-0042")]),
+            suspension_query(GUARDIAN_AGENT, "2026-06-01T00:00:00Z", &[("write", "ENF-2025-0042")]),
+            suspension_query(FRANK, "2025-12-05T00:00:00Z", &[("propose", "ENF-2025-0043")]),
             suspension_query(FRANK, "2025-12-09T09:00:00Z", &[]),
             suspension_query(ERIN, "2025-12-06T12:00:00Z", &[]),
         ]));
 
     // Negative chains: each is broken at exactly one receipt.
     let mut c = p1_ratified();
-    let i = c.resign_at(1, |v| v["cast_at"] = json!("2025-12-05T10:00:00Z"));
+    let i = c.resign_at(1, |v| v["voted_at"] = json!("2025-12-05T10:00:00Z"));
     files.push(c.invalid(
         "invalid-vote-during-deliberation",
         "Alice votes on 2025-12-05, before deliberation ends on 2025-12-08.",
@@ -1139,7 +1254,7 @@ pub fn all() -> Vec<(String, String)> {
     ));
 
     let mut c = p1_ratified();
-    let i = c.insert(3, vote(P1, BOB, "against", 3, "2025-12-09T10:01:30Z"));
+    let i = c.insert(3, vote(P1, BOB, "reject", 3, "2025-12-09T10:01:30Z"));
     files.push(c.invalid(
         "invalid-double-vote",
         "Bob votes a second time.",
@@ -1169,7 +1284,7 @@ pub fn all() -> Vec<(String, String)> {
     c.push(statute_003_proposal(ALICE, T0, 7));
     let i = c.vote_and_ratify(
         P4,
-        &[(ALICE, "for"), (ERIN, "for")],
+        &[(ALICE, "approve"), (ERIN, "approve")],
         "2025-12-08T10:00:00Z",
         "ratified",
         "2025-12-12T10:00:00Z",
@@ -1182,24 +1297,25 @@ pub fn all() -> Vec<(String, String)> {
     ));
 
     let c = p1_chain(&[
-        (ALICE, "for"),
-        (BOB, "for"),
-        (CAROL, "against"),
-        (DAVE, "against"),
-        (ERIN, "for"),
-        (FRANK, "against"),
+        (ALICE, "approve"),
+        (BOB, "approve"),
+        (CAROL, "reject"),
+        (DAVE, "reject"),
+        (ERIN, "approve"),
+        (FRANK, "reject"),
     ]);
     files.push(c.invalid("invalid-supermajority-on-simple-majority",
         "An article amendment ratified with 7 for and 5 against: a majority, not the two thirds articles need.", 7, E::ThresholdNotMet));
 
     let mut c = Chain::new();
     c.push(proposal("PROP-2025-12-013", ALICE, "amend_article", "Allow receipt redaction",
-        json!({"action": "modify", "article": "AXIOM-001", "title": "Append-Only Receipts (redactable)",
-               "sections": [{"id": "AXIOM-001.1", "title": "Redaction", "text": "Receipts may be redacted by the sovereign."}]}), T0, 7));
+        json!({"target": "AXIOM-001", "action": "modify",
+               "text": {"id": "AXIOM-001", "name": "Append-Only Receipts (redactable)",
+                        "sections": [{"id": "AXIOM-001.1", "title": "Redaction", "text": "Receipts may be redacted by the sovereign."}]}}), T0, 7));
     c.push(vote(
         "PROP-2025-12-013",
         BOB,
-        "for",
+        "approve",
         3,
         "2025-12-08T10:00:00Z",
     ));
@@ -1231,11 +1347,12 @@ pub fn all() -> Vec<(String, String)> {
         E::ConstitutionHashMismatch,
     ));
 
-    let c = p1_with_amendment(|r| r["version_after"] = json!("2.0.0"));
+    let mut c = p1_ratified();
+    let i = c.resign_at(7, |r| r["constitution_version_after"] = json!("2.0.0"));
     files.push(c.invalid(
         "invalid-version-bump",
-        "Adding an article is a minor bump (1.1.0), not 2.0.0.",
-        8,
+        "The ratification claims 2.0.0; adding an article is a minor bump (1.1.0).",
+        i,
         E::VersionBumpInvalid,
     ));
 
@@ -1259,7 +1376,7 @@ pub fn all() -> Vec<(String, String)> {
 
     let mut c = p1_ratified();
     let i = c.resign_at(7, |r| {
-        r["vote_summary"] = json!({"for": 10, "against": 1, "abstain": 1})
+        r["vote_summary"] = json!({"approve": 10, "reject": 1, "abstain": 1})
     });
     files.push(c.invalid(
         "invalid-tally-mismatch",
@@ -1269,7 +1386,7 @@ pub fn all() -> Vec<(String, String)> {
     ));
 
     let mut c = p1_valid();
-    let i = c.push(vote(P1, FRANK, "for", 1, P1_EFFECTIVE));
+    let i = c.push(vote(P1, FRANK, "approve", 1, P1_EFFECTIVE));
     files.push(c.invalid(
         "invalid-vote-after-ratification",
         "A vote after the proposal was ratified and activated.",
@@ -1278,7 +1395,7 @@ pub fn all() -> Vec<(String, String)> {
     ));
 
     let mut c = p1_ratified();
-    let i = c.insert(4, vote(P1, MALLORY, "for", 3, "2025-12-09T10:02:30Z"));
+    let i = c.insert(4, vote(P1, MALLORY, "approve", 3, "2025-12-09T10:02:30Z"));
     files.push(c.invalid(
         "invalid-unregistered-voter",
         "Mallory, who is not a registered voter, votes.",
@@ -1287,7 +1404,7 @@ pub fn all() -> Vec<(String, String)> {
     ));
 
     let mut c = p1_ratified();
-    let i = c.resign_at(3, |v| v["cast_at"] = json!("2025-12-09T09:00:00Z"));
+    let i = c.resign_at(3, |v| v["voted_at"] = json!("2025-12-09T09:00:00Z"));
     files.push(c.invalid(
         "invalid-out-of-order",
         "Carol's vote is dated before Bob's, which precedes it in the chain.",
@@ -1312,7 +1429,7 @@ pub fn all() -> Vec<(String, String)> {
     c.push(statute_003_proposal(ALICE, T0, 7));
     let i = c.vote_and_ratify(
         P4,
-        &[(ALICE, "for"), (BOB, "for"), (CAROL, "against")],
+        &[(ALICE, "approve"), (BOB, "approve"), (CAROL, "reject")],
         "2025-12-08T10:00:00Z",
         "rejected",
         "2025-12-12T10:00:00Z",
@@ -1418,7 +1535,7 @@ pub fn all() -> Vec<(String, String)> {
         "VIOL-2025-9999",
         "engine:guardian",
         GUARDIAN_AGENT,
-        suspension(&["scroll:compliance:write"], None),
+        suspension("write", "Compliance", None),
         (T0, "2025-12-08T09:30:00Z"),
         None,
     )]);
@@ -1465,7 +1582,7 @@ pub fn all() -> Vec<(String, String)> {
         "VIOL-2025-0043",
         SOVEREIGN,
         ERIN,
-        suspension(&["federation:propose"], None),
+        suspension("propose", "Federation", None),
         ("2025-12-02T09:00:00Z", "2025-12-09T09:00:00Z"),
         None,
     ));
@@ -1482,9 +1599,9 @@ pub fn all() -> Vec<(String, String)> {
         "VIOL-2025-0043",
         SOVEREIGN,
         FRANK,
-        suspension(&["federation:propose"], Some("2025-12-20T00:00:00Z")),
+        suspension("propose", "Federation", Some("2025-12-20T00:00:00Z")),
         ("2025-12-10T09:00:00Z", "2025-12-09T09:00:00Z"),
-        Some(json!({"outcome": "uphold"})),
+        Some(json!({"decision": "uphold"})),
     ));
     files.push(c.invalid(
         "invalid-review-after-deadline",
@@ -1494,7 +1611,7 @@ pub fn all() -> Vec<(String, String)> {
     ));
 
     let mut change = article_vii();
-    change.as_object_mut().unwrap().remove("sections");
+    change["text"].as_object_mut().unwrap().remove("sections");
     let c = Chain::of([article_vii_proposal(ALICE, change, T0)]);
     files.push(c.invalid(
         "invalid-change-schema",
@@ -1508,7 +1625,7 @@ pub fn all() -> Vec<(String, String)> {
         ALICE,
         "change_statute",
         "Remove STATUTE-009",
-        json!({"action": "remove", "statute": "STATUTE-009"}),
+        json!({"target": "STATUTE-009", "action": "remove"}),
         T0,
         7,
     )]);
@@ -1532,7 +1649,7 @@ pub fn all() -> Vec<(String, String)> {
         E::DuplicateId,
     ));
 
-    let c = Chain::of([vote("PROP-2025-12-999", ALICE, "for", 3, T0)]);
+    let c = Chain::of([vote("PROP-2025-12-999", ALICE, "approve", 3, T0)]);
     files.push(c.invalid(
         "invalid-vote-unknown-proposal",
         "A vote on a proposal that is not in the chain.",
@@ -1549,11 +1666,12 @@ pub fn all() -> Vec<(String, String)> {
         E::RatificationTooEarly,
     ));
 
-    let c = p1_with_amendment(|r| r["version_before"] = json!("0.9.0"));
+    let mut c = p1_ratified();
+    let i = c.resign_at(7, |r| r["constitution_version_before"] = json!("0.9.0"));
     files.push(c.invalid(
         "invalid-version-before",
-        "The amendment's version_before is not the version in force (its hash is right).",
-        8,
+        "The ratification's constitution_version_before is not the version in force.",
+        i,
         E::VersionMismatch,
     ));
 
@@ -1591,7 +1709,7 @@ pub fn all() -> Vec<(String, String)> {
     c.push(violation_0042());
     c.push(review_0042(
         "2025-12-02T10:00:00Z",
-        json!({"outcome": "uphold"}),
+        json!({"decision": "uphold"}),
     ));
     files.push(c.invalid(
         "invalid-review-unknown-enforcement",
@@ -1603,7 +1721,7 @@ pub fn all() -> Vec<(String, String)> {
     let mut c = enforcement_chain().first(5);
     let i = c.push(review_0042(
         "2025-12-06T10:00:00Z",
-        json!({"outcome": "dismiss"}),
+        json!({"decision": "dismiss"}),
     ));
     files.push(c.invalid(
         "invalid-second-review",
@@ -1656,8 +1774,9 @@ pub fn bench_chain(receipts: usize, voters: usize) -> (String, String) {
         n += 1;
         let pid = format!("PROP-B-{n:05}");
         let author = &names[n % voters].0;
-        let change = json!({"action": "modify", "statute": "STATUTE-003", "title": "Key Rotation",
-                            "text": format!("Signing keys of engines are rotated at least every {} days.", 100 + n)});
+        let text = format!("Signing keys of engines are rotated at least every {} days.", 100 + n);
+        let change = json!({"target": "STATUTE-003", "action": "modify",
+                            "text": {"id": "STATUTE-003", "name": "Key Rotation", "text": text}});
         c.push(proposal(
             &pid,
             author,
@@ -1668,15 +1787,23 @@ pub fn bench_chain(receipts: usize, voters: usize) -> (String, String) {
             7,
         ));
         let voting = at(&t, 7 * DAY);
-        let mut summary = json!({"for": 0, "against": 0, "abstain": 0});
+        let mut summary = json!({"approve": 0, "reject": 0, "abstain": 0});
         for (i, (voter, _)) in names.iter().enumerate() {
-            let choice = ["for", "for", "against", "abstain"][i % 4];
+            let choice = ["approve", "approve", "reject", "abstain"][i % 4];
             summary[choice] = json!(summary[choice].as_u64().unwrap() + 1);
             c.push(vote(&pid, voter, choice, 1, &at(&voting, i as i64)));
         }
         let ratified = at(&voting, 3 * DAY);
-        c.push(ratification(&pid, &summary, true, "ratified", &ratified));
-        let after = with_statute_003_text(c.doc(), &change["text"]);
+        let (before, after) = c.ratified_versions(&pid, "ratified");
+        c.push(ratification(
+            &pid,
+            &summary,
+            true,
+            "ratified",
+            &ratified,
+            (&before, &after),
+        ));
+        let after = with_statute_003_text(c.doc(), &change["text"]["text"]);
         c.amend(&pid, after, &at(&ratified, HOUR), None);
         t = at(&ratified, 2 * HOUR);
     }

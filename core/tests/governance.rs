@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use serde_json::{json, Value as J};
 use vaultmesh_core::encoding::timestamp::Timestamp;
+use vaultmesh_core::encoding::Weight;
 use vaultmesh_core::governance::{
     self, apply, constitution_info, verify_chain, ChainReport, Phase, ProposalType, Version,
 };
@@ -217,7 +218,7 @@ fn example_chain_ends_at_1_1_0_with_the_hash_of_the_resulting_document() {
     assert_eq!(genesis.version, Version::parse("1.0.0").unwrap());
     assert_eq!(report.versions[0].hash, genesis.hash);
     assert_eq!(report.proposals[0].phase, Phase::Activated);
-    assert_eq!(report.proposals[0].tally.for_weight, 9);
+    assert_eq!(report.proposals[0].tally.approve, Weight::units(9));
 }
 
 #[test]
@@ -271,6 +272,7 @@ fn the_sovereign_may_reject_an_article_amendment_that_passed() {
         true,
         "rejected",
         "2025-12-16T09:30:00Z",
+        ("1.0.0", "1.0.0"),
     );
     let text = json!({"genesis": file["genesis"], "receipts": receipts}).to_string();
     let report = verify_chain(&parse(&text));
@@ -393,11 +395,14 @@ fn constitution_schema_violations() {
         ("sovereign.key", |d| {
             d["voters"][0]["id"] = json!(generate::SOVEREIGN)
         }),
-        ("engines", |d| {
-            d["engines"][0]["authority"] = json!("ARTICLE-IX.1")
+        ("registered_engines.scroll", |d| {
+            d["registered_engines"][0]["scroll"] = json!("compliance")
         }),
-        ("engines.status", |d| {
-            d["engines"][0]["status"] = json!("sleeping")
+        ("registered_engines.status", |d| {
+            d["registered_engines"][0]["status"] = json!("sleeping")
+        }),
+        ("registered_engines.engine_id", |d| {
+            d["registered_engines"][1]["engine_id"] = d["registered_engines"][0]["engine_id"].clone()
         }),
     ];
     for (field, edit) in cases {

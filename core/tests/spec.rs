@@ -6,7 +6,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use serde_json::Value as J;
-use vaultmesh_core::record::field::FieldType;
+use vaultmesh_core::record::field::{Field, FieldType};
 use vaultmesh_core::record::{Signer, KINDS};
 use vaultmesh_core::Error;
 
@@ -45,6 +45,25 @@ fn type_name(t: FieldType) -> String {
                 .join(", ")
         ),
         FieldType::RootMap => "root map".into(),
+        FieldType::Scroll => "scroll".into(),
+        FieldType::Scrolls => "array of scrolls".into(),
+        FieldType::Strings => "array of strings".into(),
+        FieldType::Weight => "weight".into(),
+        FieldType::Version => "version".into(),
+        FieldType::HttpsUrl => "https URL".into(),
+        FieldType::Any => "any".into(),
+        FieldType::Nested(_) => "object (members below)".into(),
+    }
+}
+
+/// One row per field, a nested object's members after it under their full path.
+fn field_rows(s: &mut String, fields: &[Field]) {
+    for f in fields {
+        let required = if f.required { "yes" } else { "no" };
+        writeln!(s, "| `{}` | {} | {required} |", f.path, type_name(f.ty)).unwrap();
+        if let FieldType::Nested(inner) = f.ty {
+            field_rows(s, inner);
+        }
     }
 }
 
@@ -68,16 +87,7 @@ fn kinds_tables() -> String {
         )
         .unwrap();
         s.push_str("| field | type | required |\n|---|---|---|\n");
-        for f in k.fields {
-            writeln!(
-                s,
-                "| `{}` | {} | {} |",
-                f.name,
-                type_name(f.ty),
-                if f.required { "yes" } else { "no" }
-            )
-            .unwrap();
-        }
+        field_rows(&mut s, k.fields);
         s.push('\n');
     }
     s

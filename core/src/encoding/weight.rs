@@ -25,7 +25,7 @@ impl Weight {
     /// canonical text. Anything else (a negative number, `0.0000001`, `1e-7`) is
     /// [`Error::InvalidField`].
     pub fn from_number(n: &Number) -> Result<Weight> {
-        if !(n.value >= 0.0) {
+        if n.value.is_nan() || n.value < 0.0 {
             return Err(Error::InvalidField);
         }
         let mut text = alloc::vec::Vec::new();

@@ -5,8 +5,8 @@ use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
 use super::constitution::{
-    is_article_id, is_statute_id, parse_article, parse_engine, parse_rule, parse_voters,
-    Constitution, KeyCache, ProposalType, RULE_NAMES,
+    check_statute, is_article_id, is_statute_id, parse_article, parse_engine, parse_rule,
+    parse_voters, Constitution, KeyCache, ProposalType, RULE_NAMES,
 };
 use super::version::{Bump, Version};
 use super::{members_only, text_at};
@@ -24,14 +24,17 @@ fn conflict(field: &'static str) -> Failure {
 }
 
 /// Whether `value` names or addresses an axiom: a member called `axiom` or `axioms`, or an id
-/// member (`id`, `article`, `statute`, `engine`) whose value starts with `AXIOM-`, at any depth.
+/// member (`id`, `target`, `engine_id`, `article`, `statute`) whose value starts with `AXIOM-`,
+/// at any depth.
 fn touches_axiom(value: &Value<'_>) -> bool {
     match value {
         Value::Object(o) => o.members.iter().any(|(name, v)| {
             let name: &str = name;
             matches!(name, "axiom" | "axioms")
-                || (matches!(name, "id" | "article" | "statute" | "engine")
-                    && v.as_str().is_some_and(|s| s.starts_with("AXIOM-")))
+                || (matches!(
+                    name,
+                    "id" | "target" | "engine_id" | "article" | "statute"
+                ) && v.as_str().is_some_and(|s| s.starts_with("AXIOM-")))
                 || touches_axiom(v)
         }),
         Value::Array(items) => items.iter().any(touches_axiom),
@@ -39,125 +42,125 @@ fn touches_axiom(value: &Value<'_>) -> bool {
     }
 }
 
-fn action<'v>(change: &'v Object<'_>) -> Result<&'v str, Failure> {
-    match text_at(change, "action") {
-        Some(a @ ("add" | "modify" | "remove")) => Ok(a),
-        _ => Err(invalid("change.action")),
+/// A proposal's `content`: `{"target", "action", "text"?}`.
+struct Content<'v, 'a> {
+    target: &'v str,
+    action: &'v str,
+    text: Option<&'v Object<'a>>,
+}
+
+fn content<'v, 'a>(content: &'v Value<'a>) -> Result<Content<'v, 'a>, Failure> {
+    let c = content.as_object().ok_or(invalid("content"))?;
+    if !members_only(c, &["target", "action", "text"]) {
+        return Err(invalid("content"));
+    }
+    let action = match text_at(c, "action") {
+        Some(a @ ("add" | "modify" | "remove")) => a,
+        _ => return Err(invalid("content.action")),
+    };
+    let text = match c.get("text") {
+        None => None,
+        Some(t) => Some(t.as_object().ok_or(invalid("content.text"))?),
+    };
+    // Removing names only the target; adding or modifying states the new text in full.
+    if (action == "remove") != text.is_none() {
+        return Err(invalid("content.text"));
+    }
+    Ok(Content {
+        target: text_at(c, "target").ok_or(invalid("content.target"))?,
+        action,
+        text,
+    })
+}
+
+/// The new text's own id member must name the target.
+fn names_target(text: &Object<'_>, id_member: &str, target: &str) -> Result<(), Failure> {
+    if text_at(text, id_member) == Some(target) {
+        Ok(())
+    } else {
+        Err(invalid("content.text"))
     }
 }
 
-/// The article object an `amend_article` add or modify installs.
-fn article_of<'a>(change: &Object<'a>) -> Object<'a> {
-    let mut article = Object::default();
-    for name in ["article", "title", "sections"] {
-        if let Some(v) = change.get(name) {
-            article.insert(if name == "article" { "id" } else { name }, v.clone());
-        }
-    }
-    article
-}
-
-/// The statute object a `change_statute` add or modify installs.
-fn statute_of<'a>(change: &Object<'a>) -> Object<'a> {
-    let mut statute = Object::default();
-    for name in ["statute", "title", "text"] {
-        if let Some(v) = change.get(name) {
-            statute.insert(if name == "statute" { "id" } else { name }, v.clone());
-        }
-    }
-    statute
-}
-
-/// The registry entry an `add_engine` change adds: its `engine` object with status `pending`.
-fn engine_of<'a>(change: &Object<'a>) -> Option<Object<'a>> {
-    let mut engine = change.get("engine")?.as_object()?.clone();
+/// The registry entry an `add_engine` proposal adds: its `content.text` with status `pending`.
+fn engine_of<'a>(text: &Object<'a>) -> Object<'a> {
+    let mut engine = text.clone();
     engine.insert("status", Value::String(Cow::Borrowed("pending")));
-    Some(engine)
+    engine
 }
 
-/// Checks a proposal's `change` against the schema of its type, independently of any
-/// constitution. A change that touches an axiom is [`Error::AxiomImmutable`], always.
+/// Checks a proposal's `content` against the schema of its type, independently of any
+/// constitution (docs/SPEC.md §10.2). A change that touches an axiom is
+/// [`Error::AxiomImmutable`], always.
 pub fn check_change(proposal_type: ProposalType, change: &Value<'_>) -> Result<(), Failure> {
     if touches_axiom(change) {
-        return Err(Failure::at(Error::AxiomImmutable, "change"));
+        return Err(Failure::at(Error::AxiomImmutable, "content"));
     }
-    let c = change.as_object().ok_or(invalid("change"))?;
+    let c = content(change)?;
     match proposal_type {
         ProposalType::AmendArticle => {
-            let a = action(c)?;
-            let allowed: &[&str] = if a == "remove" {
-                &["action", "article"]
-            } else {
-                &["action", "article", "title", "sections"]
-            };
-            if !members_only(c, allowed) {
-                return Err(invalid("change"));
+            if !is_article_id(c.target) {
+                return Err(invalid("content.target"));
             }
-            if !text_at(c, "article").is_some_and(is_article_id) {
-                return Err(invalid("change.article"));
-            }
-            if a != "remove" {
-                parse_article(&Value::Object(article_of(c)), &mut Vec::new())
-                    .map_err(|f| invalid(f.field.unwrap_or("change")))?;
+            if let Some(text) = c.text {
+                names_target(text, "id", c.target)?;
+                parse_article(&Value::Object(text.clone()), &mut Vec::new())
+                    .map_err(|f| invalid(f.field.unwrap_or("content.text")))?;
             }
         }
         ProposalType::ChangeStatute => {
-            let a = action(c)?;
-            let allowed: &[&str] = if a == "remove" {
-                &["action", "statute"]
-            } else {
-                &["action", "statute", "title", "text"]
-            };
-            if !members_only(c, allowed) || !text_at(c, "statute").is_some_and(is_statute_id) {
-                return Err(invalid("change.statute"));
+            if !is_statute_id(c.target) {
+                return Err(invalid("content.target"));
             }
-            if a != "remove" && (text_at(c, "title").is_none() || text_at(c, "text").is_none()) {
-                return Err(invalid("change"));
+            if let Some(text) = c.text {
+                names_target(text, "id", c.target)?;
+                check_statute(&Value::Object(text.clone())).map_err(|_| invalid("content.text"))?;
             }
         }
         ProposalType::ChangeRules => {
-            if c.members.is_empty() || !members_only(c, &["rules", "voters"]) {
-                return Err(invalid("change"));
-            }
-            if let Some(rules) = c.get("rules") {
+            let text = c
+                .text
+                .filter(|t| {
+                    c.target == "rules"
+                        && c.action == "modify"
+                        && !t.members.is_empty()
+                        && members_only(t, &["rules", "voters"])
+                })
+                .ok_or(invalid("content"))?;
+            if let Some(rules) = text.get("rules") {
                 let r = rules
                     .as_object()
                     .filter(|r| !r.members.is_empty())
-                    .ok_or(invalid("change.rules"))?;
+                    .ok_or(invalid("content.text.rules"))?;
                 for (name, value) in &r.members {
                     if !RULE_NAMES.contains(&name.as_ref()) {
-                        return Err(Failure::at(Error::UnknownRule, "change.rules"));
+                        return Err(Failure::at(Error::UnknownRule, "content.text.rules"));
                     }
-                    parse_rule(name, value).map_err(|_| invalid("change.rules"))?;
+                    parse_rule(name, value).map_err(|_| invalid("content.text.rules"))?;
                 }
             }
-            if let Some(voters) = c.get("voters") {
+            if let Some(voters) = text.get("voters") {
                 for (_, key, _) in
-                    parse_voters(Some(voters)).map_err(|_| invalid("change.voters"))?
+                    parse_voters(Some(voters)).map_err(|_| invalid("content.text.voters"))?
                 {
-                    PublicKey::parse(key).map_err(|_| invalid("change.voters"))?;
+                    PublicKey::parse(key).map_err(|_| invalid("content.text.voters"))?;
                 }
             }
         }
         ProposalType::AddEngine => {
             // The proposal names no status: the engine starts pending.
-            let names_status = c
-                .get("engine")
-                .and_then(Value::as_object)
-                .is_some_and(|e| e.get("status").is_some());
-            let engine = engine_of(c)
-                .filter(|_| members_only(c, &["engine"]) && !names_status)
-                .ok_or(invalid("change.engine"))?;
-            let engine = Value::Object(engine);
-            let (_, key) = parse_engine(&engine).map_err(|_| invalid("change.engine"))?;
-            PublicKey::parse(key).map_err(|_| invalid("change.engine"))?;
+            let text = c
+                .text
+                .filter(|t| c.action == "add" && t.get("status").is_none())
+                .ok_or(invalid("content.text"))?;
+            names_target(text, "engine_id", c.target)?;
+            let engine = Value::Object(engine_of(text));
+            let (_, key) = parse_engine(&engine).map_err(|_| invalid("content.text"))?;
+            PublicKey::parse(key).map_err(|_| invalid("content.text.public_key"))?;
         }
         ProposalType::RetireEngine => {
-            let engine = text_at(c, "engine").ok_or(invalid("change.engine"))?;
-            if !members_only(c, &["engine"])
-                || crate::encoding::id::check_engine_id(engine).is_err()
-            {
-                return Err(invalid("change.engine"));
+            if c.action != "remove" || crate::encoding::id::check_engine_id(c.target).is_err() {
+                return Err(invalid("content.target"));
             }
         }
     }
@@ -169,6 +172,7 @@ pub fn check_change(proposal_type: ProposalType, change: &Value<'_>) -> Result<(
 /// change and an engine's activation are patch.
 pub fn bump_of(proposal_type: ProposalType, change: &Value<'_>) -> Bump {
     let remove = change.as_object().and_then(|c| text_at(c, "action")) == Some("remove");
+    // (`change` is the proposal's `content`.)
     match proposal_type {
         ProposalType::AmendArticle if remove => Bump::Major,
         ProposalType::ChangeStatute => Bump::Patch,
@@ -193,11 +197,22 @@ fn list_mut<'o, 'a>(
     }
 }
 
-fn position(items: &[Value<'_>], id: &str) -> Option<usize> {
+/// The id member of the entries of a list of the constitution.
+fn id_member(list: &str) -> &'static str {
+    if list == ENGINES {
+        "engine_id"
+    } else {
+        "id"
+    }
+}
+
+fn position(items: &[Value<'_>], id_member: &str, id: &str) -> Option<usize> {
     items
         .iter()
-        .position(|item| item.as_object().and_then(|o| text_at(o, "id")) == Some(id))
+        .position(|item| item.as_object().and_then(|o| text_at(o, id_member)) == Some(id))
 }
+
+const ENGINES: &str = "registered_engines";
 
 /// Adds, replaces or removes the entry with `id` in list `name` of the document.
 fn edit_list<'a>(
@@ -208,7 +223,7 @@ fn edit_list<'a>(
     entry: Object<'a>,
 ) -> Result<(), Failure> {
     let items = list_mut(doc, name)?;
-    match (action, position(items, id)) {
+    match (action, position(items, id_member(name), id)) {
         ("add", None) => items.push(Value::Object(entry)),
         ("modify", Some(i)) => {
             if let Some(slot) = items.get_mut(i) {
@@ -229,10 +244,10 @@ fn set_engine_status(
     from: &[&str],
     to: &'static str,
 ) -> Result<(), Failure> {
-    let items = list_mut(doc, "engines")?;
-    let entry = position(items, engine)
+    let items = list_mut(doc, ENGINES)?;
+    let entry = position(items, "engine_id", engine)
         .and_then(|i| items.get_mut(i))
-        .ok_or(conflict("engines"))?;
+        .ok_or(conflict(ENGINES))?;
     let status = match entry {
         Value::Object(o) => member_mut(o, "status"),
         _ => None,
@@ -242,7 +257,7 @@ fn set_engine_status(
             *s = Value::String(Cow::Borrowed(to));
             Ok(())
         }
-        _ => Err(conflict("engines")),
+        _ => Err(conflict(ENGINES)),
     }
 }
 
@@ -266,46 +281,36 @@ pub(crate) fn next_document<'a>(
         .as_object()
         .ok_or(Failure::at(Error::InvalidConstitution, "constitution"))?
         .clone();
-    let c = change.as_object().ok_or(invalid("change"))?;
-    let id = |name| text_at(c, name).ok_or(invalid("change"));
+    let c = content(change)?;
+    let text = || c.text.cloned().unwrap_or_default();
     match proposal_type {
-        ProposalType::AmendArticle => edit_list(
-            &mut doc,
-            "articles",
-            id("article")?,
-            action(c)?,
-            article_of(c),
-        )?,
-        ProposalType::ChangeStatute => edit_list(
-            &mut doc,
-            "statutes",
-            id("statute")?,
-            action(c)?,
-            statute_of(c),
-        )?,
+        ProposalType::AmendArticle => {
+            edit_list(&mut doc, "articles", c.target, c.action, text())?
+        }
+        ProposalType::ChangeStatute => {
+            edit_list(&mut doc, "statutes", c.target, c.action, text())?
+        }
         ProposalType::ChangeRules => {
-            if let Some(Value::Object(changed)) = c.get("rules") {
+            let changed = text();
+            if let Some(Value::Object(rules_changed)) = changed.get("rules") {
                 match member_mut(&mut doc, "rules") {
                     Some(Value::Object(rules)) => {
-                        for (name, value) in &changed.members {
+                        for (name, value) in &rules_changed.members {
                             rules.insert(name.clone(), value.clone());
                         }
                     }
                     _ => return Err(Failure::at(Error::InvalidConstitution, "rules")),
                 }
             }
-            if let Some(voters) = c.get("voters") {
+            if let Some(voters) = changed.get("voters") {
                 doc.insert("voters", voters.clone());
             }
         }
         ProposalType::AddEngine => {
-            let engine = engine_of(c).ok_or(invalid("change.engine"))?;
-            let eid = text_at(&engine, "id").ok_or(invalid("change.engine"))?;
-            let eid = alloc::string::String::from(eid);
-            edit_list(&mut doc, "engines", &eid, "add", engine)?;
+            edit_list(&mut doc, ENGINES, c.target, "add", engine_of(&text()))?
         }
         ProposalType::RetireEngine => {
-            set_engine_status(&mut doc, id("engine")?, &["active", "pending"], "retired")?
+            set_engine_status(&mut doc, c.target, &["active", "pending"], "retired")?
         }
     }
     let version = current
@@ -341,6 +346,26 @@ pub(crate) fn checked(document: &Value<'_>, keys: &mut KeyCache) -> Result<Const
     })
 }
 
+/// A proposal's class of change and its `content` (fields already checked).
+pub(crate) fn proposal_class<'v, 'a>(
+    p: &'v Object<'a>,
+) -> Result<(ProposalType, &'v Value<'a>), Failure> {
+    let change = p
+        .get("content")
+        .ok_or(Failure::at(Error::MissingField, "content"))?;
+    let target = change
+        .as_object()
+        .and_then(|c| text_at(c, "target"))
+        .unwrap_or_default();
+    if target.starts_with("AXIOM-") {
+        return Err(Failure::at(Error::AxiomImmutable, "content.target"));
+    }
+    let proposal_type = text_at(p, "proposal_type")
+        .and_then(|t| ProposalType::from_record(t, target))
+        .ok_or(Failure::at(Error::InvalidChange, "content.target"))?;
+    Ok((proposal_type, change))
+}
+
 /// Applies a ratified proposal (a `gov_proposal` record) to a constitution and returns the next
 /// constitution, its `version` bumped as the proposal type requires (see [`bump_of`]).
 ///
@@ -354,12 +379,7 @@ pub fn apply<'a>(constitution: &Value<'a>, proposal: &Value<'a>) -> Result<Value
         .as_object()
         .ok_or(Failure::from(Error::NotAnObject))?;
     check_shape(p, Some(Kind::GovProposal))?;
-    let proposal_type = text_at(p, "proposal_type")
-        .and_then(ProposalType::from_name)
-        .ok_or(Failure::at(Error::InvalidField, "proposal_type"))?;
-    let change = p
-        .get("change")
-        .ok_or(Failure::at(Error::MissingField, "change"))?;
+    let (proposal_type, change) = proposal_class(p)?;
     check_change(proposal_type, change)?;
     let next = next_document(constitution, &current, proposal_type, change)?;
     checked(&next, &mut KeyCache::default())?;

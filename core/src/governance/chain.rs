@@ -11,14 +11,16 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
-use super::apply::{activated_document, check_change, checked, next_document};
+use super::apply::{
+    activated_document, bump_of, check_change, checked, next_document, proposal_class,
+};
 use super::constitution::{Comparison, Constitution, KeyCache, ProposalType};
 use super::enforcement::{suspended_capabilities, Enforcement, Ledger, Suspension, Violation};
 use super::orders::{emergency_powers_at, EmergencyPower, Order, Orders};
 use super::version::Version;
 use super::{at_least, field, members_only, plus, text_at, time, time_opt};
 use crate::encoding::timestamp::Timestamp;
-use crate::encoding::{id, Digest};
+use crate::encoding::{Digest, Weight};
 use crate::error::Error;
 use crate::json::{self, Limits, Object, Value};
 use crate::record::{verify_value, Failure, Kind};
@@ -85,22 +87,22 @@ pub enum Phase {
     Activated,
 }
 
-/// Weights cast on a proposal.
+/// Weights cast on a proposal, tallied exactly ([`Weight`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
-    /// Weight voting `for`.
-    pub for_weight: u64,
-    /// Weight voting `against`.
-    pub against: u64,
+    /// Weight voting `approve`.
+    pub approve: Weight,
+    /// Weight voting `reject`.
+    pub reject: Weight,
     /// Weight abstaining.
-    pub abstain: u64,
+    pub abstain: Weight,
 }
 
 impl Tally {
     /// Total weight that took part.
-    pub fn cast(&self) -> u64 {
-        self.for_weight
-            .saturating_add(self.against)
+    pub fn cast(&self) -> Weight {
+        self.approve
+            .saturating_add(self.reject)
             .saturating_add(self.abstain)
     }
 }
@@ -126,8 +128,10 @@ struct Proposal<'v, 'a> {
     change: &'v Value<'a>,
     /// Index into the versions of the constitution in force at submission.
     snapshot: usize,
-    deliberation_ends_at: Timestamp,
-    voting_ends_at: Option<Timestamp>,
+    deliberation_ends: Timestamp,
+    voting_ends: Option<Timestamp>,
+    /// `constitution_version_before` and `_after` of its ratification.
+    ratified_versions: Option<(Version, Version)>,
     /// For `add_engine`: the engine it adds.
     engine: Option<&'v str>,
     /// For `add_engine`: when its amendment made the engine pending.
@@ -203,7 +207,7 @@ impl<'a> ChainReport<'a> {
 fn date_field(kind: Kind) -> &'static str {
     match kind {
         Kind::GovProposal => "submitted_at",
-        Kind::GovVote => "cast_at",
+        Kind::GovVote => "voted_at",
         Kind::GovRatification => "ratified_at",
         Kind::GovAmendment => "effective_at",
         Kind::GovExecutiveOrder => "issued_at",
@@ -233,49 +237,43 @@ struct Verifier<'v, 'a> {
     last: Option<Timestamp>,
 }
 
+/// A weight member (already checked by the record's fields).
+fn weight(value: Option<&Value<'_>>, field: &'static str) -> Result<Weight, Failure> {
+    match value {
+        Some(Value::Number(n)) => Weight::from_number(n).map_err(|e| Failure::at(e, field)),
+        _ => Err(Failure::at(Error::InvalidField, field)),
+    }
+}
+
 fn vote_summary(o: &Object<'_>) -> Result<Tally, Failure> {
-    let bad = Failure::at(Error::InvalidField, "vote_summary");
     let s = o
         .get("vote_summary")
         .and_then(Value::as_object)
-        .filter(|s| members_only(s, &["for", "against", "abstain"]))
-        .ok_or(bad)?;
-    let n = |name| s.get(name).and_then(Value::as_u64).ok_or(bad);
+        .filter(|s| members_only(s, &["approve", "reject", "abstain"]))
+        .ok_or(Failure::at(Error::InvalidField, "vote_summary"))?;
     Ok(Tally {
-        for_weight: n("for")?,
-        against: n("against")?,
-        abstain: n("abstain")?,
+        approve: weight(s.get("approve"), "vote_summary.approve")?,
+        reject: weight(s.get("reject"), "vote_summary.reject")?,
+        abstain: weight(s.get("abstain"), "vote_summary.abstain")?,
     })
 }
 
-/// Checks an anchor proof: `{"scroll", "root", "tree_size", "anchored_at", "anchor_ref"}`.
-fn anchor_proof(o: &Object<'_>) -> Result<Option<Timestamp>, Failure> {
-    let Some(v) = o.get("anchor_proof") else {
-        return Ok(None);
-    };
-    let bad = Failure::at(Error::InvalidField, "anchor_proof");
-    let a = v
-        .as_object()
-        .filter(|a| {
-            members_only(
-                a,
-                &["scroll", "root", "tree_size", "anchored_at", "anchor_ref"],
-            )
-        })
-        .ok_or(bad)?;
-    let scroll_ok = text_at(a, "scroll").is_some_and(id::is_valid_name);
-    let root_ok = text_at(a, "root").is_some_and(|r| Digest::parse(r).is_ok());
-    let size_ok = a
-        .get("tree_size")
+/// The anchor confirmation an engine activation carries: `anchor_proof` with `scroll`,
+/// `tree_size` > 0, `root` and `anchored_at` — the signed checkpoint of the governance scroll
+/// that includes the amendment (docs/SPEC.md §10.3). Returns `anchored_at`.
+fn anchor_confirmation(o: &Object<'_>) -> Result<Timestamp, Failure> {
+    let a = o
+        .get("anchor_proof")
+        .and_then(Value::as_object)
+        .ok_or(Failure::at(Error::AnchorProofRequired, "anchor_proof"))?;
+    let bad = |f| Failure::at(Error::AnchorProofRequired, f);
+    text_at(a, "scroll").ok_or(bad("anchor_proof.scroll"))?;
+    text_at(a, "root").ok_or(bad("anchor_proof.root"))?;
+    a.get("tree_size")
         .and_then(Value::as_u64)
-        .is_some_and(|n| n > 0);
-    let ref_ok = text_at(a, "anchor_ref").is_some_and(|r| !r.is_empty());
-    let at = time(a, "anchored_at").map_err(|_| bad)?;
-    if scroll_ok && root_ok && size_ok && ref_ok {
-        Ok(Some(at))
-    } else {
-        Err(bad)
-    }
+        .filter(|n| *n > 0)
+        .ok_or(bad("anchor_proof.tree_size"))?;
+    time(a, "anchored_at").map_err(|_| bad("anchor_proof.anchored_at"))
 }
 
 /// The constitution in force: the last of the versions.
@@ -365,24 +363,16 @@ impl<'v, 'a> Verifier<'v, 'a> {
         if !c.voters.contains_key(author) && author != c.sovereign {
             return Err(Failure::at(Error::SignerNotAuthorized, "author"));
         }
-        let proposal_type = ProposalType::from_name(field(o, "proposal_type")?)
-            .ok_or(Failure::at(Error::InvalidField, "proposal_type"))?;
-        let change = o
-            .get("change")
-            .ok_or(Failure::at(Error::MissingField, "change"))?;
+        let (proposal_type, change) = proposal_class(o)?;
         check_change(proposal_type, change)?;
-        let deliberation_ends_at = time(o, "deliberation_ends_at")?;
-        if !at_least(t, deliberation_ends_at, c.rules.min_deliberation_seconds) {
-            return Err(Failure::at(
-                Error::DeliberationTooShort,
-                "deliberation_ends_at",
-            ));
+        let deliberation_ends = time(o, "deliberation_ends")?;
+        if !at_least(t, deliberation_ends, c.rules.min_deliberation_seconds) {
+            return Err(Failure::at(Error::DeliberationTooShort, "deliberation_ends"));
         }
-        let voting_ends_at = time_opt(o, "voting_ends_at")?;
-        if voting_ends_at
-            .is_some_and(|v| !at_least(deliberation_ends_at, v, c.rules.min_voting_seconds))
+        let voting_ends = time_opt(o, "voting_ends")?;
+        if voting_ends.is_some_and(|v| !at_least(deliberation_ends, v, c.rules.min_voting_seconds))
         {
-            return Err(Failure::at(Error::InvalidField, "voting_ends_at"));
+            return Err(Failure::at(Error::InvalidField, "voting_ends"));
         }
         // The change must apply to the constitution in force now (it is applied again, to the
         // constitution then in force, on activation).
@@ -397,11 +387,7 @@ impl<'v, 'a> Verifier<'v, 'a> {
             index,
         };
         let engine = match proposal_type {
-            ProposalType::AddEngine => change
-                .as_object()
-                .and_then(|c| c.get("engine"))
-                .and_then(Value::as_object)
-                .and_then(|e| text_at(e, "id")),
+            ProposalType::AddEngine => change.as_object().and_then(|c| text_at(c, "target")),
             _ => None,
         };
         self.proposal_ids.insert(id, self.proposals.len());
@@ -409,8 +395,9 @@ impl<'v, 'a> Verifier<'v, 'a> {
             status,
             change,
             snapshot: self.versions.len().saturating_sub(1),
-            deliberation_ends_at,
-            voting_ends_at,
+            deliberation_ends,
+            voting_ends,
+            ratified_versions: None,
             engine,
             pending_since: None,
             voters: BTreeSet::new(),
@@ -441,7 +428,7 @@ impl<'v, 'a> Verifier<'v, 'a> {
             .voters
             .get(voter)
             .ok_or(Failure::at(Error::UnregisteredVoter, "voter"))?;
-        if o.get("weight").and_then(Value::as_u64) != Some(registered) {
+        if weight(o.get("weight"), "weight")? != registered {
             return Err(Failure::at(Error::WeightMismatch, "weight"));
         }
         let proposal = self
@@ -451,14 +438,14 @@ impl<'v, 'a> Verifier<'v, 'a> {
         if proposal.voters.contains(voter) {
             return Err(Failure::at(Error::DoubleVote, "voter"));
         }
-        if t < proposal.deliberation_ends_at || proposal.voting_ends_at.is_some_and(|end| t > end) {
-            return Err(Failure::at(Error::VoteOutsideWindow, "cast_at"));
+        if t < proposal.deliberation_ends || proposal.voting_ends.is_some_and(|end| t > end) {
+            return Err(Failure::at(Error::VoteOutsideWindow, "voted_at"));
         }
         proposal.voters.insert(voter);
         let tally = &mut proposal.status.tally;
         match field(o, "vote")? {
-            "for" => tally.for_weight = tally.for_weight.saturating_add(registered),
-            "against" => tally.against = tally.against.saturating_add(registered),
+            "approve" => tally.approve = tally.approve.saturating_add(registered),
+            "reject" => tally.reject = tally.reject.saturating_add(registered),
             _ => tally.abstain = tally.abstain.saturating_add(registered),
         }
         Ok(())
@@ -474,8 +461,8 @@ impl<'v, 'a> Verifier<'v, 'a> {
         if field(o, "ratified_by")? != c.sovereign {
             return Err(Failure::at(Error::SignerNotAuthorized, "ratified_by"));
         }
-        let voting_closes = plus(proposal.deliberation_ends_at, c.rules.min_voting_seconds);
-        if t < voting_closes || proposal.voting_ends_at.is_some_and(|end| t < end) {
+        let voting_closes = plus(proposal.deliberation_ends, c.rules.min_voting_seconds);
+        if t < voting_closes || proposal.voting_ends.is_some_and(|end| t < end) {
             return Err(Failure::at(Error::RatificationTooEarly, "ratified_at"));
         }
         let tally = proposal.status.tally;
@@ -485,7 +472,7 @@ impl<'v, 'a> Verifier<'v, 'a> {
         let quorum = c
             .rules
             .quorum
-            .reached(tally.cast(), c.total_weight, Comparison::AtLeast);
+            .reached(tally.cast().0, c.total_weight.0, Comparison::AtLeast);
         match (o.get("quorum_met"), quorum) {
             (Some(Value::Bool(true)), false) => {
                 return Err(Failure::at(Error::QuorumNotMet, "quorum_met"))
@@ -496,8 +483,9 @@ impl<'v, 'a> Verifier<'v, 'a> {
             _ => {}
         }
         let threshold = c.rules.threshold(proposal.status.proposal_type);
-        let passes = threshold.passes(tally.for_weight, tally.against);
-        let phase = match field(o, "decision")? {
+        let passes = threshold.passes(tally.approve, tally.reject);
+        // `decision` is an addition: a ratification without it ratifies.
+        let phase = match text_at(o, "decision").unwrap_or("ratified") {
             "ratified" if !quorum => return Err(Failure::at(Error::QuorumNotMet, "decision")),
             "ratified" if !passes => return Err(Failure::at(Error::ThresholdNotMet, "decision")),
             "ratified" => Phase::Ratified,
@@ -506,8 +494,35 @@ impl<'v, 'a> Verifier<'v, 'a> {
             }
             _ => Phase::Rejected,
         };
+        // The versions: before is the constitution in force; after is its bump when ratified,
+        // the same version when rejected.
+        let in_force = self.current()?.version;
+        let before = Version::parse(field(o, "constitution_version_before")?)
+            .map_err(|e| Failure::at(e, "constitution_version_before"))?;
+        if before != in_force {
+            return Err(Failure::at(
+                Error::VersionMismatch,
+                "constitution_version_before",
+            ));
+        }
+        let expected = match phase {
+            Phase::Ratified => in_force
+                .bumped(bump_of(proposal.status.proposal_type, proposal.change))
+                .ok_or(Failure::at(
+                    Error::VersionBumpInvalid,
+                    "constitution_version_after",
+                ))?,
+            _ => in_force,
+        };
+        if Version::parse(field(o, "constitution_version_after")?) != Ok(expected) {
+            return Err(Failure::at(
+                Error::VersionBumpInvalid,
+                "constitution_version_after",
+            ));
+        }
         if let Some(proposal) = self.proposals.get_mut(p) {
             proposal.status.phase = phase;
+            proposal.ratified_versions = Some((before, expected));
         }
         Ok(())
     }
@@ -535,19 +550,25 @@ impl<'v, 'a> Verifier<'v, 'a> {
                 "constitution_hash_before",
             ));
         }
-        if Version::parse(field(o, "version_before")?) != Ok(c.version) {
-            return Err(Failure::at(Error::VersionMismatch, "version_before"));
-        }
-        let anchored_at = anchor_proof(o)?;
+        // The ratification fixed the versions; another amendment in between voids them.
+        let ratified_after = match (activation, proposal.ratified_versions) {
+            (true, _) => None,
+            (false, Some((before, _))) if before != c.version => {
+                return Err(Failure::at(Error::VersionMismatch, "proposal_id"))
+            }
+            (false, versions) => versions.map(|(_, after)| after),
+        };
         let next = if activation {
             let (engine, pending_since) = proposal
                 .engine
                 .zip(proposal.pending_since)
-                .ok_or(Failure::at(Error::ChangeConflict, "engines"))?;
-            let anchored_at =
-                anchored_at.ok_or(Failure::at(Error::AnchorProofRequired, "anchor_proof"))?;
+                .ok_or(Failure::at(Error::ChangeConflict, "registered_engines"))?;
+            let anchored_at = anchor_confirmation(o)?;
             if anchored_at < pending_since || anchored_at > t {
-                return Err(Failure::at(Error::InvalidField, "anchor_proof"));
+                return Err(Failure::at(
+                    Error::InvalidField,
+                    "anchor_proof.anchored_at",
+                ));
             }
             activated_document(&self.document, c, engine)?
         } else {
@@ -559,8 +580,8 @@ impl<'v, 'a> Verifier<'v, 'a> {
             )?
         };
         let constitution = checked(&next, &mut self.keys)?;
-        if Version::parse(field(o, "version_after")?) != Ok(constitution.version) {
-            return Err(Failure::at(Error::VersionBumpInvalid, "version_after"));
+        if ratified_after.is_some_and(|after| after != constitution.version) {
+            return Err(Failure::at(Error::VersionBumpInvalid, "proposal_id"));
         }
         if Digest::parse(field(o, "constitution_hash_after")?)? != constitution.hash {
             return Err(Failure::at(

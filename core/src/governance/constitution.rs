@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 
 use super::version::Version;
 use super::{members_only, text_at};
-use crate::encoding::{id, Digest, PublicKey};
+use crate::encoding::{id, Digest, PublicKey, Weight};
 use crate::error::Error;
 use crate::json::{Object, Value};
 use crate::record::{Failure, Keyring};
@@ -40,7 +40,10 @@ pub fn constitution_info(document: &Value<'_>) -> Result<ConstitutionInfo, Failu
     })
 }
 
-/// The five proposal types (`proposal_type` of `gov_proposal`).
+/// The five kinds of change a proposal makes. On the wire, `proposal_type` is `amendment` for
+/// the first two (`content.target` names an article or a statute), `change_rules`, `add_engine`
+/// or `retire_engine` ([`ProposalType::from_record`]); [`ProposalType::name`] is the key of
+/// its threshold in the constitution's rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProposalType {
     /// Add, modify or remove an article.
@@ -65,7 +68,8 @@ impl ProposalType {
         ProposalType::RetireEngine,
     ];
 
-    /// The wire name (`amend_article`, …).
+    /// The name of this class of change (`amend_article`, …): the key of its threshold in
+    /// `rules.thresholds` and its name in chain reports.
     pub const fn name(self) -> &'static str {
         match self {
             ProposalType::AmendArticle => "amend_article",
@@ -76,9 +80,32 @@ impl ProposalType {
         }
     }
 
-    /// The proposal type with this wire name.
+    /// The class with this name (`amend_article`, …).
     pub fn from_name(name: &str) -> Option<ProposalType> {
         ProposalType::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// The class of a proposal from its `proposal_type` and `content.target`: an `amendment`
+    /// of an `ARTICLE-…` or of a `STATUTE-…`, or one of the other types by name.
+    pub fn from_record(proposal_type: &str, target: &str) -> Option<ProposalType> {
+        match proposal_type {
+            "amendment" if is_article_id(target) => Some(ProposalType::AmendArticle),
+            "amendment" if is_statute_id(target) => Some(ProposalType::ChangeStatute),
+            "change_rules" => Some(ProposalType::ChangeRules),
+            "add_engine" => Some(ProposalType::AddEngine),
+            "retire_engine" => Some(ProposalType::RetireEngine),
+            _ => None,
+        }
+    }
+
+    /// The wire `proposal_type` of this class.
+    pub const fn wire_name(self) -> &'static str {
+        match self {
+            ProposalType::AmendArticle | ProposalType::ChangeStatute => "amendment",
+            ProposalType::ChangeRules => "change_rules",
+            ProposalType::AddEngine => "add_engine",
+            ProposalType::RetireEngine => "retire_engine",
+        }
     }
 }
 
@@ -107,16 +134,16 @@ impl Fraction {
 /// How a threshold compares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Comparison {
-    /// `for / (for + against) >= fraction` (`at_least`).
+    /// `approve / (approve + reject) >= fraction` (`at_least`).
     AtLeast,
-    /// `for / (for + against) > fraction` (`more_than`).
+    /// `approve / (approve + reject) > fraction` (`more_than`).
     MoreThan,
 }
 
 /// The vote a proposal type needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Threshold {
-    /// Share of the decisive weight (`for + against`) that must vote `for`.
+    /// Share of the decisive weight (`approve + reject`) that must vote `approve`.
     pub fraction: Fraction,
     /// `at_least` or `more_than`.
     pub comparison: Comparison,
@@ -126,22 +153,23 @@ pub struct Threshold {
 }
 
 impl Threshold {
-    /// Whether `for_weight` out of the decisive weight `for_weight + against_weight` passes.
-    /// No decisive weight never passes.
-    pub fn passes(&self, for_weight: u64, against_weight: u64) -> bool {
-        let decisive = for_weight.saturating_add(against_weight);
-        decisive > 0 && self.fraction.reached(for_weight, decisive, self.comparison)
+    /// Whether `approve` out of the decisive weight `approve + reject` passes. No decisive
+    /// weight never passes.
+    pub fn passes(&self, approve: Weight, reject: Weight) -> bool {
+        let decisive = approve.saturating_add(reject);
+        decisive.0 > 0 && self.fraction.reached(approve.0, decisive.0, self.comparison)
     }
 }
 
 /// The governance rules, as data (`rules` of the constitution).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rules {
-    /// Minimum time from `submitted_at` to `deliberation_ends_at`.
+    /// Minimum time from `submitted_at` to `deliberation_ends`.
     pub min_deliberation_seconds: u64,
     /// Minimum time from the end of deliberation to the ratification.
     pub min_voting_seconds: u64,
-    /// Share of the total registered voting weight that must take part (for, against or abstain).
+    /// Share of the total registered voting weight that must take part (approve, reject or
+    /// abstain).
     pub quorum: Fraction,
     /// The threshold of each proposal type, in [`ProposalType::ALL`] order.
     pub thresholds: [Threshold; 5],
@@ -200,7 +228,7 @@ pub struct Grant {
     pub holders: Vec<String>,
     /// For [`Power::ExecutiveOrder`]: the order types.
     pub order_types: Vec<String>,
-    /// For [`Power::ExecutiveOrder`]: whether these orders must carry `expires_at`.
+    /// For [`Power::ExecutiveOrder`]: whether these orders must carry `duration.expires_at`.
     pub temporary: bool,
     /// For [`Power::Emergency`]: the emergency powers that may be invoked.
     pub emergency_powers: Vec<String>,
@@ -250,13 +278,13 @@ impl EngineStatus {
 /// An entry of the engine registry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Engine {
-    /// `engine:<name>`.
+    /// `engine_id`: `engine:<name>`.
     pub id: String,
     /// Display name.
     pub name: String,
-    /// The engine's scroll.
+    /// The engine's scroll (`Drills`, `Guardian`, …).
     pub scroll: String,
-    /// The article section that authorises it.
+    /// What the engine is for (`authority` of the registry).
     pub authority: String,
     /// Its status.
     pub status: EngineStatus,
@@ -297,9 +325,9 @@ pub struct Constitution {
     /// The governance rules.
     pub rules: Rules,
     /// Registered voters and their weights.
-    pub voters: BTreeMap<String, u64>,
-    /// Sum of the voters' weights.
-    pub total_weight: u64,
+    pub voters: BTreeMap<String, Weight>,
+    /// Sum of the voters' weights (below 2^53 millionths).
+    pub total_weight: Weight,
     /// The sovereign (ratifier and activator).
     pub sovereign: String,
     /// The engine registry by id.
@@ -517,9 +545,9 @@ fn grant(v: &Value<'_>) -> Result<Grant, Failure> {
         }
         Power::Emergency => {
             g.emergency_powers = strings(o.get("emergency_powers"), F)?;
-            if g.emergency_powers.is_empty()
-                || g.emergency_powers.iter().any(|p| !id::is_valid_name(p))
-            {
+            // Powers are named as the protocol writes them ("Enhanced logging"): any
+            // non-empty, distinct strings.
+            if g.emergency_powers.is_empty() {
                 return Err(bad(F));
             }
         }
@@ -534,14 +562,14 @@ fn grant(v: &Value<'_>) -> Result<Grant, Failure> {
 /// Checks one article object; appends its sections. Also used for the articles a change adds.
 pub(crate) fn parse_article(v: &Value<'_>, sections: &mut Vec<Section>) -> Result<String, Failure> {
     let o = object(v, "articles")?;
-    if !members_only(o, &["id", "title", "sections"]) {
+    if !members_only(o, &["id", "name", "sections"]) {
         return Err(bad("articles"));
     }
     let article = text(o, "id", "articles.id")?;
     if !is_article_id(article) {
         return Err(bad("articles.id"));
     }
-    text(o, "title", "articles.title")?;
+    text(o, "name", "articles.name")?;
     let list = array(o, "sections")?;
     if list.is_empty() {
         return Err(bad("articles.sections"));
@@ -578,52 +606,64 @@ pub(crate) fn parse_article(v: &Value<'_>, sections: &mut Vec<Section>) -> Resul
     Ok(article.to_string())
 }
 
-fn check_statute(v: &Value<'_>) -> Result<String, Failure> {
+pub(crate) fn check_statute(v: &Value<'_>) -> Result<String, Failure> {
     let o = object(v, "statutes")?;
-    if !members_only(o, &["id", "title", "text"]) {
+    if !members_only(o, &["id", "name", "text"]) {
         return Err(bad("statutes"));
     }
     let sid = text(o, "id", "statutes.id")?;
     if !is_statute_id(sid) {
         return Err(bad("statutes.id"));
     }
-    text(o, "title", "statutes.title")?;
+    text(o, "name", "statutes.name")?;
     text(o, "text", "statutes.text")?;
     Ok(sid.to_string())
 }
 
-/// Checks one engine entry (`{"id","name","scroll","authority","status","key"}`).
+/// The members of an engine registry entry: the protocol's `engine_id`, `name`, `scroll`,
+/// `authority` and `status`, and `public_key` (an addition: the key the engine signs with).
+pub(crate) const ENGINE_MEMBERS: [&str; 6] = [
+    "engine_id",
+    "name",
+    "scroll",
+    "authority",
+    "status",
+    "public_key",
+];
+
+/// Checks one entry of `registered_engines`; returns it and its key text.
 pub(crate) fn parse_engine<'v>(v: &'v Value<'_>) -> Result<(Engine, &'v str), Failure> {
-    const F: &str = "engines";
+    const F: &str = "registered_engines";
     let o = object(v, F)?;
-    if !members_only(o, &["id", "name", "scroll", "authority", "status", "key"]) {
+    if !members_only(o, &ENGINE_MEMBERS) {
         return Err(bad(F));
     }
-    let eid = text(o, "id", "engines.id")?;
-    id::check_engine_id(eid).map_err(|_| bad("engines.id"))?;
-    let scroll = text(o, "scroll", "engines.scroll")?;
-    if !id::is_valid_name(scroll) {
-        return Err(bad("engines.scroll"));
+    let eid = text(o, "engine_id", "registered_engines.engine_id")?;
+    id::check_engine_id(eid).map_err(|_| bad("registered_engines.engine_id"))?;
+    let scroll = text(o, "scroll", "registered_engines.scroll")?;
+    if !id::is_valid_scroll(scroll) {
+        return Err(bad("registered_engines.scroll"));
     }
-    let status = EngineStatus::from_name(text(o, "status", "engines.status")?)
-        .ok_or(bad("engines.status"))?;
+    let status = EngineStatus::from_name(text(o, "status", "registered_engines.status")?)
+        .ok_or(bad("registered_engines.status"))?;
     let engine = Engine {
         id: eid.to_string(),
-        name: text(o, "name", "engines.name")?.to_string(),
+        name: text(o, "name", "registered_engines.name")?.to_string(),
         scroll: scroll.to_string(),
-        authority: text(o, "authority", "engines.authority")?.to_string(),
+        authority: text(o, "authority", "registered_engines.authority")?.to_string(),
         status,
     };
-    Ok((engine, text(o, "key", "engines.key")?))
+    Ok((engine, text(o, "public_key", "registered_engines.public_key")?))
 }
 
-/// Checks the `voters` list (`[{"id","key","weight"}]`): returns `(id, key text, weight)`.
+/// Checks the `voters` list (`[{"id","key","weight"}]`, weights as in `gov_vote`): returns
+/// `(id, key text, weight)`.
 pub(crate) fn parse_voters<'v>(
     v: Option<&'v Value<'_>>,
-) -> Result<Vec<(&'v str, &'v str, u64)>, Failure> {
+) -> Result<Vec<(&'v str, &'v str, Weight)>, Failure> {
     const F: &str = "voters";
     let list = v.and_then(Value::as_array).ok_or(bad(F))?;
-    let mut out: Vec<(&str, &str, u64)> = Vec::with_capacity(list.len());
+    let mut out: Vec<(&str, &str, Weight)> = Vec::with_capacity(list.len());
     for item in list {
         let o = object(item, F)?;
         if !members_only(o, &["id", "key", "weight"]) {
@@ -631,8 +671,11 @@ pub(crate) fn parse_voters<'v>(
         }
         let vid = text(o, "id", "voters.id")?;
         id::parse_actor(vid).map_err(|_| bad("voters.id"))?;
-        let weight = uint(o, "weight", "voters.weight")?;
-        if weight == 0 || out.iter().any(|(o, _, _)| *o == vid) {
+        let weight = match o.get("weight") {
+            Some(Value::Number(n)) => Weight::from_number(n).map_err(|_| bad("voters.weight"))?,
+            _ => return Err(bad("voters.weight")),
+        };
+        if weight.0 == 0 || out.iter().any(|(o, _, _)| *o == vid) {
             return Err(bad(F));
         }
         out.push((vid, text(o, "key", "voters.key")?, weight));
@@ -707,12 +750,14 @@ impl Constitution {
         let rules = parse_rules(o.get("rules"))?;
 
         let mut voters = BTreeMap::new();
-        let mut total_weight: u64 = 0;
+        let mut total_weight = Weight::default();
         for (vid, key, weight) in parse_voters(o.get("voters"))? {
             add_key(vid, key, "voters.key")?;
             total_weight = total_weight
-                .checked_add(weight)
+                .0
+                .checked_add(weight.0)
                 .filter(|t| *t < (1 << 53))
+                .map(Weight)
                 .ok_or(bad("voters.weight"))?;
             voters.insert(vid.to_string(), weight);
         }
@@ -733,14 +778,12 @@ impl Constitution {
         )?;
 
         let mut engines = BTreeMap::new();
-        for e in array(o, "engines")? {
+        for e in array(o, "registered_engines")? {
             let (engine, key) = parse_engine(e)?;
-            if engines.contains_key(&engine.id)
-                || !sections.iter().any(|s| s.id == engine.authority)
-            {
-                return Err(bad("engines"));
+            if engines.contains_key(&engine.id) {
+                return Err(bad("registered_engines.engine_id"));
             }
-            add_key(&engine.id, key, "engines.key")?;
+            add_key(&engine.id, key, "registered_engines.public_key")?;
             engines.insert(engine.id.clone(), engine);
         }
 
@@ -823,9 +866,10 @@ mod tests {
             comparison: Comparison::AtLeast,
             sovereign_ratification: true,
         };
-        assert!(two_thirds.passes(8, 4)); // exactly 2/3
-        assert!(!two_thirds.passes(7, 4));
-        assert!(!two_thirds.passes(0, 0)); // no decisive weight never passes
+        let w = Weight::units;
+        assert!(two_thirds.passes(w(8), w(4))); // exactly 2/3
+        assert!(!two_thirds.passes(w(7), w(4)));
+        assert!(!two_thirds.passes(w(0), w(0))); // no decisive weight never passes
         let majority = Threshold {
             fraction: Fraction {
                 numerator: 1,
@@ -834,11 +878,14 @@ mod tests {
             comparison: Comparison::MoreThan,
             sovereign_ratification: false,
         };
-        assert!(!majority.passes(6, 6)); // exactly half is not a majority
-        assert!(majority.passes(7, 6));
+        assert!(!majority.passes(w(6), w(6))); // exactly half is not a majority
+        assert!(majority.passes(w(7), w(6)));
+        // Fractional weights compare exactly: 0.5 + 0.25 against 0.75 is a tie, not a majority.
+        assert!(!majority.passes(Weight(750_000), Weight(750_000)));
+        assert!(majority.passes(Weight(750_001), Weight(750_000)));
         // Integer arithmetic without overflow at the largest weights.
-        let max = (1u64 << 53) - 1;
-        assert!(majority.passes(max, max - 1));
+        let max = Weight((1u64 << 53) - 1);
+        assert!(majority.passes(max, Weight(max.0 - 1)));
         assert!(Fraction {
             numerator: 1,
             denominator: 2
@@ -869,5 +916,14 @@ mod tests {
             Some(ProposalType::AddEngine)
         );
         assert_eq!(ProposalType::from_name("amend_axiom"), None);
+        assert_eq!(
+            ProposalType::from_record("amendment", "ARTICLE-VII"),
+            Some(ProposalType::AmendArticle)
+        );
+        assert_eq!(
+            ProposalType::from_record("amendment", "STATUTE-003"),
+            Some(ProposalType::ChangeStatute)
+        );
+        assert_eq!(ProposalType::from_record("amendment", "AXIOM-001"), None);
     }
 }

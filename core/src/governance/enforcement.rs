@@ -1,9 +1,10 @@
 //! Violations, enforcement and review (docs/SPEC.md §10.5).
 //!
-//! A violation names a rule of the constitution in force (an axiom, an article section or a
-//! statute) and is signed by the active engine that detected it. An enforcement points to a
-//! violation, targets its subject, takes an action and sets a review deadline; a review (an
-//! enforcement receipt with `review`) upholds, dismisses or modifies it. An enforcement left
+//! A violation names a rule of the constitution in force (`details.rule_violated`: an axiom, an
+//! article section or a statute) and is signed by the active engine that detected it. An
+//! enforcement points to a violation, targets its actor (`details.actor`), takes an action
+//! (`enforcement_type` and `action_taken`) and sets a review deadline; a review (an enforcement
+//! receipt with `review`, an addition) upholds, dismisses or modifies it. An enforcement left
 //! unreviewed lapses at its deadline.
 
 use alloc::collections::BTreeMap;
@@ -11,7 +12,8 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use super::constitution::{Constitution, Power};
-use super::{field, members_only, text_at, time, time_opt, within};
+use super::{field, nested, text_at, time, within};
+use crate::encoding::id;
 use crate::encoding::timestamp::Timestamp;
 use crate::error::Error;
 use crate::json::{Object, Value};
@@ -22,13 +24,13 @@ use crate::record::Failure;
 pub struct Violation {
     /// `violation_id`.
     pub violation_id: String,
-    /// The rule broken (axiom, section or statute id).
+    /// The rule broken (`details.rule_violated`: axiom, section or statute id).
     pub rule: String,
     /// The detecting engine.
     pub detected_by: String,
     /// `low`, `medium`, `high` or `critical`.
     pub severity: String,
-    /// The actor the violation concerns, when named.
+    /// The actor the violation concerns (`details.actor`).
     pub subject: Option<String>,
     /// `detected_at`.
     pub detected_at: Timestamp,
@@ -39,12 +41,16 @@ pub struct Violation {
 /// An enforcement action.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
-    /// `{"kind": "warning"}`.
+    /// `"enforcement_type": "warning"`.
     Warning,
-    /// `{"kind": "capability_suspension", "scope": [capabilities], "until"?: timestamp}`.
+    /// `"enforcement_type": "capability_suspension"`, `"action_taken":
+    /// {"capability_suspended", "scope", "duration"}`: `duration` is `pending_review` (until a
+    /// review or the review deadline) or a timestamp (until then).
     CapabilitySuspension {
-        /// The capabilities suspended.
-        scope: Vec<String>,
+        /// The capabilities suspended (`capability_suspended`).
+        capabilities: Vec<String>,
+        /// Where (`scope`: `all_scrolls` or a scroll name).
+        scope: String,
         /// When the suspension ends by itself, if it does.
         until: Option<Timestamp>,
     },
@@ -110,7 +116,11 @@ pub struct Suspension {
 
 fn suspended_at(action: &Action, t: Timestamp) -> &[String] {
     match action {
-        Action::CapabilitySuspension { scope, until } if until.map_or(true, |u| t < u) => scope,
+        Action::CapabilitySuspension {
+            capabilities,
+            until,
+            ..
+        } if until.map_or(true, |u| t < u) => capabilities,
         _ => &[],
     }
 }
@@ -136,49 +146,45 @@ impl Enforcement {
 }
 
 fn action_of(o: &Object<'_>, after: Timestamp) -> Result<Action, Failure> {
-    let bad = Failure::at(Error::InvalidField, "action");
-    let a = o.get("action").and_then(Value::as_object).ok_or(bad)?;
-    match text_at(a, "kind") {
-        Some("warning") if members_only(a, &["kind"]) => Ok(Action::Warning),
-        Some("capability_suspension") if members_only(a, &["kind", "scope", "until"]) => {
-            let items = a
-                .get("scope")
-                .and_then(Value::as_array)
-                .filter(|s| !s.is_empty())
-                .ok_or(bad)?;
-            let mut scope: Vec<String> = Vec::with_capacity(items.len());
-            for item in items {
-                let c = item.as_str().filter(|c| !c.is_empty()).ok_or(bad)?;
-                if scope.iter().any(|s| s == c) {
-                    return Err(bad);
-                }
-                scope.push(c.to_string());
-            }
-            let until = time_opt(a, "until").map_err(|_| bad)?;
-            if until.is_some_and(|u| u <= after) {
-                return Err(bad);
-            }
-            Ok(Action::CapabilitySuspension { scope, until })
+    const F: &str = "action_taken";
+    let bad = |field| Failure::at(Error::InvalidField, field);
+    let a = o.get(F).and_then(Value::as_object).ok_or(bad(F))?;
+    let capability = text_at(a, "capability_suspended");
+    match field(o, "enforcement_type")? {
+        "warning" if a.members.is_empty() => Ok(Action::Warning),
+        "capability_suspension" => {
+            let capability = capability
+                .filter(|c| !c.is_empty())
+                .ok_or(bad("action_taken.capability_suspended"))?;
+            let scope = text_at(a, "scope")
+                .filter(|s| *s == "all_scrolls" || id::is_valid_scroll(s))
+                .ok_or(bad("action_taken.scope"))?;
+            let until = match text_at(a, "duration") {
+                Some("pending_review") => None,
+                Some(t) => Some(
+                    Timestamp::parse(t)
+                        .ok()
+                        .filter(|u| *u > after)
+                        .ok_or(bad("action_taken.duration"))?,
+                ),
+                None => return Err(bad("action_taken.duration")),
+            };
+            Ok(Action::CapabilitySuspension {
+                capabilities: alloc::vec![capability.to_string()],
+                scope: scope.to_string(),
+                until,
+            })
         }
-        _ => Err(bad),
+        _ => Err(bad("enforcement_type")),
     }
 }
 
 fn outcome_of(o: &Object<'_>) -> Result<ReviewOutcome, Failure> {
-    let bad = Failure::at(Error::InvalidField, "review");
-    let r = o
-        .get("review")
-        .and_then(Value::as_object)
-        .filter(|r| members_only(r, &["outcome", "reason"]))
-        .ok_or(bad)?;
-    if r.get("reason").is_some_and(|v| v.as_str().is_none()) {
-        return Err(bad);
-    }
-    match text_at(r, "outcome") {
+    match nested(o, "review", "decision").and_then(Value::as_str) {
         Some("uphold") => Ok(ReviewOutcome::Uphold),
         Some("dismiss") => Ok(ReviewOutcome::Dismiss),
         Some("modify") => Ok(ReviewOutcome::Modify),
-        _ => Err(bad),
+        _ => Err(Failure::at(Error::InvalidField, "review.decision")),
     }
 }
 
@@ -208,9 +214,11 @@ impl Ledger {
         if !c.engine_active(detected_by) {
             return Err(Failure::at(Error::UnregisteredDetector, "detected_by"));
         }
-        let rule = field(o, "rule")?;
+        let rule = nested(o, "details", "rule_violated")
+            .and_then(Value::as_str)
+            .ok_or(Failure::at(Error::MissingField, "details.rule_violated"))?;
         if !c.has_rule(rule) {
-            return Err(Failure::at(Error::UnknownRule, "rule"));
+            return Err(Failure::at(Error::UnknownRule, "details.rule_violated"));
         }
         self.violation_ids
             .insert(id.to_string(), self.violations.len());
@@ -219,7 +227,9 @@ impl Ledger {
             rule: rule.to_string(),
             detected_by: detected_by.to_string(),
             severity: field(o, "severity")?.to_string(),
-            subject: text_at(o, "subject").map(ToString::to_string),
+            subject: nested(o, "details", "actor")
+                .and_then(Value::as_str)
+                .map(ToString::to_string),
             detected_at: t,
             index,
         });
@@ -321,7 +331,7 @@ impl Ledger {
             },
         )?;
         if outcome != ReviewOutcome::Modify && action != e.action {
-            return Err(Failure::at(Error::ReviewInvalid, "action"));
+            return Err(Failure::at(Error::ReviewInvalid, "action_taken"));
         }
         e.review = Some(Review {
             outcome,

@@ -58,9 +58,25 @@ pub(crate) fn field<'v>(o: &'v Object<'_>, field: &'static str) -> Result<&'v st
     text_at(o, field).ok_or(Failure::at(Error::MissingField, field))
 }
 
+/// The member `name` of the nested object `outer` of `o` (`duration`, `content`, …), if both
+/// are present.
+pub(crate) fn nested<'v, 'a>(o: &'v Object<'a>, outer: &str, name: &str) -> Option<&'v Value<'a>> {
+    o.get(outer)
+        .and_then(Value::as_object)
+        .and_then(|n| n.get(name))
+}
+
 /// The timestamp member `field`, if present.
 pub(crate) fn time_opt(o: &Object<'_>, field: &'static str) -> Result<Option<Timestamp>, Failure> {
-    match o.get(field) {
+    time_value(o.get(field), field)
+}
+
+/// The timestamp `value` (named `field` in errors), if present.
+pub(crate) fn time_value(
+    value: Option<&Value<'_>>,
+    field: &'static str,
+) -> Result<Option<Timestamp>, Failure> {
+    match value {
         None => Ok(None),
         Some(v) => {
             let text = v

@@ -1,20 +1,22 @@
 //! Executive orders and emergencies (docs/SPEC.md §10.4).
 //!
 //! An order cites an article section (`authority`) that grants its type to its issuer. An
-//! emergency (`order_type: emergency`) invokes powers its section grants, for at most the
-//! constitution's maximum; it may be renewed (a new order with `renews`) while in force, at most
-//! the allowed number of times, and it ends when revoked (a new order with `revokes`) or lapses at
-//! its expiry.
+//! emergency (`order_type: emergency`) invokes the powers its section grants
+//! (`content.powers_invoked`), until `duration.expires_at` and for at most the constitution's
+//! maximum; while in force and `duration.renewable` is not `false`, it may be renewed (a new
+//! order with `renews`), at most the allowed number of times, and it ends when revoked (a new
+//! order with `revokes`) or lapses at its expiry. The chain dates an order by `issued_at`, so
+//! a chain requires it although the record kind does not.
 
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use super::constitution::{Constitution, Power};
-use super::{field, text_at, time_opt, within};
+use super::{field, nested, text_at, time_value, within};
 use crate::encoding::timestamp::Timestamp;
 use crate::error::Error;
-use crate::json::Object;
+use crate::json::{Object, Value};
 use crate::record::Failure;
 
 /// What an executive-order receipt does.
@@ -41,10 +43,12 @@ pub struct Order {
     pub authority: String,
     /// `issued_at`.
     pub issued_at: Timestamp,
-    /// `expires_at` as issued.
+    /// `duration.expires_at` as issued.
     pub expires_at: Option<Timestamp>,
-    /// Emergency powers invoked.
+    /// Emergency powers invoked (`content.powers_invoked`).
     pub powers: Vec<String>,
+    /// `duration.renewable` (absent: renewable).
+    pub renewable: bool,
     /// Issue, renewal or revocation.
     pub kind: OrderKind,
     /// For an issued order: the end of its term including renewals (`None`: no expiry).
@@ -86,7 +90,7 @@ pub(crate) struct Orders {
 
 /// What a section grants an issuer for one order type.
 struct Granted {
-    /// Orders of this type must carry `expires_at`.
+    /// Orders of this type must carry `duration.expires_at`.
     temporary: bool,
     /// For emergencies: every power the section grants the issuer.
     emergency_powers: Vec<String>,
@@ -129,21 +133,22 @@ fn grants_order(
     }
 }
 
+const POWERS: &str = "content.powers_invoked";
+const EXPIRES: &str = "duration.expires_at";
+
 fn powers_of(o: &Object<'_>) -> Result<Option<Vec<String>>, Failure> {
-    let Some(v) = o.get("powers") else {
+    let Some(v) = nested(o, "content", "powers_invoked") else {
         return Ok(None);
     };
-    let items = v
-        .as_array()
-        .ok_or(Failure::at(Error::InvalidField, "powers"))?;
+    let items = v.as_array().ok_or(Failure::at(Error::InvalidField, POWERS))?;
     let mut out: Vec<String> = Vec::with_capacity(items.len());
     for item in items {
         let p = item
             .as_str()
             .filter(|p| !p.is_empty())
-            .ok_or(Failure::at(Error::InvalidField, "powers"))?;
+            .ok_or(Failure::at(Error::InvalidField, POWERS))?;
         if out.iter().any(|q| q == p) {
-            return Err(Failure::at(Error::InvalidField, "powers"));
+            return Err(Failure::at(Error::InvalidField, POWERS));
         }
         out.push(p.to_string());
     }
@@ -178,7 +183,8 @@ impl Orders {
         let order_type = field(o, "order_type")?;
         let authority = field(o, "authority")?;
         let emergency = order_type == "emergency";
-        let expires_at = time_opt(o, "expires_at")?;
+        let expires_at = time_value(nested(o, "duration", "expires_at"), EXPIRES)?;
+        let renewable = !matches!(nested(o, "duration", "renewable"), Some(Value::Bool(false)));
         let powers = powers_of(o)?;
         let (renews, revokes) = (text_at(o, "renews"), text_at(o, "revokes"));
         if renews.is_some() && revokes.is_some() {
@@ -196,6 +202,7 @@ impl Orders {
             issued_at: t,
             expires_at,
             powers: powers.clone().unwrap_or_default(),
+            renewable,
             kind: OrderKind::Issue,
             until: expires_at,
             renewals: 0,
@@ -225,27 +232,25 @@ impl Orders {
             order.until = None;
         } else {
             let expires = match (granted.temporary, expires_at) {
-                (_, Some(e)) if e <= t => {
-                    return Err(Failure::at(Error::OrderExpiryInvalid, "expires_at"))
-                }
-                (true, None) => return Err(Failure::at(Error::OrderExpiryInvalid, "expires_at")),
+                (_, Some(e)) if e <= t => return Err(Failure::at(Error::OrderExpiryInvalid, EXPIRES)),
+                (true, None) => return Err(Failure::at(Error::OrderExpiryInvalid, EXPIRES)),
                 (_, e) => e,
             };
             if emergency {
                 let invoked = powers
                     .as_deref()
                     .filter(|p| !p.is_empty())
-                    .ok_or(Failure::at(Error::InvalidField, "powers"))?;
+                    .ok_or(Failure::at(Error::InvalidField, POWERS))?;
                 if !invoked.iter().all(|p| granted.emergency_powers.contains(p)) {
-                    return Err(Failure::at(Error::EmergencyPowerNotGranted, "powers"));
+                    return Err(Failure::at(Error::EmergencyPowerNotGranted, POWERS));
                 }
                 if !expires.is_some_and(|e| within(t, e, rules.max_emergency_seconds)) {
-                    return Err(Failure::at(Error::EmergencyTooLong, "expires_at"));
+                    return Err(Failure::at(Error::EmergencyTooLong, EXPIRES));
                 }
             } else if powers.is_some() || renews.is_some() {
                 return Err(Failure::at(
                     Error::InvalidField,
-                    if renews.is_some() { "renews" } else { "powers" },
+                    if renews.is_some() { "renews" } else { POWERS },
                 ));
             }
             if let Some(target) = renews {
@@ -258,7 +263,8 @@ impl Orders {
                     .list
                     .get_mut(root_index)
                     .ok_or(Failure::at(Error::UnknownOrder, "renews"))?;
-                if root.kind != OrderKind::Issue || root.order_type != "emergency" {
+                if root.kind != OrderKind::Issue || root.order_type != "emergency" || !root.renewable
+                {
                     return Err(Failure::at(Error::RenewalInvalid, "renews"));
                 }
                 if !root.in_force_at(t) {
@@ -268,10 +274,10 @@ impl Orders {
                     return Err(Failure::at(Error::RenewalLimitExceeded, "renews"));
                 }
                 if order.powers != root.powers {
-                    return Err(Failure::at(Error::RenewalInvalid, "powers"));
+                    return Err(Failure::at(Error::RenewalInvalid, POWERS));
                 }
                 if expires <= root.until {
-                    return Err(Failure::at(Error::RenewalInvalid, "expires_at"));
+                    return Err(Failure::at(Error::RenewalInvalid, EXPIRES));
                 }
                 root.until = expires;
                 root.renewals += 1;

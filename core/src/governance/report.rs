@@ -6,6 +6,7 @@ use alloc::borrow::Cow;
 use alloc::string::{String, ToString};
 
 use super::chain::{ChainReport, ChainViolation, ConstitutionVersion, Phase, ProposalStatus};
+use crate::encoding::Weight;
 use crate::json::{Number, Object, Value};
 use crate::record::Failure;
 
@@ -29,7 +30,7 @@ impl ChainReport<'_> {
     /// {"valid": true, "receipts": 6, "verified": 6,
     ///  "violation": null | {"index": 4 | null, "error", "code", "message", "field"?},
     ///  "versions": [{"version", "constitution_hash", "index", "proposal_id", "effective_at"}],
-    ///  "proposals": [{"proposal_id", "proposal_type", "phase", "tally": {"for", "against", "abstain"}, "index"}],
+    ///  "proposals": [{"proposal_id", "proposal_type", "phase", "tally": {"approve", "reject", "abstain"}, "index"}],
     ///  "orders": 0, "violations": 0, "enforcements": 0}
     /// ```
     ///
@@ -96,9 +97,9 @@ fn version_value(v: &ConstitutionVersion) -> Value<'static> {
 
 fn proposal_value(p: &ProposalStatus) -> Value<'static> {
     let mut tally = Object::default();
-    tally.insert("for", number(p.tally.for_weight));
-    tally.insert("against", number(p.tally.against));
-    tally.insert("abstain", number(p.tally.abstain));
+    tally.insert("approve", weight(p.tally.approve));
+    tally.insert("reject", weight(p.tally.reject));
+    tally.insert("abstain", weight(p.tally.abstain));
     let mut e = Object::default();
     e.insert("proposal_id", text(p.proposal_id.clone()));
     e.insert("proposal_type", text(p.proposal_type.name()));
@@ -116,6 +117,15 @@ fn number(n: u64) -> Value<'static> {
     Value::Number(Number {
         value: n as f64,
         plain_integer: true,
+    })
+}
+
+/// A weight as the JSON number of its decimal text (`0.5`): the nearest double of a decimal of
+/// at most six fractional digits below 2^53 prints back as that decimal.
+fn weight(w: Weight) -> Value<'static> {
+    Value::Number(Number {
+        value: w.0 as f64 / Weight::UNIT as f64,
+        plain_integer: w.0 % Weight::UNIT == 0,
     })
 }
 
