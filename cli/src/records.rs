@@ -363,7 +363,7 @@ fn verify_witness(
         .with("witnessing_mesh", string(text("witnessing_mesh")))
         .with("witnessed_mesh", string(text("witnessed_mesh")))
         .with("scroll", string(text("scroll")))
-        .with("root", string(text("root")))
+        .with("witnessed_root", string(text("witnessed_root")))
         .with("tree_size", number(size))
         .with("verification_result", string(text("verification_result")))
         .with("receipt_hash", digest(&hash));

@@ -182,7 +182,7 @@ pub fn verify_checkpoint(record: &Value<'_>, keyring: &Keyring) -> Result<Checkp
 
 /// Verifies a witness receipt: signature by `witnessing_mesh`; `verification_result` agrees with
 /// `discrepancies` (§7); and, when `checkpoint` is given, that mesh, scroll, root and size are the
-/// checkpoint's. Returns the witness receipt's `receipt_hash`.
+/// checkpoint's (`witnessed_root` is the checkpoint's `root`). Returns the witness receipt's `receipt_hash`.
 pub fn verify_witness(
     record: &Value<'_>,
     keyring: &Keyring,
@@ -213,8 +213,8 @@ pub fn verify_witness(
         if text(object, "scroll")? != cp.scroll {
             return Err(mismatch("scroll"));
         }
-        if Digest::parse(text(object, "root")?)? != cp.root {
-            return Err(mismatch("root"));
+        if Digest::parse(text(object, "witnessed_root")?)? != cp.root {
+            return Err(mismatch("witnessed_root"));
         }
         if object.get("tree_size").and_then(Value::as_u64) != Some(cp.tree_size) {
             return Err(mismatch("tree_size"));
