@@ -628,14 +628,21 @@ const TS: &str = "2025-12-01T09:30:00Z";
 pub fn vote_body() -> J {
     json!({
         "type": "gov_vote",
+        "vote_id": "VOTE-2025-12-001-alice",
         "proposal_id": "PROP-2025-12-001",
         "voter": "did:vm:human:alice",
-        "vote": "for",
-        "weight": 3,
-        "cast_at": "2025-12-09T14:05:00Z",
-        "rationale": "Retention limits protect members and keep the compliance scroll within the storage budget agreed at the last review; the proposal keeps receipts append-only and only governs derived data, so AXIOM-001 is untouched. Reviewed with the data protection officer on 2025-12-05.",
+        "voted_at": "2025-12-09T14:05:00Z",
+        "vote": "approve",
+        "weight": 1.5,
+        "comments": "Retention limits protect members and keep the Compliance scroll within the storage budget agreed at the last review; the proposal keeps receipts append-only and only governs derived data, so AXIOM-001 is untouched. Reviewed with the data protection officer on 2025-12-05.",
         "context": {"ballot": 17, "channel": "council", "constitution_version": "1.0.0"}
     })
+}
+
+/// Terms of a trust proposal or agreement, as the protocol document writes them.
+fn terms(scrolls_member: &str) -> J {
+    json!({scrolls_member: ["Compliance"], "verification_frequency": "hourly",
+        "retention_period_days": 365, "data_jurisdiction": "EU", "audit_rights": true})
 }
 
 /// (kind name for `kind`, domain, signer, signature field, body)
@@ -651,9 +658,11 @@ fn record_bodies() -> Vec<(&'static str, &'static str, &'static str, &'static st
             MESHES[0],
             "signature",
             json!({
-            "mesh_id": MESHES[0], "public_key": key_of(MESHES[0]), "name": "Dublin Mesh",
-            "endpoint": "https://dublin.mesh.example/federation", "scrolls": ["compliance", "governance"],
-            "published_at": TS}),
+            "mesh_id": MESHES[0], "display_name": "VaultMesh Dublin",
+            "endpoints": {"federation": "https://federation.dublin.mesh.example", "verification": "https://verify.dublin.mesh.example"},
+            "public_key": key_of(MESHES[0]), "scrolls_available": ["Compliance", "Drills"],
+            "trust_policy": {"accepts_proposals": true, "min_trust_level": 1, "requires_mutual": true},
+            "attestations": []}),
         ),
         (
             "proposal",
@@ -661,9 +670,11 @@ fn record_bodies() -> Vec<(&'static str, &'static str, &'static str, &'static st
             MESHES[0],
             "signature",
             json!({
-            "proposal_id": "FED-PROP-0001", "proposer": MESHES[0], "target": MESHES[1], "trust_level": 3,
-            "proposed_at": TS, "expires_at": "2025-12-31T00:00:00Z",
-            "terms": {"scrolls": ["compliance"], "witness_interval_hours": 24}}),
+            "proposal_id": "fed-proposal-2025-12-01-001", "proposer": MESHES[0], "target": MESHES[1],
+            "proposed_at": TS, "expires_at": "2025-12-08T09:30:00Z", "proposed_trust_level": 2,
+            "proposed_terms": terms("scrolls_to_share"),
+            "proposer_attestations": {"identity_proof": format!("blake3:{}", blake3::hash(b"dublin discovery").to_hex()),
+                "compliance_credentials": ["ISO27001", "SOC2"]}}),
         ),
         (
             "response",
@@ -671,8 +682,9 @@ fn record_bodies() -> Vec<(&'static str, &'static str, &'static str, &'static st
             MESHES[1],
             "signature",
             json!({
-            "proposal_id": "FED-PROP-0001", "responder": MESHES[1], "responded_at": "2025-12-02T10:00:00Z",
-            "decision": "counter", "reason": "weekly witnessing", "counter_trust_level": 2}),
+            "proposal_id": "fed-proposal-2025-12-01-001", "responder": MESHES[1], "responded_at": "2025-12-02T10:00:00Z",
+            "decision": "counter", "reason": "daily witnessing", "counter_trust_level": 2,
+            "counter_terms": {"scrolls_to_share": ["Compliance"], "verification_frequency": "daily"}}),
         ),
         (
             "checkpoint",
@@ -680,7 +692,7 @@ fn record_bodies() -> Vec<(&'static str, &'static str, &'static str, &'static st
             MESHES[0],
             "signature",
             json!({
-            "type": "scroll_checkpoint", "mesh_id": MESHES[0], "scroll": "compliance", "tree_size": 7,
+            "type": "scroll_checkpoint", "mesh_id": MESHES[0], "scroll": "Compliance", "tree_size": 7,
             "root": root, "timestamp": TS}),
         ),
         (
@@ -689,9 +701,11 @@ fn record_bodies() -> Vec<(&'static str, &'static str, &'static str, &'static st
             MESHES[2],
             "witness_signature",
             json!({
-            "type": "fed_witness_event", "witnessing_mesh": MESHES[2], "witnessed_mesh": MESHES[0],
-            "scroll": "compliance", "root": root, "tree_size": 7, "verification_result": "verified",
-            "discrepancies": [], "timestamp": "2025-12-01T09:31:00Z"}),
+            "type": "fed_witness_event", "witness_id": "witness-2025-12-01-001", "witnessing_mesh": MESHES[2],
+            "witnessed_mesh": MESHES[0], "timestamp": "2025-12-01T09:31:00Z", "scroll": "Compliance",
+            "witnessed_root": root, "tree_size": 7, "witnessed_anchor": {"backend": "ethereum"},
+            "verification_method": "merkle_proof_sampling", "verification_result": "verified",
+            "samples_checked": 3, "discrepancies": []}),
         ),
         (
             "gov_proposal",
@@ -699,10 +713,11 @@ fn record_bodies() -> Vec<(&'static str, &'static str, &'static str, &'static st
             ACTORS[1],
             "signature",
             json!({
-            "type": "gov_proposal", "proposal_id": "PROP-2025-12-001", "author": ACTORS[1],
-            "proposal_type": "amend_article", "title": "Add ARTICLE-VII Data Retention",
-            "change": {"action": "add", "article": "ARTICLE-VII", "title": "Data Retention"},
-            "submitted_at": TS, "deliberation_ends_at": "2025-12-08T09:30:00Z"}),
+            "type": "gov_proposal", "proposal_id": "PROP-2025-12-001", "proposal_type": "amendment",
+            "title": "Add Data Retention Article", "author": ACTORS[1], "submitted_at": TS,
+            "deliberation_ends": "2025-12-08T09:30:00Z",
+            "content": {"target": "ARTICLE-VII", "action": "add", "text": "Receipts are retained for at least seven years."},
+            "rationale": "Compliance with EU regulations", "status": "deliberation"}),
         ),
         ("gov_vote", "gov_vote", ACTORS[1], "signature", vote_body()),
         (
@@ -711,9 +726,10 @@ fn record_bodies() -> Vec<(&'static str, &'static str, &'static str, &'static st
             ACTORS[0],
             "signature",
             json!({
-            "type": "gov_ratification", "proposal_id": "PROP-2025-12-001", "ratified_by": ACTORS[0],
-            "vote_summary": {"for": 9, "against": 2, "abstain": 1}, "quorum_met": true, "decision": "ratified",
-            "ratified_at": "2025-12-16T09:30:00Z"}),
+            "type": "gov_ratification", "ratification_id": "RAT-2025-12-001", "proposal_id": "PROP-2025-12-001",
+            "ratified_at": "2025-12-16T09:30:00Z", "ratified_by": ACTORS[0],
+            "vote_summary": {"approve": 9, "reject": 2, "abstain": 1}, "quorum_met": true,
+            "constitution_version_before": "1.0.0", "constitution_version_after": "1.1.0"}),
         ),
         (
             "gov_amendment",
@@ -721,10 +737,12 @@ fn record_bodies() -> Vec<(&'static str, &'static str, &'static str, &'static st
             ACTORS[0],
             "signature",
             json!({
-            "type": "gov_amendment", "proposal_id": "PROP-2025-12-001", "activated_by": ACTORS[0],
+            "type": "gov_amendment", "amendment_id": "AMEND-2025-12-001", "proposal_id": "PROP-2025-12-001",
+            "effective_at": "2025-12-17T00:00:00Z",
+            "anchor_proof": {"backend": "ethereum", "tx_hash": "0x5a1f"},
             "constitution_hash_before": format!("blake3:{}", blake3::hash(b"1.0.0").to_hex()),
             "constitution_hash_after": format!("blake3:{}", blake3::hash(b"1.1.0").to_hex()),
-            "version_before": "1.0.0", "version_after": "1.1.0", "effective_at": "2025-12-17T00:00:00Z"}),
+            "activated_by": ACTORS[0]}),
         ),
         (
             "gov_executive_order",
@@ -732,9 +750,11 @@ fn record_bodies() -> Vec<(&'static str, &'static str, &'static str, &'static st
             ACTORS[0],
             "signature",
             json!({
-            "type": "gov_executive_order", "order_id": "EO-2025-004", "issued_by": ACTORS[0],
-            "order_type": "emergency", "authority": "ARTICLE-VI.1", "issued_at": TS,
-            "expires_at": "2025-12-04T09:30:00Z", "powers": ["suspend_federation"]}),
+            "type": "gov_executive_order", "order_id": "EO-2025-004", "title": "Security Incident Response",
+            "issued_by": ACTORS[0], "issued_at": TS, "authority": "ARTICLE-VI.1", "order_type": "emergency",
+            "content": {"emergency_type": "security_incident", "threat_description": "Credential compromise at a partner mesh",
+                "powers_invoked": ["suspend_federation"]},
+            "duration": {"type": "emergency", "expires_at": "2025-12-04T09:30:00Z", "renewable": true}}),
         ),
         (
             "gov_violation",
@@ -742,9 +762,12 @@ fn record_bodies() -> Vec<(&'static str, &'static str, &'static str, &'static st
             "engine:guardian",
             "signature",
             json!({
-            "type": "gov_violation", "violation_id": "VIOL-2025-0042", "detected_by": "engine:guardian",
-            "rule": "AXIOM-001", "severity": "critical", "detected_at": TS, "subject": ACTORS[2],
-            "evidence": {"attempt": "UPDATE receipts SET ...", "scroll": "compliance"}}),
+            "type": "gov_violation", "violation_id": "VIOL-2025-0042", "detected_at": TS,
+            "detected_by": "engine:guardian", "violation_type": "unauthorized_mutation", "severity": "critical",
+            "details": {"actor": ACTORS[2], "action_attempted": "modify_receipt", "rule_violated": "AXIOM-001",
+                "action_result": "blocked"},
+            "evidence": {"log_entries": ["UPDATE receipts SET ..."],
+                "request_hash": format!("blake3:{}", blake3::hash(b"UPDATE receipts").to_hex())}}),
         ),
         (
             "gov_enforcement",
@@ -753,9 +776,9 @@ fn record_bodies() -> Vec<(&'static str, &'static str, &'static str, &'static st
             "signature",
             json!({
             "type": "gov_enforcement", "enforcement_id": "ENF-2025-0042", "violation_id": "VIOL-2025-0042",
-            "enforced_by": ACTORS[0], "target": ACTORS[2],
-            "action": {"kind": "capability_suspension", "scope": ["scroll:compliance:write"]},
-            "enforced_at": "2025-12-01T10:00:00Z", "review_deadline": "2025-12-15T10:00:00Z"}),
+            "enforced_at": "2025-12-01T10:00:00Z", "enforcement_type": "capability_suspension", "target": ACTORS[2],
+            "action_taken": {"capability_suspended": "write", "scope": "all_scrolls", "duration": "pending_review"},
+            "review_required": true, "review_deadline": "2025-12-02T10:00:00Z", "enforced_by": ACTORS[0]}),
         ),
     ]
 }
@@ -1002,18 +1025,13 @@ fn signatures() -> J {
             J::Null,
             E::MissingField,
         ),
+        ("vote not in its enum", "vote", json!("for"), E::InvalidField),
+        ("weight negative", "weight", json!(-3), E::InvalidField),
+        ("weight as string", "weight", json!("1.5"), E::InvalidField),
+        ("weight with seven decimals", "weight", json!(0.0000001), E::InvalidField),
         (
-            "vote not in its enum",
-            "vote",
-            json!("maybe"),
-            E::InvalidField,
-        ),
-        ("weight written 3.0", "weight", json!(3.0), E::NotAnInteger),
-        ("weight negative", "weight", json!(-3), E::NotAnInteger),
-        ("weight as string", "weight", json!("3"), E::NotAnInteger),
-        (
-            "cast_at not a date",
-            "cast_at",
+            "voted_at not a date",
+            "voted_at",
             json!("2025-13-01T00:00:00Z"),
             E::MalformedTimestamp,
         ),
@@ -1029,18 +1047,42 @@ fn signatures() -> J {
         } else {
             with(vote_body(), field, value)
         };
-        let mut c = record_case(
+        cases.push(record_case(
             &format!("gov_vote: {name}"),
-            &resigned(body.clone()),
+            &resigned(body),
             None,
             invalid(error),
-        );
-        if error == E::NotAnInteger && name.contains("3.0") {
-            // serde_json would print 3.0; keep the literal text the case is about.
-            c["input"] =
-                J::String(canonical(&resigned(body)).replace("\"weight\":3", "\"weight\":3.0"));
+        ));
+    }
+    // `1.0` and `1` are one weight: the canonical text is the same, and so is the hash.
+    let whole = resigned(with(vote_body(), "weight", json!(1)));
+    cases.push(json!({"name": "gov_vote: weight written 1.0", "op": "verify_record",
+        "input": canonical(&whole).replace("\"weight\":1", "\"weight\":1.0"),
+        "expect": valid(json!({"receipt_hash": receipt_hash(&whole)}))}));
+    // Nested members are checked like top-level ones.
+    for (kind, index, path, value, error) in [
+        ("discovery", 0, "trust_policy.min_trust_level", json!(5), E::InvalidTrustLevel),
+        ("discovery", 0, "endpoints.federation", json!("http://dublin.mesh.example"), E::InvalidField),
+        ("discovery", 0, "endpoints.verification", J::Null, E::MissingField),
+        ("discovery", 0, "scrolls_available", json!(["compliance"]), E::InvalidField),
+        ("proposal", 1, "proposed_terms.retention_period_days", json!("365"), E::NotAnInteger),
+        ("gov_executive_order", 9, "duration.expires_at", json!("2025-12-04"), E::MalformedTimestamp),
+        ("gov_violation", 10, "details.actor", json!("guardian-01"), E::MalformedActorId),
+        ("gov_violation", 10, "evidence.request_hash", json!("blake3:abc123..."), E::MalformedDigest),
+        ("gov_enforcement", 11, "action_taken", json!("suspend"), E::InvalidField),
+    ] {
+        let (name, domain, signer, field, body) = record_bodies().swap_remove(index);
+        assert_eq!(name, kind);
+        let mut body = body;
+        let (outer, inner) = path.split_once('.').map_or((path, None), |(o, i)| (o, Some(i)));
+        match (inner, value.is_null()) {
+            (Some(i), true) => drop(body[outer].as_object_mut().unwrap().remove(i)),
+            (Some(i), false) => body[outer][i] = value,
+            (None, _) => body[outer] = value,
         }
-        cases.push(c);
+        let record = signed(body, domain, signer, field);
+        let k = if record.get("type").is_some() { None } else { Some(kind) };
+        cases.push(record_case(&format!("{kind}: {path} invalid"), &record, k, invalid(error)));
     }
     let violation = &record_bodies()[10];
     let bad_engine = signed(
@@ -1086,7 +1128,7 @@ fn signatures() -> J {
     ));
     let proposal = &record_bodies()[1];
     let level5 = signed(
-        with(proposal.4.clone(), "trust_level", json!(5)),
+        with(proposal.4.clone(), "proposed_trust_level", json!(5)),
         "fed_proposal",
         MESHES[0],
         "signature",
@@ -1109,7 +1151,7 @@ fn signatures() -> J {
         Some("discovery"),
         invalid(E::MalformedKey),
     ));
-    let dup = canonical(&vote).replacen('{', "{\"vote\":\"for\",", 1);
+    let dup = canonical(&vote).replacen('{', "{\"vote\":\"reject\",", 1);
     cases.push(json!({"name": "gov_vote: duplicate member", "op": "verify_record", "input": dup, "expect": invalid(E::DuplicateKey)}));
     file(
         "Signed records of every kind (wire format §3). Each valid record is signed with signing_input(domain, JCS(record without its signature field)) by the key secret = blake3(\"vaultmesh-test-key:\" + signer); `keyring` maps actor ids to keys; `kind` names the kind of untyped records. `receipt_hash` = blake3(JCS(record)).",
@@ -1141,8 +1183,8 @@ pub fn agreement(parties: [&str; 2], trust_level: u64) -> J {
         "parties": parties,
         "trust_level": trust_level,
         "key_exchange": {parties[0]: key_of(parties[0]), parties[1]: key_of(parties[1])},
-        "effective_at": TS,
-        "terms": {"scrolls": ["compliance", "governance"], "witness_interval_hours": 24},
+        "established_at": TS,
+        "terms": with(terms("scrolls_shared"), "dispute_resolution", json!("arbitration")),
     });
     sign_agreement_all(&mut a);
     a
@@ -1189,10 +1231,10 @@ fn agreements() -> J {
     ));
     cases.push(case(
         "terms changed after signing",
-        &with(good.clone(), "terms", json!({"scrolls": []})),
+        &with(good.clone(), "terms", terms("scrolls_shared")),
         invalid(E::AgreementHashMismatch),
     ));
-    let mut resigned_hash_only = with(good.clone(), "terms", json!({"scrolls": []}));
+    let mut resigned_hash_only = with(good.clone(), "terms", terms("scrolls_shared"));
     resigned_hash_only["agreement_hash"] = J::String(agreement_hash_of(&resigned_hash_only));
     cases.push(case(
         "hash recomputed but not re-signed",
@@ -1200,7 +1242,7 @@ fn agreements() -> J {
         invalid(E::SignatureMismatch),
     ));
     let mut dup = json!({"agreement_id": "AGR-self", "parties": [MESHES[0], MESHES[0]], "trust_level": 2,
-        "key_exchange": {MESHES[0]: key_of(MESHES[0])}, "effective_at": TS});
+        "key_exchange": {MESHES[0]: key_of(MESHES[0])}, "established_at": TS, "terms": terms("scrolls_shared")});
     sign_agreement_all(&mut dup);
     cases.push(case(
         "a party listed twice",
@@ -1628,9 +1670,11 @@ pub fn checkpoint(mesh: &str, scroll: &str, n: usize) -> J {
 
 pub fn witness(cp: &J, witness_mesh: &str, result: &str, discrepancies: J) -> J {
     signed(
-        json!({"type": "fed_witness_event", "witnessing_mesh": witness_mesh, "witnessed_mesh": cp["mesh_id"],
-        "scroll": cp["scroll"], "root": cp["root"], "tree_size": cp["tree_size"], "verification_result": result,
-        "discrepancies": discrepancies, "timestamp": "2025-12-01T09:31:00Z"}),
+        json!({"type": "fed_witness_event", "witness_id": format!("witness-{}-{}", cp["scroll"].as_str().unwrap(), cp["tree_size"]),
+        "witnessing_mesh": witness_mesh, "witnessed_mesh": cp["mesh_id"], "timestamp": "2025-12-01T09:31:00Z",
+        "scroll": cp["scroll"], "witnessed_root": cp["root"], "tree_size": cp["tree_size"],
+        "verification_method": "merkle_proof_sampling", "verification_result": result, "samples_checked": 3,
+        "discrepancies": discrepancies}),
         "fed_witness_event",
         witness_mesh,
         "witness_signature",
@@ -1638,7 +1682,7 @@ pub fn witness(cp: &J, witness_mesh: &str, result: &str, discrepancies: J) -> J 
 }
 
 fn checkpoints_witnesses() -> J {
-    let cp = checkpoint(MESHES[0], "compliance", 7);
+    let cp = checkpoint(MESHES[0], "Compliance", 7);
     let mut cases = vec![
         json!({"name": "checkpoint", "op": "verify_checkpoint", "input": canonical(&cp),
         "expect": valid(json!({"receipt_hash": receipt_hash(&cp)}))}),
@@ -1672,7 +1716,7 @@ fn checkpoints_witnesses() -> J {
         &cp,
         MESHES[2],
         "discrepancy",
-        json!([{"field": "root", "observed": dtext(&[2u8; 32])}]),
+        json!([{"field": "witnessed_root", "observed": dtext(&[2u8; 32])}]),
     );
     cases.push(w(
         "witness, discrepancy reported",
@@ -1705,7 +1749,7 @@ fn checkpoints_witnesses() -> J {
         Some(&cp),
         invalid(E::InvalidField),
     ));
-    let other = checkpoint(MESHES[0], "compliance", 8);
+    let other = checkpoint(MESHES[0], "Compliance", 8);
     cases.push(w(
         "witnessed root is not the checkpoint's",
         &witness(&other, MESHES[2], "verified", json!([])),
@@ -1743,7 +1787,7 @@ pub fn cross_anchor(anchoring: &str, anchored: &str, anchoring_roots: J, include
     signed(
         json!({"type": "fed_cross_anchor", "anchoring_mesh": anchoring, "anchored_mesh": anchored,
         "anchoring_roots": anchoring_roots, "roots_included": included, "combined_root": dtext(&mth(&leaves)),
-        "anchor_proof": {"method": "combined_merkle_root"}, "timestamp": TS}),
+        "anchor_proof": {"backend": "combined_merkle_root"}, "timestamp": TS}),
         "fed_cross_anchor",
         anchoring,
         "signature",
@@ -1753,8 +1797,8 @@ pub fn cross_anchor(anchoring: &str, anchored: &str, anchoring_roots: J, include
 fn cross_anchors() -> J {
     let root = |s: &str| dtext(blake3::hash(s.as_bytes()).as_bytes());
     let ours =
-        json!({"compliance": root("dublin/compliance"), "governance": root("dublin/governance")});
-    let theirs = json!({"compliance": root("lisbon/compliance"), "drills": root("lisbon/drills")});
+        json!({"Compliance": root("dublin/compliance"), "Governance": root("dublin/governance")});
+    let theirs = json!({"Compliance": root("lisbon/compliance"), "Drills": root("lisbon/drills")});
     let good = cross_anchor(MESHES[0], MESHES[1], ours.clone(), theirs.clone());
     let at3 = canonical(&agreement([MESHES[0], MESHES[1]], 3));
     let at2 = canonical(&agreement([MESHES[0], MESHES[1]], 2));
@@ -1770,7 +1814,7 @@ fn cross_anchors() -> J {
     let mut bad_root = good.clone();
     bad_root["combined_root"] = json!(root("not the combined root"));
     let mut reordered = without(good.clone(), "signature");
-    reordered["roots_included"]["compliance"] = json!(root("lisbon/other"));
+    reordered["roots_included"]["Compliance"] = json!(root("lisbon/other"));
     let reordered = signed(reordered, "fed_cross_anchor", MESHES[0], "signature");
     let cases = vec![
         c(
