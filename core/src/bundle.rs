@@ -11,7 +11,7 @@
 //!  "created_at": "2025-12-10T09:00:00Z", "description": "…",
 //!  "keys": {"did:vm:mesh:dublin": "ed25519:z6Mk…"},
 //!  "discovery": [{…}], "agreements": [{…}],
-//!  "scrolls": [{"mesh_id": "did:vm:mesh:dublin", "scroll": "governance",
+//!  "scrolls": [{"mesh_id": "did:vm:mesh:dublin", "scroll": "Governance",
 //!               "checkpoints": [{…}], "consistency": [{"old_size", "new_size", "path"}],
 //!               "receipts": [{"record": {…}, "kind"?: "…", "proof": {"leaf_index", "tree_size", "path"}}],
 //!               "witnesses": [{…}]}],
@@ -765,7 +765,7 @@ pub fn verify_bundle_value(bundle: &Value<'_>, pinned: &Keyring) -> Result<Bundl
             .ok_or(Failure::at(Error::MissingField, "scroll"))?;
         let scroll = scroll
             .as_str()
-            .filter(|s| id::is_valid_name(s))
+            .filter(|s| id::is_valid_scroll(s))
             .ok_or(Failure::at(Error::InvalidField, "scroll"))?;
         if headers.iter().any(|(m, s, _)| *m == mesh && *s == scroll) {
             return Err(Failure::at(Error::InvalidField, "scrolls"));
@@ -1812,7 +1812,7 @@ mod tests {
     fn items_without_checkpoints_fail_and_keys_are_checked() -> Result<(), Failure> {
         let text = r#"{"type":"vaultmesh_audit_bundle","version":1,
                 "keys":{"did:vm:mesh:a":"ed25519:nope"},
-                "scrolls":[{"mesh_id":"did:vm:mesh:a","scroll":"s",
+                "scrolls":[{"mesh_id":"did:vm:mesh:a","scroll":"S",
                   "consistency":[{"old_size":1,"new_size":2,"path":[]}],
                   "receipts":[{"record":{"type":"note","n":1},"proof":{"leaf_index":0,"tree_size":1,"path":[]}}]}]}"#;
         let bundle = json::parse(text.as_bytes(), &BUNDLE_LIMITS)?;

@@ -135,8 +135,9 @@ fn scroll(
 
 fn witness(by: &str, of: &str, scroll: &str, size: u64, root: &str, t: &str) -> J {
     sign(
-        json!({"type": "fed_witness_event", "witnessing_mesh": by, "witnessed_mesh": of, "scroll": scroll,
-               "root": root, "tree_size": size, "verification_result": "verified", "discrepancies": [], "timestamp": t}),
+        json!({"type": "fed_witness_event", "witness_id": format!("witness-{scroll}-{size}"), "witnessing_mesh": by,
+               "witnessed_mesh": of, "timestamp": t, "scroll": scroll, "witnessed_root": root, "tree_size": size,
+               "verification_method": "consistency_proof", "verification_result": "verified", "discrepancies": []}),
         Kind::WitnessReceipt,
         by,
     )
@@ -153,7 +154,7 @@ fn genesis() -> J {
              "statement": "Anyone holding the receipts can verify them offline, without trusting the mesh that made them."},
         ],
         "articles": [
-            {"id": "ARTICLE-I", "title": "Governance Structure", "sections": [
+            {"id": "ARTICLE-I", "name": "Governance Structure", "sections": [
                 {"id": "ARTICLE-I.1", "title": "The Council",
                  "text": "The registered voters form the council; each votes with the weight the constitution registers."},
                 {"id": "ARTICLE-I.2", "title": "The Sovereign",
@@ -161,7 +162,7 @@ fn genesis() -> J {
             ]},
         ],
         "statutes": [
-            {"id": "STATUTE-001", "title": "Receipt Retention Floor",
+            {"id": "STATUTE-001", "name": "Receipt Retention Floor",
              "text": "Receipts of every scroll are retained for at least seven years."},
         ],
         "rules": {
@@ -181,7 +182,7 @@ fn genesis() -> J {
         },
         "voters": VOTERS.iter().map(|(v, w)| json!({"id": v, "key": key_of(v), "weight": w})).collect::<Vec<_>>(),
         "sovereign": {"id": SOVEREIGN, "key": key_of(SOVEREIGN)},
-        "engines": [],
+        "registered_engines": [],
     })
 }
 
@@ -194,7 +195,7 @@ fn hash_of(doc: &J) -> String {
 /// The governance receipts: a statute added by proposal, three votes, ratification, amendment.
 fn governance_receipts(genesis: &J) -> Vec<J> {
     let pid = "PROP-2025-12-001";
-    let statute = json!({"id": "STATUTE-002", "title": "Audit Bundles",
+    let statute = json!({"id": "STATUTE-002", "name": "Audit Bundles",
                          "text": "Every quarter the mesh publishes an audit bundle of its governance and compliance scrolls."});
     let mut next = genesis.clone();
     next["statutes"]
@@ -203,33 +204,33 @@ fn governance_receipts(genesis: &J) -> Vec<J> {
         .push(statute.clone());
     next["version"] = json!("1.0.1");
     let mut out = vec![sign(
-        json!({"type": "gov_proposal", "proposal_id": pid, "author": VOTERS[0].0, "proposal_type": "change_statute",
-               "title": "Quarterly audit bundles",
-               "change": {"action": "add", "statute": "STATUTE-002", "title": statute["title"], "text": statute["text"]},
-               "submitted_at": at(0), "deliberation_ends_at": at(7 * DAY), "voting_ends_at": at(10 * DAY),
-               "rationale": "Auditors should not need access to our servers to check our records."}),
+        json!({"type": "gov_proposal", "proposal_id": pid, "proposal_type": "amendment", "title": "Quarterly audit bundles",
+               "author": VOTERS[0].0, "submitted_at": at(0), "deliberation_ends": at(7 * DAY), "voting_ends": at(10 * DAY),
+               "content": {"target": "STATUTE-002", "action": "add", "text": statute},
+               "rationale": "Auditors should not need access to our servers to check our records.", "status": "deliberation"}),
         Kind::GovProposal,
         VOTERS[0].0,
     )];
     for (i, (voter, weight)) in VOTERS.iter().enumerate() {
         out.push(sign(
-            json!({"type": "gov_vote", "proposal_id": pid, "voter": voter, "vote": "for", "weight": weight,
-                   "cast_at": at(7 * DAY + (i as i64 + 1) * HOUR)}),
+            json!({"type": "gov_vote", "vote_id": format!("VOTE-{i}"), "proposal_id": pid, "voter": voter,
+                   "voted_at": at(7 * DAY + (i as i64 + 1) * HOUR), "vote": "approve", "weight": weight}),
             Kind::GovVote,
             voter,
         ));
     }
     out.push(sign(
-        json!({"type": "gov_ratification", "proposal_id": pid, "ratified_by": SOVEREIGN,
-               "vote_summary": {"for": 6, "against": 0, "abstain": 0}, "quorum_met": true, "decision": "ratified",
-               "ratified_at": at(10 * DAY + HOUR)}),
+        json!({"type": "gov_ratification", "ratification_id": "RAT-2025-12-001", "proposal_id": pid,
+               "ratified_at": at(10 * DAY + HOUR), "ratified_by": SOVEREIGN,
+               "vote_summary": {"approve": 6, "reject": 0, "abstain": 0}, "quorum_met": true,
+               "constitution_version_before": "1.0.0", "constitution_version_after": "1.0.1", "decision": "ratified"}),
         Kind::GovRatification,
         SOVEREIGN,
     ));
     out.push(sign(
-        json!({"type": "gov_amendment", "proposal_id": pid, "activated_by": SOVEREIGN,
-               "constitution_hash_before": hash_of(genesis), "constitution_hash_after": hash_of(&next),
-               "version_before": "1.0.0", "version_after": "1.0.1", "effective_at": at(10 * DAY + 2 * HOUR)}),
+        json!({"type": "gov_amendment", "amendment_id": "AMEND-2025-12-001", "proposal_id": pid,
+               "effective_at": at(10 * DAY + 2 * HOUR), "constitution_hash_before": hash_of(genesis),
+               "constitution_hash_after": hash_of(&next), "activated_by": SOVEREIGN}),
         Kind::GovAmendment,
         SOVEREIGN,
     ));
@@ -239,8 +240,12 @@ fn governance_receipts(genesis: &J) -> Vec<J> {
 fn discovery(mesh: &str, name: &str, scrolls: &[&str]) -> J {
     let host = mesh.rsplit(':').next().unwrap();
     sign(
-        json!({"mesh_id": mesh, "public_key": key_of(mesh), "name": name, "endpoint": format!("https://{host}.mesh.example/federation"),
-               "scrolls": scrolls, "published_at": at(-30 * DAY)}),
+        json!({"mesh_id": mesh, "display_name": name,
+               "endpoints": {"federation": format!("https://federation.{host}.mesh.example"),
+                             "verification": format!("https://verify.{host}.mesh.example")},
+               "public_key": key_of(mesh), "scrolls_available": scrolls,
+               "trust_policy": {"accepts_proposals": true, "min_trust_level": 1, "requires_mutual": true},
+               "attestations": []}),
         Kind::Discovery,
         mesh,
     )
@@ -249,7 +254,10 @@ fn discovery(mesh: &str, name: &str, scrolls: &[&str]) -> J {
 fn agreement() -> J {
     let mut a = json!({"agreement_id": "AGR-2025-007", "parties": [DUBLIN, LISBON], "trust_level": 3,
                        "key_exchange": {DUBLIN: key_of(DUBLIN), LISBON: key_of(LISBON)},
-                       "effective_at": at(-20 * DAY), "terms": {"witness_interval_seconds": 3600, "cross_anchor": true}});
+                       "established_at": at(-20 * DAY),
+                       "terms": {"scrolls_shared": ["Governance", "Compliance", "Treasury"], "verification_frequency": "hourly",
+                                 "retention_period_days": 2555, "data_jurisdiction": "EU", "audit_rights": true,
+                                 "dispute_resolution": "arbitration"}});
     with_core(&a.clone(), |mut v| {
         if let Value::Object(o) = &mut v {
             federation::sign_agreement(o, DUBLIN, &at(-21 * DAY), &secret(DUBLIN));
@@ -285,7 +293,7 @@ fn example() -> J {
     let gov = governance_receipts(&genesis);
     let (mut governance, gov_roots) = scroll(
         DUBLIN,
-        "governance",
+        "Governance",
         &gov,
         &[3, 6],
         &[(0, 6), (1, 6), (2, 6), (3, 6), (4, 6), (5, 6), (1, 3)],
@@ -299,7 +307,7 @@ fn example() -> J {
         .collect();
     let (compliance, comp_roots) = scroll(
         DUBLIN,
-        "compliance",
+        "Compliance",
         &checks,
         &[2, 5],
         &[(0, 5), (3, 5)],
@@ -313,7 +321,7 @@ fn example() -> J {
         .collect();
     let (mut treasury, tre_roots) = scroll(
         LISBON,
-        "treasury",
+        "Treasury",
         &entries,
         &[4],
         &[(2, 4)],
@@ -323,7 +331,7 @@ fn example() -> J {
         witness(
             LISBON,
             DUBLIN,
-            "governance",
+            "Governance",
             6,
             &gov_roots[1].1,
             &at(10 * DAY + 4 * HOUR)
@@ -331,7 +339,7 @@ fn example() -> J {
         witness(
             OSLO,
             DUBLIN,
-            "governance",
+            "Governance",
             3,
             &gov_roots[0].1,
             &at(7 * DAY + 4 * HOUR)
@@ -340,14 +348,14 @@ fn example() -> J {
     treasury["witnesses"] = json!([witness(
         DUBLIN,
         LISBON,
-        "treasury",
+        "Treasury",
         4,
         &tre_roots[0].1,
         &at(4 * DAY + HOUR)
     )]);
     let anchor = cross_anchor(
-        json!({"governance": gov_roots[1].1, "compliance": comp_roots[1].1}),
-        json!({"treasury": tre_roots[0].1}),
+        json!({"Governance": gov_roots[1].1, "Compliance": comp_roots[1].1}),
+        json!({"Treasury": tre_roots[0].1}),
         &at(10 * DAY + 5 * HOUR),
     );
     let mut keys = serde_json::Map::new();
@@ -363,7 +371,7 @@ fn example() -> J {
         "created_at": at(11 * DAY),
         "description": "Example audit bundle: the Dublin mesh's governance and compliance scrolls, the Lisbon mesh's treasury scroll, their agreement and cross-anchor, witnesses from Lisbon and Oslo, and Dublin's governance chain. Every item verifies.",
         "keys": keys,
-        "discovery": [discovery(DUBLIN, "Dublin Mesh", &["governance", "compliance"]), discovery(LISBON, "Lisbon Mesh", &["treasury"])],
+        "discovery": [discovery(DUBLIN, "Dublin Mesh", &["Governance", "Compliance"]), discovery(LISBON, "Lisbon Mesh", &["Treasury"])],
         "agreements": [agreement()],
         "scrolls": [governance, compliance, treasury],
         "cross_anchors": [anchor],
@@ -388,7 +396,7 @@ fn tampered(
 ) {
     let mut b = example.clone();
     b["description"] = json!("Tampered copy of the example bundle: one change in each item that tampered.expect.json lists; every other item still verifies.");
-    b["discovery"][0]["endpoint"] = json!("https://dublin.attacker.example/federation");
+    b["discovery"][0]["endpoints"]["federation"] = json!("https://federation.dublin.attacker.example");
     b["scrolls"][0]["receipts"][2]["record"]["weight"] = json!(30);
     let p = &mut b["scrolls"][0]["consistency"][0]["path"][0];
     *p = flip(p);
