@@ -56,7 +56,7 @@ With --json: one object with \"valid\", \"code\", \"error\", \"message\", \"exit
 section 10.6: \"receipts\", \"verified\", \"violation\" ({\"index\", \"error\", \"code\",
 \"message\", \"field\"?}, index null for the genesis; or null), \"versions\" ([{\"version\",
 \"constitution_hash\", \"index\", \"proposal_id\", \"effective_at\"}], genesis first, its index,
-proposal_id and effective_at null), \"proposals\" ([{\"proposal_id\", \"proposal_type\", \"phase\",
+proposal_id and effective_at null), \"proposals\" ([{\"proposal_id\", \"proposal_type\", \"class\", \"phase\",
 \"tally\": {\"approve\", \"reject\", \"abstain\"}, \"index\"}]), \"orders\", \"violations\" and
 \"enforcements\" (counts); then \"final_version\" and \"final_hash\" (null when the genesis is
 invalid).",

@@ -67,7 +67,7 @@ fn set(value: &Value<'static>, name: &'static str, new: &str) -> Value<'static> 
 fn vote(n: u64) -> Value<'static> {
     signed(
         &format!(
-            r#"{{"type":"gov_vote","proposal_id":"p-{n}","voter":"{ALICE}","vote":"for","weight":1,"cast_at":"{T0}"}}"#
+            r#"{{"type":"gov_vote","vote_id":"v-{n}","proposal_id":"p-{n}","voter":"{ALICE}","voted_at":"{T0}","vote":"approve","weight":1.0}}"#
         ),
         Kind::GovVote,
         &ALICE_SECRET,
@@ -89,7 +89,7 @@ fn scroll(n: u64) -> (Vec<u8>, Vec<Digest>) {
 fn checkpoint(mesh: &str, secret: &[u8; 32], size: u64, root: &Digest) -> Value<'static> {
     signed(
         &format!(
-            r#"{{"type":"scroll_checkpoint","mesh_id":"{mesh}","scroll":"main","tree_size":{size},"root":"{root}","timestamp":"{T0}"}}"#
+            r#"{{"type":"scroll_checkpoint","mesh_id":"{mesh}","scroll":"Main","tree_size":{size},"root":"{root}","timestamp":"{T0}"}}"#
         ),
         Kind::ScrollCheckpoint,
         secret,
@@ -99,7 +99,7 @@ fn checkpoint(mesh: &str, secret: &[u8; 32], size: u64, root: &Digest) -> Value<
 fn witness(result: &str, discrepancies: &str, size: u64, root: &Digest) -> Value<'static> {
     signed(
         &format!(
-            r#"{{"type":"fed_witness_event","witnessing_mesh":"{OSLO}","witnessed_mesh":"{DUBLIN}","scroll":"main","root":"{root}","tree_size":{size},"verification_result":"{result}","discrepancies":{discrepancies},"timestamp":"{T0}"}}"#
+            r#"{{"type":"fed_witness_event","witness_id":"w-{size}","witnessing_mesh":"{OSLO}","witnessed_mesh":"{DUBLIN}","timestamp":"{T0}","scroll":"Main","witnessed_root":"{root}","tree_size":{size},"verification_method":"consistency_proof","verification_result":"{result}","discrepancies":{discrepancies}}}"#
         ),
         Kind::WitnessReceipt,
         &OSLO_SECRET,
@@ -108,7 +108,7 @@ fn witness(result: &str, discrepancies: &str, size: u64, root: &Digest) -> Value
 
 fn agreement(trust_level: u64) -> Value<'static> {
     let mut value = parse_leaked(format!(
-        r#"{{"agreement_id":"agr-1","parties":["{DUBLIN}","{OSLO}"],"trust_level":{trust_level},"key_exchange":{{"{DUBLIN}":"{}","{OSLO}":"{}"}},"effective_at":"{T0}","agreement_hash":"{}"}}"#,
+        r#"{{"agreement_id":"agr-1","parties":["{DUBLIN}","{OSLO}"],"trust_level":{trust_level},"key_exchange":{{"{DUBLIN}":"{}","{OSLO}":"{}"}},"established_at":"{T0}","terms":{{"scrolls_shared":["Main"]}},"agreement_hash":"{}"}}"#,
         key_of(&DUBLIN_SECRET),
         key_of(&OSLO_SECRET),
         Digest::of(b""),
@@ -121,8 +121,8 @@ fn agreement(trust_level: u64) -> Value<'static> {
 fn cross_anchor() -> Value<'static> {
     let r1 = Digest::of(b"dublin main");
     let r2 = Digest::of(b"oslo main");
-    let anchoring = parse_leaked(format!(r#"{{"main":"{r1}"}}"#));
-    let included = parse_leaked(format!(r#"{{"main":"{r2}"}}"#));
+    let anchoring = parse_leaked(format!(r#"{{"Main":"{r1}"}}"#));
+    let included = parse_leaked(format!(r#"{{"Main":"{r2}"}}"#));
     let combined = combined_root(
         (DUBLIN, anchoring.as_object().unwrap()),
         (OSLO, included.as_object().unwrap()),
@@ -130,7 +130,7 @@ fn cross_anchor() -> Value<'static> {
     .unwrap();
     signed(
         &format!(
-            r#"{{"type":"fed_cross_anchor","anchoring_mesh":"{DUBLIN}","anchored_mesh":"{OSLO}","anchoring_roots":{{"main":"{r1}"}},"roots_included":{{"main":"{r2}"}},"combined_root":"{combined}","timestamp":"{T0}"}}"#
+            r#"{{"type":"fed_cross_anchor","anchoring_mesh":"{DUBLIN}","anchored_mesh":"{OSLO}","anchoring_roots":{{"Main":"{r1}"}},"roots_included":{{"Main":"{r2}"}},"combined_root":"{combined}","timestamp":"{T0}"}}"#
         ),
         Kind::CrossAnchor,
         &DUBLIN_SECRET,
@@ -140,7 +140,7 @@ fn cross_anchor() -> Value<'static> {
 fn discovery() -> Value<'static> {
     signed(
         &format!(
-            r#"{{"mesh_id":"{DUBLIN}","public_key":"{}","name":"Dublin"}}"#,
+            r#"{{"mesh_id":"{DUBLIN}","display_name":"Dublin","endpoints":{{"federation":"https://federation.dublin.example","verification":"https://verify.dublin.example"}},"public_key":"{}","scrolls_available":["Main"],"trust_policy":{{"accepts_proposals":true,"min_trust_level":1,"requires_mutual":true}},"attestations":[]}}"#,
             key_of(&DUBLIN_SECRET)
         ),
         Kind::Discovery,
@@ -426,7 +426,7 @@ fn record_failures() {
     // The wrong key for the signer.
     run(&["record", &good, "--key", &key_arg(ALICE, &OSLO_SECRET)]).fails(1, "SIGNATURE_MISMATCH");
     // A field changed after signing.
-    let tampered = dir.file("tampered.json", bytes(&set(&vote, "vote", "\"against\"")));
+    let tampered = dir.file("tampered.json", bytes(&set(&vote, "vote", "\"reject\"")));
     run(&["record", &tampered, "--key", &key]).fails(1, "SIGNATURE_MISMATCH");
     // Another record's signature.
     let swapped = dir.file(
@@ -473,7 +473,7 @@ fn record_failures() {
     run(&["record", &unsigned, "--key", &key]).fails(1, "MISSING_SIGNATURE");
     // A missing and a malformed field.
     let mut missing = vote.clone();
-    object(&mut missing).remove("cast_at");
+    object(&mut missing).remove("voted_at");
     let out = run(&[
         "record",
         &dir.file("missing.json", bytes(&missing)),
@@ -482,14 +482,14 @@ fn record_failures() {
         "--json",
     ])
     .fails(1, "MISSING_FIELD");
-    assert_eq!(text(&out.json(), "field"), "cast_at");
+    assert_eq!(text(&out.json(), "field"), "voted_at");
     assert_eq!(
         uint(&out.json(), "code"),
         u64::from(Error::MissingField.code())
     );
     let bad_time = dir.file(
         "time.json",
-        bytes(&set(&vote, "cast_at", "\"2026-02-30T00:00:00Z\"")),
+        bytes(&set(&vote, "voted_at", "\"2026-02-30T00:00:00Z\"")),
     );
     run(&["record", &bad_time, "--key", &key]).fails(1, "MALFORMED_TIMESTAMP");
 

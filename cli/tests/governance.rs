@@ -225,13 +225,14 @@ fn example_chain_ends_at_the_hash_constitution_prints() {
     assert_eq!(text(second, "proposal_id"), "PROP-2025-12-001");
     assert_eq!(uint(second, "index"), 8);
     let proposal = &array(&chain, "proposals")[0];
-    assert_eq!(text(proposal, "proposal_type"), "amend_article");
+    assert_eq!(text(proposal, "proposal_type"), "amendment");
+    assert_eq!(text(proposal, "class"), "amend_article");
     assert_eq!(text(proposal, "phase"), "activated");
     let tally = member(proposal, "tally");
     assert_eq!(
         (
-            uint(tally, "for"),
-            uint(tally, "against"),
+            uint(tally, "approve"),
+            uint(tally, "reject"),
             uint(tally, "abstain")
         ),
         (9, 2, 1)

@@ -30,7 +30,7 @@ impl ChainReport<'_> {
     /// {"valid": true, "receipts": 6, "verified": 6,
     ///  "violation": null | {"index": 4 | null, "error", "code", "message", "field"?},
     ///  "versions": [{"version", "constitution_hash", "index", "proposal_id", "effective_at"}],
-    ///  "proposals": [{"proposal_id", "proposal_type", "phase", "tally": {"approve", "reject", "abstain"}, "index"}],
+    ///  "proposals": [{"proposal_id", "proposal_type", "class", "phase", "tally": {"approve", "reject", "abstain"}, "index"}],
     ///  "orders": 0, "violations": 0, "enforcements": 0}
     /// ```
     ///
@@ -102,7 +102,8 @@ fn proposal_value(p: &ProposalStatus) -> Value<'static> {
     tally.insert("abstain", weight(p.tally.abstain));
     let mut e = Object::default();
     e.insert("proposal_id", text(p.proposal_id.clone()));
-    e.insert("proposal_type", text(p.proposal_type.name()));
+    e.insert("proposal_type", text(p.proposal_type.wire_name()));
+    e.insert("class", text(p.proposal_type.name()));
     e.insert("phase", text(p.phase.name()));
     e.insert("tally", Value::Object(tally));
     e.insert("index", uint(p.index));
