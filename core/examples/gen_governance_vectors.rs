@@ -147,18 +147,48 @@ pub const FRANK: &str = VOTERS[5].0;
 
 /// The twelve engines of the protocol's registry: (engine name, name, scroll, authority).
 pub const ENGINES: [(&str, &str, &str, &str); 12] = [
-    ("drills", "Security Drills", "Drills", "Security training and exercise management"),
-    ("oracle", "Compliance Oracle", "Compliance", "Compliance question answering"),
+    (
+        "drills",
+        "Security Drills",
+        "Drills",
+        "Security training and exercise management",
+    ),
+    (
+        "oracle",
+        "Compliance Oracle",
+        "Compliance",
+        "Compliance question answering",
+    ),
     ("guardian", "Guardian", "Guardian", "Anchoring and sentinel"),
     ("treasury", "Treasury", "Treasury", "Financial tracking"),
     ("mesh", "Mesh", "Mesh", "Topology management"),
     ("offsec", "OffSec", "OffSec", "Security operations"),
-    ("identity", "Identity", "Identity", "DID and capability management"),
-    ("observability", "Observability", "Observability", "Telemetry monitoring"),
-    ("automation", "Automation", "Automation", "Workflow execution"),
+    (
+        "identity",
+        "Identity",
+        "Identity",
+        "DID and capability management",
+    ),
+    (
+        "observability",
+        "Observability",
+        "Observability",
+        "Telemetry monitoring",
+    ),
+    (
+        "automation",
+        "Automation",
+        "Automation",
+        "Workflow execution",
+    ),
     ("psi", "Ψ-Field", "PsiField", "Consciousness tracking"),
     ("federation", "Federation", "Federation", "Cross-mesh trust"),
-    ("governance", "Governance", "Governance", "Constitutional enforcement"),
+    (
+        "governance",
+        "Governance",
+        "Governance",
+        "Constitutional enforcement",
+    ),
 ];
 
 fn section(id: &str, title: &str, text: &str, grants: J) -> J {
@@ -440,7 +470,11 @@ pub fn amendment(
 /// emergency's `content.powers_invoked`), `renews`, `revokes` or `content`.
 pub fn order(id: &str, order_type: &str, authority: &str, issued_at: &str, extra: J) -> J {
     let emergency = order_type == "emergency";
-    let title = if emergency { "Security Emergency".to_string() } else { order_type.replace('_', " ") };
+    let title = if emergency {
+        "Security Emergency".to_string()
+    } else {
+        order_type.replace('_', " ")
+    };
     let mut body = json!({"type": "gov_executive_order", "order_id": id, "title": title, "issued_by": SOVEREIGN,
         "issued_at": issued_at, "authority": authority, "order_type": order_type});
     for (k, v) in extra.as_object().unwrap() {
@@ -1774,7 +1808,10 @@ pub fn bench_chain(receipts: usize, voters: usize) -> (String, String) {
         n += 1;
         let pid = format!("PROP-B-{n:05}");
         let author = &names[n % voters].0;
-        let text = format!("Signing keys of engines are rotated at least every {} days.", 100 + n);
+        let text = format!(
+            "Signing keys of engines are rotated at least every {} days.",
+            100 + n
+        );
         let change = json!({"target": "STATUTE-003", "action": "modify",
                             "text": {"id": "STATUTE-003", "name": "Key Rotation", "text": text}});
         c.push(proposal(

@@ -396,7 +396,8 @@ fn tampered(
 ) {
     let mut b = example.clone();
     b["description"] = json!("Tampered copy of the example bundle: one change in each item that tampered.expect.json lists; every other item still verifies.");
-    b["discovery"][0]["endpoints"]["federation"] = json!("https://federation.dublin.attacker.example");
+    b["discovery"][0]["endpoints"]["federation"] =
+        json!("https://federation.dublin.attacker.example");
     b["scrolls"][0]["receipts"][2]["record"]["weight"] = json!(30);
     let p = &mut b["scrolls"][0]["consistency"][0]["path"][0];
     *p = flip(p);

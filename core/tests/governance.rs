@@ -402,7 +402,8 @@ fn constitution_schema_violations() {
             d["registered_engines"][0]["status"] = json!("sleeping")
         }),
         ("registered_engines.engine_id", |d| {
-            d["registered_engines"][1]["engine_id"] = d["registered_engines"][0]["engine_id"].clone()
+            d["registered_engines"][1]["engine_id"] =
+                d["registered_engines"][0]["engine_id"].clone()
         }),
     ];
     for (field, edit) in cases {

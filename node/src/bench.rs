@@ -84,28 +84,36 @@ fn random_digest() -> String {
     )
 }
 
-const RULES: &[&str] = &["ART-3.2", "ART-4.1", "STATUTE-7", "ART-2.5"];
+const RULES: &[&str] = &["ARTICLE-III.2", "ARTICLE-IV.1", "STATUTE-002", "AXIOM-004"];
 const SEVERITIES: &[&str] = &["low", "medium", "high", "critical"];
 
-/// A `gov_violation` from a Guardian engine, signed by `signer`.
+/// A `gov_violation` from the Guardian engine, signed by `signer`, as the protocol document
+/// writes it (`details`, `evidence`).
 pub fn guardian_receipt(signer: &Signer, run: &str, i: u64, at: &str) -> Vec<u8> {
     let o = obj(vec![
         ("type", s("gov_violation")),
         ("violation_id", s(format!("guardian-{run}-{i}"))),
-        ("detected_by", s(signer.actor.clone())),
-        ("rule", s(RULES[(i % 4) as usize])),
-        ("severity", s(SEVERITIES[(i / 3 % 4) as usize])),
         ("detected_at", s(at)),
-        ("subject", s(format!("did:vm:agent:worker-{}", i % 17))),
+        ("detected_by", s(signer.actor.clone())),
+        ("violation_type", s("capability_overreach")),
+        ("severity", s(SEVERITIES[(i / 3 % 4) as usize])),
+        (
+            "details",
+            Value::Object(obj(vec![
+                ("actor", s(format!("did:vm:agent:worker-{}", i % 17))),
+                ("action_attempted", s("write_outside_scope")),
+                ("rule_violated", s(RULES[(i % 4) as usize])),
+                ("action_result", s("blocked")),
+            ])),
+        ),
         (
             "evidence",
             Value::Object(obj(vec![
                 (
-                    "observation",
-                    s("capability used outside its granted scope"),
+                    "log_entries",
+                    Value::Array(vec![s("capability used outside its granted scope")]),
                 ),
-                ("event_hash", s(random_digest())),
-                ("sequence", n(i)),
+                ("request_hash", s(random_digest())),
             ])),
         ),
     ]);
@@ -574,17 +582,17 @@ pub fn demo(args: &Args) -> Result<(), Fail> {
     };
     append(
         &mut c,
-        "compliance",
+        "Compliance",
         (0..40).map(|i| compliance_receipt(i, &at)).collect(),
     )?;
     append(
         &mut c,
-        "drills",
+        "Drills",
         (0..12).map(|i| drill_receipt(i, &at)).collect(),
     )?;
     append(
         &mut c,
-        "guardian",
+        "Guardian",
         (0..25)
             .map(|i| guardian_receipt(&guardian, "demo", i, &at))
             .collect(),
@@ -592,42 +600,53 @@ pub fn demo(args: &Args) -> Result<(), Fail> {
     let proposal = alice.sign(
         obj(vec![
             ("type", s("gov_proposal")),
-            ("proposal_id", s("prop-2026-001")),
+            ("proposal_id", s("PROP-2026-001")),
+            ("proposal_type", s("amendment")),
+            ("title", s("Run drills monthly")),
             ("author", s(alice.actor.clone())),
-            ("proposal_type", s("change_statute")),
-            ("title", s("Raise the drill frequency to monthly")),
+            ("submitted_at", s(at.clone())),
+            ("deliberation_ends", s(at.clone())),
             (
-                "change",
+                "content",
                 Value::Object(obj(vec![
-                    ("statute", s("STATUTE-7")),
-                    ("text", s("Drills run monthly.")),
+                    ("target", s("STATUTE-002")),
+                    ("action", s("modify")),
+                    (
+                        "text",
+                        s("Each engine runs a recovery drill at least once a month."),
+                    ),
                 ])),
             ),
-            ("submitted_at", s(at.clone())),
-            ("deliberation_ends_at", s(at.clone())),
+            (
+                "rationale",
+                s("Quarterly drills left two incidents unrehearsed"),
+            ),
+            ("status", s("deliberation")),
         ]),
         Kind::GovProposal,
     );
     let vote = |signer: &Signer, choice: &str| {
+        let name = signer.actor.rsplit(':').next().unwrap_or_default();
         signer.sign(
             obj(vec![
                 ("type", s("gov_vote")),
-                ("proposal_id", s("prop-2026-001")),
+                ("vote_id", s(format!("VOTE-2026-001-{name}"))),
+                ("proposal_id", s("PROP-2026-001")),
                 ("voter", s(signer.actor.clone())),
+                ("voted_at", s(at.clone())),
                 ("vote", s(choice)),
                 ("weight", n(1)),
-                ("cast_at", s(at.clone())),
             ]),
             Kind::GovVote,
         )
     };
     append(
         &mut c,
-        "governance",
-        vec![proposal, vote(&alice, "for"), vote(&bob, "for")],
+        "Governance",
+        vec![proposal, vote(&alice, "approve"), vote(&bob, "approve")],
     )?;
 
-    for scroll in ["compliance", "drills", "guardian", "governance"] {
+    for scroll in ["Compliance", "Drills", "Guardian", "Governance"] {
         let r = expect(
             c.post(&format!("/admin/scrolls/{scroll}/checkpoints"), b""),
             "checkpoint",
@@ -642,18 +661,18 @@ pub fn demo(args: &Args) -> Result<(), Fail> {
     }
     append(
         &mut c,
-        "guardian",
+        "Guardian",
         (25..40)
             .map(|i| guardian_receipt(&guardian, "demo", i, &at))
             .collect(),
     )?;
     let r = expect(
-        c.post("/admin/scrolls/guardian/checkpoints", b""),
+        c.post("/admin/scrolls/Guardian/checkpoints", b""),
         "checkpoint",
         &[200, 201],
     )?;
     say(format!(
-        "sign    checkpoint {} of guardian   tree_size {:>3} root {}",
+        "sign    checkpoint {} of Guardian   tree_size {:>3} root {}",
         r["seq"],
         r["checkpoint"]["tree_size"],
         r["checkpoint"]["root"].as_str().unwrap_or("")
@@ -661,9 +680,9 @@ pub fn demo(args: &Args) -> Result<(), Fail> {
 
     // Bad input changes nothing.
     let signed = guardian_receipt(&guardian, "demo", 99, &at);
-    let forged = forge(&signed, "rule", "ART-9.9")?;
+    let forged = forge(&signed, "violation_type", "nothing_happened")?;
     let reply = c
-        .post("/admin/scrolls/guardian/receipts", &forged)
+        .post("/admin/scrolls/Guardian/receipts", &forged)
         .map_err(|e| Fail::usage(e.to_string()))?;
     let e = reply.json();
     say(format!(
@@ -674,25 +693,25 @@ pub fn demo(args: &Args) -> Result<(), Fail> {
         e["error"]["message"].as_str().unwrap_or("")
     ));
     let reply = c
-        .request("DELETE", "/scrolls/guardian/receipts/3", None, b"")
+        .request("DELETE", "/scrolls/Guardian/receipts/3", None, b"")
         .map_err(|e| Fail::usage(e.to_string()))?;
     let e = reply.json();
     say(format!(
-        "refuse  DELETE /scrolls/guardian/receipts/3: HTTP {} {}; recorded as gov_violation {} (AXIOM-001, signed by the mesh) at governance #{}",
+        "refuse  DELETE /scrolls/Guardian/receipts/3: HTTP {} {}; recorded as gov_violation {} (AXIOM-001, signed by the mesh) at Governance #{}",
         reply.status,
         e["error"]["name"].as_str().unwrap_or(""),
         e["error"]["detail"]["violation"]["receipt"]["violation_id"].as_str().unwrap_or("?"),
         e["error"]["detail"]["violation"]["index"]
     ));
     expect(
-        c.post("/admin/scrolls/governance/checkpoints", b""),
+        c.post("/admin/scrolls/Governance/checkpoints", b""),
         "checkpoint",
         &[200, 201],
     )?;
 
     // A receipt with its proof, as a peer would fetch it, checked with the core.
     let reply = c
-        .get("/federation/receipts/guardian?from=7&count=1")
+        .get("/federation/receipts/Guardian?from=7&count=1")
         .map_err(|e| Fail::usage(e.to_string()))?;
     let discovery = c
         .get("/federation/discovery")
@@ -724,7 +743,7 @@ pub fn demo(args: &Args) -> Result<(), Fail> {
     federation::verify_inclusion(receipt, &proof, &checkpoint)
         .map_err(|f| Fail::invalid(f.to_string()))?;
     say(format!(
-        "prove   guardian receipt 7 is in checkpoint tree_size {} (GET /federation/receipts/guardian): inclusion proof of {} hashes verified with the core",
+        "prove   Guardian receipt 7 is in checkpoint tree_size {} (GET /federation/receipts/Guardian): inclusion proof of {} hashes verified with the core",
         checkpoint.tree_size,
         proof.path.len()
     ));
@@ -749,7 +768,7 @@ pub fn demo(args: &Args) -> Result<(), Fail> {
         &node.mesh_id,
         &node.discovery(),
         &node.keyring(),
-        "guardian",
+        "Guardian",
         None,
         None,
     )
@@ -758,7 +777,7 @@ pub fn demo(args: &Args) -> Result<(), Fail> {
     let report = crate::bundle::check(&bundle, Some((&node.mesh_id, &node.public_key)))
         .map_err(Fail::invalid)?;
     say(format!(
-        "export  audit bundle of guardian ({} v{}): {} receipts with inclusion proofs, {} checkpoints, {} consistency proof(s), {} bytes",
+        "export  audit bundle of Guardian ({} v{}): {} receipts with inclusion proofs, {} checkpoints, {} consistency proof(s), {} bytes",
         vaultmesh_core::bundle::BUNDLE_TYPE,
         vaultmesh_core::bundle::BUNDLE_VERSION,
         report.receipts,

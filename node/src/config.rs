@@ -27,17 +27,29 @@ pub const TOKEN_FILE: &str = "admin.token";
 /// The store.
 pub const STORE_FILE: &str = "store.db";
 
-/// The scrolls a new mesh starts with: one per engine.
+/// The scrolls a new mesh starts with: one per engine of the protocol document's engine
+/// registry, named as the registry names them.
 pub const DEFAULT_SCROLLS: &[&str] = &[
-    "compliance",
-    "drills",
-    "guardian",
-    "governance",
-    "federation",
+    "Drills",
+    "Compliance",
+    "Guardian",
+    "Treasury",
+    "Mesh",
+    "OffSec",
+    "Identity",
+    "Observability",
+    "Automation",
+    "PsiField",
+    "Federation",
+    "Governance",
 ];
 
 /// The scroll that receives the node's own `gov_violation` receipts.
-pub const GOVERNANCE_SCROLL: &str = "governance";
+pub const GOVERNANCE_SCROLL: &str = "Governance";
+
+/// Why a scroll name is refused (docs/SPEC.md §6, scroll names).
+pub const SCROLL_NAME_RULE: &str =
+    "[A-Z][A-Za-z0-9]{0,63} (PascalCase, as the engine registry names scrolls: Compliance, PsiField)";
 
 /// `config.toml`.
 #[derive(Clone, Debug, Deserialize)]
@@ -48,7 +60,8 @@ pub struct Config {
     /// Address the HTTP server listens on, e.g. `127.0.0.1:8420` (port 0: any free port).
     #[serde(default = "default_listen")]
     pub listen: String,
-    /// The public URL peers reach this node at (the discovery record's `endpoint`).
+    /// The public `https://` base URL peers reach this node at: the discovery record's
+    /// `endpoints` are this plus `/federation` and `/federation/verify`.
     #[serde(default)]
     pub endpoint: Option<String>,
     /// Seconds between automatic checkpoints of scrolls that grew; 0 turns them off.
@@ -239,10 +252,17 @@ impl Config {
     pub fn check(&self) -> Result<(), ConfigError> {
         id::check_mesh_id(&self.mesh_id).map_err(|e| err(format!("mesh_id: {e}")))?;
         for s in &self.scrolls {
-            if !id::is_valid_name(&s.name) {
+            if !id::is_valid_scroll(&s.name) {
                 return Err(err(format!(
-                    "scroll name {:?} is not [a-z0-9][a-z0-9._-]{{0,63}}",
+                    "scroll name {:?} is not {SCROLL_NAME_RULE}",
                     s.name
+                )));
+            }
+        }
+        if let Some(url) = &self.endpoint {
+            if !id::is_https_url(url) {
+                return Err(err(format!(
+                    "endpoint {url:?} is not an absolute https:// URL"
                 )));
             }
         }
@@ -280,10 +300,8 @@ pub struct InitOptions<'a> {
 pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<PublicKey, ConfigError> {
     id::check_mesh_id(opts.mesh_id).map_err(|e| err(format!("--mesh-id: {e}")))?;
     for s in &opts.scrolls {
-        if !id::is_valid_name(s) {
-            return Err(err(format!(
-                "scroll name {s:?} is not [a-z0-9][a-z0-9._-]{{0,63}}"
-            )));
+        if !id::is_valid_scroll(s) {
+            return Err(err(format!("scroll name {s:?} is not {SCROLL_NAME_RULE}")));
         }
     }
     fs::create_dir_all(dir).map_err(|e| err(format!("cannot create {}: {e}", dir.display())))?;

@@ -22,6 +22,10 @@ use vaultmesh_core::record::{self, Keyring, Kind};
 use vaultmesh_core::{Digest, Error};
 
 use crate::config::{DataDir, GOVERNANCE_SCROLL};
+
+/// `details.actor` of a violation attempted without the admin token: the node cannot name the
+/// caller (docs/SPEC.md §6, the node's violation receipts).
+pub const UNAUTHENTICATED_ACTOR: &str = "did:vm:agent:unauthenticated";
 use crate::metrics::Metrics;
 use crate::store::{CheckpointRow, Durability, NewReceipt, SqliteStore, Store, StoreRead};
 use crate::util;
@@ -493,7 +497,7 @@ impl Node {
 
     /// Creates a scroll (`POST /admin/scrolls`); an existing one is returned as it is.
     pub fn create_scroll(&self, name: &str, public: bool) -> Result<(Arc<Scroll>, bool)> {
-        if !id::is_valid_name(name) {
+        if !id::is_valid_scroll(name) {
             return Err(ApiError::core(400, Error::InvalidField, Some("name")));
         }
         if let Ok(s) = self.scroll(name) {
@@ -829,30 +833,50 @@ impl Node {
 
     /// The mesh's self-signed discovery record (`fed_discovery`).
     pub fn discovery(&self) -> Vec<u8> {
+        let base = self.public_url();
+        let mut endpoints = Object::default();
+        endpoints.insert("federation", string(format!("{base}/federation")));
+        endpoints.insert("verification", string(format!("{base}/federation/verify")));
+        // Proposals are not served yet (the federation endpoints answer 405), so the node says
+        // it does not accept them.
+        let mut policy = Object::default();
+        policy.insert("accepts_proposals", Value::Bool(false));
+        policy.insert("min_trust_level", uint(1));
+        policy.insert("requires_mutual", Value::Bool(true));
         let mut object = Object::default();
         object.insert("mesh_id", string(self.mesh_id.clone()));
+        object.insert(
+            "display_name",
+            string(self.mesh_id.rsplit(':').next().unwrap_or_default()),
+        );
+        object.insert("endpoints", Value::Object(endpoints));
         object.insert("public_key", string(self.public_key.to_string()));
-        if let Some(name) = self.mesh_id.rsplit(':').next() {
-            object.insert("name", string(name));
-        }
-        if let Some(endpoint) = &self.config.endpoint {
-            object.insert("endpoint", string(endpoint.clone()));
-        }
         let scrolls = self
             .scrolls()
             .iter()
             .filter(|s| s.public)
             .map(|s| string(s.name.clone()))
             .collect();
-        object.insert("scrolls", Value::Array(scrolls));
-        object.insert("published_at", string(util::now_text()));
+        object.insert("scrolls_available", Value::Array(scrolls));
+        object.insert("trust_policy", Value::Object(policy));
+        object.insert("attestations", Value::Array(Vec::new()));
         record::sign_record(&mut object, Kind::Discovery, &self.secret);
         Value::Object(object).to_canonical()
     }
 
+    /// The public base URL of the discovery record: `endpoint` from the config, or
+    /// `https://` and the listen address (a node behind no proxy serves its own TLS).
+    fn public_url(&self) -> String {
+        let url = match &self.config.endpoint {
+            Some(url) => url.clone(),
+            None => format!("https://{}", self.config.listen),
+        };
+        url.trim_end_matches('/').to_string()
+    }
+
     /// Blocks a modify or delete attempt and records it: a `gov_violation` receipt citing
-    /// AXIOM-001, signed with the mesh's key (`detected_by` is the mesh), appended to the
-    /// `governance` scroll through the ordinary append path. Returns the error to answer with,
+    /// AXIOM-001 in `details.rule_violated`, signed with the mesh's key (`detected_by` is the
+    /// mesh), appended to the `Governance` scroll through the ordinary append path. Returns the error to answer with,
     /// which carries the receipt and its index.
     pub fn record_violation(
         &self,
@@ -870,21 +894,44 @@ impl Node {
             Ok(id) => id,
             Err(_) => return blocked,
         };
+        let path: String = path.chars().take(512).collect();
+        let request = format!("{method} {path}");
+        // The caller is known only when it holds the admin token: then it acts for the mesh.
+        let actor = if authenticated {
+            self.mesh_id.clone()
+        } else {
+            UNAUTHENTICATED_ACTOR.to_string()
+        };
+        let action = if method == "DELETE" {
+            "delete_receipt"
+        } else {
+            "modify_receipt"
+        };
+        let mut details = Object::default();
+        details.insert("actor", string(actor));
+        details.insert("action_attempted", string(action));
+        details.insert("rule_violated", string("AXIOM-001"));
+        details.insert("action_result", string("blocked"));
         let mut evidence = Object::default();
-        evidence.insert("method", string(method));
-        evidence.insert("path", string(path.chars().take(512).collect::<String>()));
-        evidence.insert("peer", string(peer));
-        evidence.insert("authenticated", Value::Bool(authenticated));
+        evidence.insert(
+            "log_entries",
+            Value::Array(vec![string(format!("{request} from {peer}"))]),
+        );
+        evidence.insert(
+            "request_hash",
+            string(Digest::of(request.as_bytes()).to_string()),
+        );
         let mut object = Object::default();
         object.insert("type", string(Kind::GovViolation.domain()));
         object.insert(
             "violation_id",
             string(format!("violation-{}", util::hex(&id))),
         );
-        object.insert("detected_by", string(self.mesh_id.clone()));
-        object.insert("rule", string("AXIOM-001"));
-        object.insert("severity", string("high"));
         object.insert("detected_at", string(util::now_text()));
+        object.insert("detected_by", string(self.mesh_id.clone()));
+        object.insert("violation_type", string("append_only_breach"));
+        object.insert("severity", string("high"));
+        object.insert("details", Value::Object(details));
         object.insert("evidence", Value::Object(evidence));
         record::sign_record(&mut object, Kind::GovViolation, &self.secret);
         let body = Value::Object(object).to_canonical();

@@ -105,7 +105,7 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
         .map(|i| guardian_receipt(&guardian, "api", i, AT))
         .collect();
     // One receipt, then a JSON array, then JSON Lines.
-    let r = ok(c.post("/admin/scrolls/guardian/receipts", &receipts[0]));
+    let r = ok(c.post("/admin/scrolls/Guardian/receipts", &receipts[0]));
     assert_eq!(
         (
             r["first_index"].as_u64(),
@@ -114,7 +114,7 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
         ),
         (Some(0), Some(1), Some(1))
     );
-    let r = ok(c.post("/admin/scrolls/guardian/receipts", &array(&receipts[1..20])));
+    let r = ok(c.post("/admin/scrolls/Guardian/receipts", &array(&receipts[1..20])));
     assert_eq!(
         (r["first_index"].as_u64(), r["tree_size"].as_u64()),
         (Some(1), Some(20))
@@ -125,7 +125,7 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
         .collect();
     let r = ok(c.request(
         "POST",
-        "/admin/scrolls/guardian/receipts",
+        "/admin/scrolls/Guardian/receipts",
         Some("application/x-ndjson"),
         &lines,
     ));
@@ -135,17 +135,17 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
     );
 
     // Checkpoint 1 at 30; a second call without growth returns it unchanged.
-    let cp1 = c.post("/admin/scrolls/guardian/checkpoints", b"").unwrap();
+    let cp1 = c.post("/admin/scrolls/Guardian/checkpoints", b"").unwrap();
     assert_eq!(cp1.status, 201);
-    let again = c.post("/admin/scrolls/guardian/checkpoints", b"").unwrap();
+    let again = c.post("/admin/scrolls/Guardian/checkpoints", b"").unwrap();
     assert_eq!(again.status, 200);
     assert_eq!(again.json()["seq"], 1);
     ok(c.post(
-        "/admin/scrolls/guardian/receipts?expect_size=30",
+        "/admin/scrolls/Guardian/receipts?expect_size=30",
         &array(&receipts[30..]),
     ));
     assert_eq!(
-        c.post("/admin/scrolls/guardian/checkpoints", b"")
+        c.post("/admin/scrolls/Guardian/checkpoints", b"")
             .unwrap()
             .status,
         201
@@ -153,7 +153,7 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
 
     // Receipts come back byte for byte as canonicalised.
     for (i, sent) in receipts.iter().enumerate() {
-        let r = c.get(&format!("/scrolls/guardian/receipts/{i}")).unwrap();
+        let r = c.get(&format!("/scrolls/Guardian/receipts/{i}")).unwrap();
         assert_eq!(r.status, 200);
         let v = strict(&r.body);
         assert_eq!(member(&v, "receipt").to_canonical(), *sent);
@@ -164,7 +164,7 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
         for i in 0..size {
             let r = c
                 .get(&format!(
-                    "/scrolls/guardian/proof/inclusion?index={i}&checkpoint={seq}"
+                    "/scrolls/Guardian/proof/inclusion?index={i}&checkpoint={seq}"
                 ))
                 .unwrap();
             assert_eq!(r.status, 200, "{}", r.text());
@@ -172,7 +172,7 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
             let cp = federation::verify_checkpoint(member(&v, "checkpoint"), &keyring).unwrap();
             assert_eq!(
                 (cp.tree_size, cp.scroll.as_str(), cp.mesh_id.as_str()),
-                (size, "guardian", MESH)
+                (size, "Guardian", MESH)
             );
             let proof = InclusionProof::from_value(member(&v, "proof")).unwrap();
             let receipt = json::parse_record(&receipts[i as usize], &Limits::default()).unwrap();
@@ -185,7 +185,7 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
     }
     // Out of range.
     refused(
-        c.get("/scrolls/guardian/proof/inclusion?index=37"),
+        c.get("/scrolls/Guardian/proof/inclusion?index=37"),
         404,
         "INDEX_OUT_OF_RANGE",
         503,
@@ -193,7 +193,7 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
 
     // Consistency 1 → 2.
     let r = c
-        .get("/scrolls/guardian/proof/consistency?from=1&to=2")
+        .get("/scrolls/Guardian/proof/consistency?from=1&to=2")
         .unwrap();
     assert_eq!(r.status, 200, "{}", r.text());
     let v = strict(&r.body);
@@ -203,7 +203,7 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
     federation::verify_consistency(&old, &new, &proof).unwrap();
 
     // Checkpoint list, roots, federation receipts (range and sample) with proofs.
-    let list = strict(&c.get("/scrolls/guardian/checkpoints").unwrap().body).to_canonical();
+    let list = strict(&c.get("/scrolls/Guardian/checkpoints").unwrap().body).to_canonical();
     assert!(String::from_utf8(list).unwrap().contains("\"seqs\":[1,2]"));
     let roots = node.public().get("/federation/roots").unwrap();
     let rv = strict(&roots.body);
@@ -211,11 +211,11 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
     assert!(roots
         .iter()
         .any(|r| federation::verify_checkpoint(r, &keyring)
-            .is_ok_and(|c| c.scroll == "guardian" && c.tree_size == 37)));
+            .is_ok_and(|c| c.scroll == "Guardian" && c.tree_size == 37)));
     for query in ["from=3&count=5", "sample=8", "sample=4&checkpoint=1"] {
         let r = node
             .public()
-            .get(&format!("/federation/receipts/guardian?{query}"))
+            .get(&format!("/federation/receipts/Guardian?{query}"))
             .unwrap();
         assert_eq!(r.status, 200, "{}", r.text());
         let v = strict(&r.body);
@@ -231,7 +231,7 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
     // POST /federation/verify: a valid item, and the same receipt tampered.
     let r = node
         .public()
-        .get("/federation/receipts/guardian?from=4&count=1")
+        .get("/federation/receipts/Guardian?from=4&count=1")
         .unwrap();
     let v = strict(&r.body);
     let item = &member(&v, "receipts").as_array().unwrap()[0];
@@ -240,7 +240,7 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
     let checkpoint = String::from_utf8(member(&v, "checkpoint").to_canonical()).unwrap();
     let tampered = receipt.replace("guardian-api-4", "guardian-api-X");
     let body = format!(
-        "{{\"items\":[{{\"receipt\":{receipt},\"proof\":{proof},\"checkpoint\":{checkpoint}}},{{\"receipt\":{receipt},\"proof\":{proof},\"scroll\":\"guardian\"}},{{\"receipt\":{tampered},\"proof\":{proof},\"checkpoint\":{checkpoint}}}]}}"
+        "{{\"items\":[{{\"receipt\":{receipt},\"proof\":{proof},\"checkpoint\":{checkpoint}}},{{\"receipt\":{receipt},\"proof\":{proof},\"scroll\":\"Guardian\"}},{{\"receipt\":{tampered},\"proof\":{proof},\"checkpoint\":{checkpoint}}}]}}"
     );
     let r = ok(node.public().post("/federation/verify", body.as_bytes()));
     assert_eq!(r["valid"], false);
@@ -253,11 +253,11 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
     // Metrics.
     let m = c.get("/metrics").unwrap().text();
     assert!(m.contains("vaultmesh_receipts_appended_total 37"), "{m}");
-    assert!(m.contains("vaultmesh_scroll_size{scroll=\"guardian\"} 37"));
+    assert!(m.contains("vaultmesh_scroll_size{scroll=\"Guardian\"} 37"));
     assert!(m.contains("vaultmesh_store_bytes "));
 
     // The audit bundle over HTTP and from the CLI; both verify with the core.
-    let b = c.get("/scrolls/guardian/bundle").unwrap();
+    let b = c.get("/scrolls/Guardian/bundle").unwrap();
     assert_eq!(b.status, 200);
     let mesh_key = keyring.get(MESH).unwrap();
     let report = vaultmesh_node::bundle::check(&b.body, Some((MESH, mesh_key))).unwrap();
@@ -273,7 +273,7 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
         (report.overall.as_str(), report.valid),
         ("valid", report.items)
     );
-    let first = c.get("/scrolls/guardian/bundle?to_checkpoint=1").unwrap();
+    let first = c.get("/scrolls/Guardian/bundle?to_checkpoint=1").unwrap();
     let report = vaultmesh_node::bundle::check(&first.body, Some((MESH, mesh_key))).unwrap();
     assert_eq!(
         (report.receipts, report.checkpoints, report.tree_size),
@@ -288,7 +288,7 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
         "--data",
         data.to_str().unwrap(),
         "--scroll",
-        "guardian",
+        "Guardian",
         "--from-checkpoint",
         "1",
         "--out",
@@ -333,21 +333,21 @@ fn bad_input_is_refused_and_changes_nothing_but_the_violation_record() {
     let good: Vec<Vec<u8>> = (0..6)
         .map(|i| guardian_receipt(&guardian, "bad", i, AT))
         .collect();
-    ok(c.post("/admin/scrolls/guardian/receipts", &array(&good)));
+    ok(c.post("/admin/scrolls/Guardian/receipts", &array(&good)));
     ok(c.post(
-        "/admin/scrolls/compliance/receipts",
+        "/admin/scrolls/Compliance/receipts",
         &compliance_receipt(0, AT),
     ));
-    ok(c.post("/admin/scrolls/guardian/checkpoints", b""));
+    ok(c.post("/admin/scrolls/Guardian/checkpoints", b""));
     let before = sizes(&mut c);
     let stored_before: Vec<Vec<u8>> = (0..6)
         .map(|i| {
-            c.get(&format!("/scrolls/guardian/receipts/{i}"))
+            c.get(&format!("/scrolls/Guardian/receipts/{i}"))
                 .unwrap()
                 .body
         })
         .collect();
-    let append = "/admin/scrolls/guardian/receipts";
+    let append = "/admin/scrolls/Guardian/receipts";
 
     refused(
         c.post(append, b"{\"type\": \"drill_run\", "),
@@ -378,13 +378,13 @@ fn bad_input_is_refused_and_changes_nothing_but_the_violation_record() {
         100,
     );
     refused(
-        c.post("/admin/scrolls/nope/receipts", &good[0]),
+        c.post("/admin/scrolls/Nope/receipts", &good[0]),
         404,
         "UNKNOWN_SCROLL",
         1000,
     );
     refused(
-        node.public().get("/scrolls/nope"),
+        node.public().get("/scrolls/Nope"),
         404,
         "UNKNOWN_SCROLL",
         1000,
@@ -432,7 +432,7 @@ fn bad_input_is_refused_and_changes_nothing_but_the_violation_record() {
     );
     // The size guard.
     refused(
-        c.post("/admin/scrolls/guardian/receipts?expect_size=2", &good[0]),
+        c.post("/admin/scrolls/Guardian/receipts?expect_size=2", &good[0]),
         409,
         "SIZE_MISMATCH",
         1007,
@@ -454,7 +454,7 @@ fn bad_input_is_refused_and_changes_nothing_but_the_violation_record() {
     );
     refused(
         node.public()
-            .post("/admin/scrolls/guardian/checkpoints", b""),
+            .post("/admin/scrolls/Guardian/checkpoints", b""),
         401,
         "UNAUTHORIZED",
         1001,
@@ -465,12 +465,12 @@ fn bad_input_is_refused_and_changes_nothing_but_the_violation_record() {
 
     // Modify and delete attempts: refused, and each recorded in governance.
     let attempts = [
-        ("DELETE", "/scrolls/guardian/receipts/3", false),
-        ("PUT", "/scrolls/guardian/receipts/3", true),
-        ("PATCH", "/admin/scrolls/guardian/receipts/0", true),
-        ("POST", "/admin/scrolls/guardian/receipts/2", true),
-        ("DELETE", "/scrolls/guardian/checkpoints/1", true),
-        ("DELETE", "/scrolls/guardian", false),
+        ("DELETE", "/scrolls/Guardian/receipts/3", false),
+        ("PUT", "/scrolls/Guardian/receipts/3", true),
+        ("PATCH", "/admin/scrolls/Guardian/receipts/0", true),
+        ("POST", "/admin/scrolls/Guardian/receipts/2", true),
+        ("DELETE", "/scrolls/Guardian/checkpoints/1", true),
+        ("DELETE", "/scrolls/Guardian", false),
     ];
     for (i, (method, path, with_token)) in attempts.iter().enumerate() {
         let mut client = if *with_token {
@@ -485,15 +485,26 @@ fn bad_input_is_refused_and_changes_nothing_but_the_violation_record() {
             1002,
         );
         let v = &e["error"]["detail"]["violation"];
-        assert_eq!(v["scroll"], "governance");
+        assert_eq!(v["scroll"], "Governance");
         assert_eq!(v["index"], i as u64);
-        assert_eq!(v["receipt"]["rule"], "AXIOM-001");
-        assert_eq!(v["receipt"]["evidence"]["method"], *method);
-        assert_eq!(v["receipt"]["evidence"]["authenticated"], *with_token);
+        let details = &v["receipt"]["details"];
+        assert_eq!(details["rule_violated"], "AXIOM-001");
+        assert_eq!(details["action_result"], "blocked");
+        let actor = if *with_token {
+            MESH
+        } else {
+            vaultmesh_node::node::UNAUTHENTICATED_ACTOR
+        };
+        assert_eq!(details["actor"], actor);
+        let entry = v["receipt"]["evidence"]["log_entries"][0].as_str().unwrap();
+        assert!(
+            entry.starts_with(&format!("{method} {path} from ")),
+            "{entry}"
+        );
     }
     let after = sizes(&mut c);
     for ((name, b), (_, a)) in before.iter().zip(&after) {
-        let grew = if name == "governance" {
+        let grew = if name == "Governance" {
             attempts.len() as u64
         } else {
             0
@@ -502,7 +513,7 @@ fn bad_input_is_refused_and_changes_nothing_but_the_violation_record() {
     }
     // The violation receipts are signed by the mesh and verify with the core.
     for i in 0..attempts.len() {
-        let r = c.get(&format!("/scrolls/governance/receipts/{i}")).unwrap();
+        let r = c.get(&format!("/scrolls/Governance/receipts/{i}")).unwrap();
         let v = strict(&r.body);
         let receipt = member(&v, "receipt");
         let verified = record::verify_value(receipt, None, &keyring).unwrap();
@@ -512,7 +523,7 @@ fn bad_input_is_refused_and_changes_nothing_but_the_violation_record() {
     // The receipts themselves are unchanged.
     for (i, body) in stored_before.iter().enumerate() {
         assert_eq!(
-            &c.get(&format!("/scrolls/guardian/receipts/{i}"))
+            &c.get(&format!("/scrolls/Guardian/receipts/{i}"))
                 .unwrap()
                 .body,
             body
@@ -547,7 +558,7 @@ fn bad_input_is_refused_and_changes_nothing_but_the_violation_record() {
 #[test]
 fn private_scrolls_unknown_signers_and_restart() {
     let dir = TempDir::new("priv");
-    let data = init(&dir.0, &["--scrolls", "compliance,guardian"]);
+    let data = init(&dir.0, &["--scrolls", "Compliance,Guardian"]);
     edit_config(
         &data,
         "unknown_signers = \"accept\"",
@@ -556,16 +567,16 @@ fn private_scrolls_unknown_signers_and_restart() {
     let mut node = Node::start(&data);
     let mut c = node.admin();
     let created = c
-        .post("/admin/scrolls", br#"{"name":"internal","public":false}"#)
+        .post("/admin/scrolls", br#"{"name":"Internal","public":false}"#)
         .unwrap();
     assert_eq!(created.status, 201);
     ok(c.post(
-        "/admin/scrolls/internal/receipts",
+        "/admin/scrolls/Internal/receipts",
         &compliance_receipt(1, AT),
     ));
-    ok(c.post("/admin/scrolls/internal/checkpoints", b""));
+    ok(c.post("/admin/scrolls/Internal/checkpoints", b""));
     refused(
-        node.public().get("/scrolls/internal"),
+        node.public().get("/scrolls/Internal"),
         404,
         "UNKNOWN_SCROLL",
         1000,
@@ -576,18 +587,18 @@ fn private_scrolls_unknown_signers_and_restart() {
         "UNKNOWN_SCROLL",
         1000,
     );
-    assert_eq!(ok(c.get("/scrolls/internal"))["tree_size"], 1);
+    assert_eq!(ok(c.get("/scrolls/Internal"))["tree_size"], 1);
     let roots = ok(node.public().get("/federation/roots"));
-    assert!(!roots.to_string().contains("internal"));
+    assert!(!roots.to_string().contains("Internal"));
     let discovery =
         String::from_utf8(node.public().get("/federation/discovery").unwrap().body).unwrap();
-    assert!(!discovery.contains("internal") && discovery.contains("guardian"));
+    assert!(!discovery.contains("Internal") && discovery.contains("Guardian"));
 
     // Under `unknown_signers = "reject"` a well-formed receipt from an unknown engine is refused.
     let stranger = Signer::new("engine:stranger");
     refused(
         c.post(
-            "/admin/scrolls/guardian/receipts",
+            "/admin/scrolls/Guardian/receipts",
             &guardian_receipt(&stranger, "p", 0, AT),
         ),
         422,
@@ -596,10 +607,10 @@ fn private_scrolls_unknown_signers_and_restart() {
     );
     register(&mut c, &stranger);
     ok(c.post(
-        "/admin/scrolls/guardian/receipts",
+        "/admin/scrolls/Guardian/receipts",
         &guardian_receipt(&stranger, "p", 0, AT),
     ));
-    let root_before = ok(c.get("/scrolls/guardian"));
+    let root_before = ok(c.get("/scrolls/Guardian"));
 
     // Restart: sizes, roots and keys survive.
     node.kill();
@@ -615,13 +626,13 @@ fn private_scrolls_unknown_signers_and_restart() {
     assert_eq!(status, 2);
     assert!(err.contains("in use by another vm-node"), "{err}");
     let mut c = node.admin();
-    assert_eq!(ok(c.get("/scrolls/internal"))["tree_size"], 1);
+    assert_eq!(ok(c.get("/scrolls/Internal"))["tree_size"], 1);
     assert_eq!(
-        ok(c.get("/scrolls/guardian"))["tree_size"],
+        ok(c.get("/scrolls/Guardian"))["tree_size"],
         root_before["tree_size"]
     );
     ok(c.post(
-        "/admin/scrolls/guardian/receipts",
+        "/admin/scrolls/Guardian/receipts",
         &guardian_receipt(&stranger, "p", 1, AT),
     ));
 
@@ -634,7 +645,7 @@ fn private_scrolls_unknown_signers_and_restart() {
     let url = node.url.clone();
     let (status, out, err) = vm_node(&[
         "append",
-        "compliance",
+        "Compliance",
         file.to_str().unwrap(),
         "--data",
         data.to_str().unwrap(),
@@ -650,7 +661,7 @@ fn private_scrolls_unknown_signers_and_restart() {
     );
     let (status, out, err) = vm_node(&[
         "checkpoint",
-        "compliance",
+        "Compliance",
         "--data",
         data.to_str().unwrap(),
         "--url",
@@ -662,7 +673,7 @@ fn private_scrolls_unknown_signers_and_restart() {
     std::fs::write(&bad, br#"{"a":1,"a":2}"#).unwrap();
     let (status, _, err) = vm_node(&[
         "append",
-        "compliance",
+        "Compliance",
         bad.to_str().unwrap(),
         "--data",
         data.to_str().unwrap(),
@@ -733,7 +744,7 @@ fn checkpoints_are_signed_on_an_interval() {
     let dir = TempDir::new("interval");
     let data = init(
         &dir.0,
-        &["--scrolls", "drills", "--checkpoint-interval", "1"],
+        &["--scrolls", "Drills", "--checkpoint-interval", "1"],
     );
     let node = Node::start(&data);
     let mut c = node.admin();
@@ -741,10 +752,10 @@ fn checkpoints_are_signed_on_an_interval() {
     let receipts: Vec<Vec<u8>> = (0..9)
         .map(|i| vaultmesh_node::bench::drill_receipt(i, AT))
         .collect();
-    ok(c.post("/admin/scrolls/drills/receipts", &array(&receipts)));
+    ok(c.post("/admin/scrolls/Drills/receipts", &array(&receipts)));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
-        let info = ok(c.get("/scrolls/drills"));
+        let info = ok(c.get("/scrolls/Drills"));
         if info["latest_checkpoint"]["tree_size"] == 9 {
             break;
         }
@@ -754,7 +765,7 @@ fn checkpoints_are_signed_on_an_interval() {
         );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    let r = c.get("/scrolls/drills/checkpoints").unwrap();
+    let r = c.get("/scrolls/Drills/checkpoints").unwrap();
     let v = strict(&r.body);
     let last = member(&v, "checkpoints")
         .as_array()
@@ -763,9 +774,9 @@ fn checkpoints_are_signed_on_an_interval() {
         .unwrap()
         .clone();
     let cp = federation::verify_checkpoint(&last, &keyring).unwrap();
-    assert_eq!((cp.tree_size, cp.scroll.as_str()), (9, "drills"));
+    assert_eq!((cp.tree_size, cp.scroll.as_str()), (9, "Drills"));
     // A scroll that did not grow gets no new checkpoint.
     std::thread::sleep(std::time::Duration::from_millis(2200));
-    let again = strict(&c.get("/scrolls/drills/checkpoints").unwrap().body).to_canonical();
+    let again = strict(&c.get("/scrolls/Drills/checkpoints").unwrap().body).to_canonical();
     assert_eq!(again, v.to_canonical());
 }

@@ -41,7 +41,7 @@ fn writer(url: String, token: String, signer: Signer, log: Arc<Mutex<Log>>, stop
             (batch, l.acked.len())
         };
         let reply = c.post(
-            &format!("/admin/scrolls/guardian/receipts?expect_size={size}"),
+            &format!("/admin/scrolls/Guardian/receipts?expect_size={size}"),
             &array(&batch),
         );
         let mut l = log.lock().unwrap();
@@ -62,7 +62,7 @@ fn writer(url: String, token: String, signer: Signer, log: Arc<Mutex<Log>>, stop
         drop(l);
         n += 1;
         if n % 2 == 0 {
-            match c.post("/admin/scrolls/guardian/checkpoints", b"") {
+            match c.post("/admin/scrolls/Guardian/checkpoints", b"") {
                 Ok(r) if matches!(r.status, 200 | 201) => {
                     log.lock().unwrap().checkpoints_acked += 1
                 }
@@ -73,7 +73,7 @@ fn writer(url: String, token: String, signer: Signer, log: Arc<Mutex<Log>>, stop
 }
 
 fn size_of(node: &Node) -> u64 {
-    node.admin().get("/scrolls/guardian").unwrap().json()["tree_size"]
+    node.admin().get("/scrolls/Guardian").unwrap().json()["tree_size"]
         .as_u64()
         .unwrap()
 }
@@ -93,7 +93,7 @@ fn sigkill_with_normal_durability_loses_nothing_acknowledged() {
 fn crash_test(durability: &str) {
     let started = Instant::now();
     let dir = TempDir::new("crash");
-    let data = init(&dir.0, &["--scrolls", "guardian"]);
+    let data = init(&dir.0, &["--scrolls", "Guardian"]);
     common::edit_config(
         &data,
         "durability = \"full\"",
@@ -171,7 +171,7 @@ fn crash_test(durability: &str) {
     let mut c = node.admin();
     let mut seen = std::collections::HashSet::new();
     for (i, expected) in l.acked.iter().enumerate() {
-        let r = c.get(&format!("/scrolls/guardian/receipts/{i}")).unwrap();
+        let r = c.get(&format!("/scrolls/Guardian/receipts/{i}")).unwrap();
         assert_eq!(r.status, 200);
         let v = json::parse_record(&r.body, &Limits::default()).unwrap();
         let got = v
@@ -184,7 +184,7 @@ fn crash_test(durability: &str) {
         assert!(seen.insert(got), "receipt {i} is stored twice");
     }
     assert_eq!(
-        c.get(&format!("/scrolls/guardian/receipts/{size}"))
+        c.get(&format!("/scrolls/Guardian/receipts/{size}"))
             .unwrap()
             .status,
         404

@@ -31,10 +31,8 @@ fn touches_axiom(value: &Value<'_>) -> bool {
         Value::Object(o) => o.members.iter().any(|(name, v)| {
             let name: &str = name;
             matches!(name, "axiom" | "axioms")
-                || (matches!(
-                    name,
-                    "id" | "target" | "engine_id" | "article" | "statute"
-                ) && v.as_str().is_some_and(|s| s.starts_with("AXIOM-")))
+                || (matches!(name, "id" | "target" | "engine_id" | "article" | "statute")
+                    && v.as_str().is_some_and(|s| s.starts_with("AXIOM-")))
                 || touches_axiom(v)
         }),
         Value::Array(items) => items.iter().any(touches_axiom),
@@ -284,12 +282,8 @@ pub(crate) fn next_document<'a>(
     let c = content(change)?;
     let text = || c.text.cloned().unwrap_or_default();
     match proposal_type {
-        ProposalType::AmendArticle => {
-            edit_list(&mut doc, "articles", c.target, c.action, text())?
-        }
-        ProposalType::ChangeStatute => {
-            edit_list(&mut doc, "statutes", c.target, c.action, text())?
-        }
+        ProposalType::AmendArticle => edit_list(&mut doc, "articles", c.target, c.action, text())?,
+        ProposalType::ChangeStatute => edit_list(&mut doc, "statutes", c.target, c.action, text())?,
         ProposalType::ChangeRules => {
             let changed = text();
             if let Some(Value::Object(rules_changed)) = changed.get("rules") {

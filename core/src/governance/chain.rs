@@ -367,7 +367,10 @@ impl<'v, 'a> Verifier<'v, 'a> {
         check_change(proposal_type, change)?;
         let deliberation_ends = time(o, "deliberation_ends")?;
         if !at_least(t, deliberation_ends, c.rules.min_deliberation_seconds) {
-            return Err(Failure::at(Error::DeliberationTooShort, "deliberation_ends"));
+            return Err(Failure::at(
+                Error::DeliberationTooShort,
+                "deliberation_ends",
+            ));
         }
         let voting_ends = time_opt(o, "voting_ends")?;
         if voting_ends.is_some_and(|v| !at_least(deliberation_ends, v, c.rules.min_voting_seconds))
@@ -565,10 +568,7 @@ impl<'v, 'a> Verifier<'v, 'a> {
                 .ok_or(Failure::at(Error::ChangeConflict, "registered_engines"))?;
             let anchored_at = anchor_confirmation(o)?;
             if anchored_at < pending_since || anchored_at > t {
-                return Err(Failure::at(
-                    Error::InvalidField,
-                    "anchor_proof.anchored_at",
-                ));
+                return Err(Failure::at(Error::InvalidField, "anchor_proof.anchored_at"));
             }
             activated_document(&self.document, c, engine)?
         } else {

@@ -157,7 +157,10 @@ impl Threshold {
     /// weight never passes.
     pub fn passes(&self, approve: Weight, reject: Weight) -> bool {
         let decisive = approve.saturating_add(reject);
-        decisive.0 > 0 && self.fraction.reached(approve.0, decisive.0, self.comparison)
+        decisive.0 > 0
+            && self
+                .fraction
+                .reached(approve.0, decisive.0, self.comparison)
     }
 }
 
@@ -653,7 +656,10 @@ pub(crate) fn parse_engine<'v>(v: &'v Value<'_>) -> Result<(Engine, &'v str), Fa
         authority: text(o, "authority", "registered_engines.authority")?.to_string(),
         status,
     };
-    Ok((engine, text(o, "public_key", "registered_engines.public_key")?))
+    Ok((
+        engine,
+        text(o, "public_key", "registered_engines.public_key")?,
+    ))
 }
 
 /// Checks the `voters` list (`[{"id","key","weight"}]`, weights as in `gov_vote`): returns

@@ -140,7 +140,9 @@ fn powers_of(o: &Object<'_>) -> Result<Option<Vec<String>>, Failure> {
     let Some(v) = nested(o, "content", "powers_invoked") else {
         return Ok(None);
     };
-    let items = v.as_array().ok_or(Failure::at(Error::InvalidField, POWERS))?;
+    let items = v
+        .as_array()
+        .ok_or(Failure::at(Error::InvalidField, POWERS))?;
     let mut out: Vec<String> = Vec::with_capacity(items.len());
     for item in items {
         let p = item
@@ -232,7 +234,9 @@ impl Orders {
             order.until = None;
         } else {
             let expires = match (granted.temporary, expires_at) {
-                (_, Some(e)) if e <= t => return Err(Failure::at(Error::OrderExpiryInvalid, EXPIRES)),
+                (_, Some(e)) if e <= t => {
+                    return Err(Failure::at(Error::OrderExpiryInvalid, EXPIRES))
+                }
                 (true, None) => return Err(Failure::at(Error::OrderExpiryInvalid, EXPIRES)),
                 (_, e) => e,
             };
@@ -263,7 +267,9 @@ impl Orders {
                     .list
                     .get_mut(root_index)
                     .ok_or(Failure::at(Error::UnknownOrder, "renews"))?;
-                if root.kind != OrderKind::Issue || root.order_type != "emergency" || !root.renewable
+                if root.kind != OrderKind::Issue
+                    || root.order_type != "emergency"
+                    || !root.renewable
                 {
                     return Err(Failure::at(Error::RenewalInvalid, "renews"));
                 }

@@ -1025,10 +1025,20 @@ fn signatures() -> J {
             J::Null,
             E::MissingField,
         ),
-        ("vote not in its enum", "vote", json!("for"), E::InvalidField),
+        (
+            "vote not in its enum",
+            "vote",
+            json!("for"),
+            E::InvalidField,
+        ),
         ("weight negative", "weight", json!(-3), E::InvalidField),
         ("weight as string", "weight", json!("1.5"), E::InvalidField),
-        ("weight with seven decimals", "weight", json!(0.0000001), E::InvalidField),
+        (
+            "weight with seven decimals",
+            "weight",
+            json!(0.0000001),
+            E::InvalidField,
+        ),
         (
             "voted_at not a date",
             "voted_at",
@@ -1056,33 +1066,100 @@ fn signatures() -> J {
     }
     // `1.0` and `1` are one weight: the canonical text is the same, and so is the hash.
     let whole = resigned(with(vote_body(), "weight", json!(1)));
-    cases.push(json!({"name": "gov_vote: weight written 1.0", "op": "verify_record",
+    cases.push(
+        json!({"name": "gov_vote: weight written 1.0", "op": "verify_record",
         "input": canonical(&whole).replace("\"weight\":1", "\"weight\":1.0"),
-        "expect": valid(json!({"receipt_hash": receipt_hash(&whole)}))}));
+        "expect": valid(json!({"receipt_hash": receipt_hash(&whole)}))}),
+    );
     // Nested members are checked like top-level ones.
     for (kind, index, path, value, error) in [
-        ("discovery", 0, "trust_policy.min_trust_level", json!(5), E::InvalidTrustLevel),
-        ("discovery", 0, "endpoints.federation", json!("http://dublin.mesh.example"), E::InvalidField),
-        ("discovery", 0, "endpoints.verification", J::Null, E::MissingField),
-        ("discovery", 0, "scrolls_available", json!(["compliance"]), E::InvalidField),
-        ("proposal", 1, "proposed_terms.retention_period_days", json!("365"), E::NotAnInteger),
-        ("gov_executive_order", 9, "duration.expires_at", json!("2025-12-04"), E::MalformedTimestamp),
-        ("gov_violation", 10, "details.actor", json!("guardian-01"), E::MalformedActorId),
-        ("gov_violation", 10, "evidence.request_hash", json!("blake3:abc123..."), E::MalformedDigest),
-        ("gov_enforcement", 11, "action_taken", json!("suspend"), E::InvalidField),
+        (
+            "discovery",
+            0,
+            "trust_policy.min_trust_level",
+            json!(5),
+            E::InvalidTrustLevel,
+        ),
+        (
+            "discovery",
+            0,
+            "endpoints.federation",
+            json!("http://dublin.mesh.example"),
+            E::InvalidField,
+        ),
+        (
+            "discovery",
+            0,
+            "endpoints.verification",
+            J::Null,
+            E::MissingField,
+        ),
+        (
+            "discovery",
+            0,
+            "scrolls_available",
+            json!(["compliance"]),
+            E::InvalidField,
+        ),
+        (
+            "proposal",
+            1,
+            "proposed_terms.retention_period_days",
+            json!("365"),
+            E::NotAnInteger,
+        ),
+        (
+            "gov_executive_order",
+            9,
+            "duration.expires_at",
+            json!("2025-12-04"),
+            E::MalformedTimestamp,
+        ),
+        (
+            "gov_violation",
+            10,
+            "details.actor",
+            json!("guardian-01"),
+            E::MalformedActorId,
+        ),
+        (
+            "gov_violation",
+            10,
+            "evidence.request_hash",
+            json!("blake3:abc123..."),
+            E::MalformedDigest,
+        ),
+        (
+            "gov_enforcement",
+            11,
+            "action_taken",
+            json!("suspend"),
+            E::InvalidField,
+        ),
     ] {
         let (name, domain, signer, field, body) = record_bodies().swap_remove(index);
         assert_eq!(name, kind);
         let mut body = body;
-        let (outer, inner) = path.split_once('.').map_or((path, None), |(o, i)| (o, Some(i)));
+        let (outer, inner) = path
+            .split_once('.')
+            .map_or((path, None), |(o, i)| (o, Some(i)));
         match (inner, value.is_null()) {
             (Some(i), true) => drop(body[outer].as_object_mut().unwrap().remove(i)),
             (Some(i), false) => body[outer][i] = value,
             (None, _) => body[outer] = value,
         }
         let record = signed(body, domain, signer, field);
-        let k = if record.get("type").is_some() { None } else { Some(kind) };
-        cases.push(record_case(&format!("{kind}: {path} invalid"), &record, k, invalid(error)));
+        let k = if record.get("type").is_some() {
+            None
+        } else {
+            Some(kind)
+        };
+        cases.push(record_case(
+            &format!("{kind}: {path} invalid"),
+            &record,
+            k,
+            invalid(error),
+        ));
     }
     let violation = &record_bodies()[10];
     let bad_engine = signed(
