@@ -24,7 +24,7 @@ fn vote(i: usize) -> (String, Vec<u8>, [u8; 32]) {
     let voter = format!("did:vm:human:voter-{i:04}");
     let secret = *blake3::hash(format!("bench-voter-{i}").as_bytes()).as_bytes();
     let text = format!(
-        r#"{{"type":"gov_vote","proposal_id":"PROP-2025-12-001","voter":"{voter}","vote":"for","weight":3,"cast_at":"2025-12-09T14:05:00Z","rationale":"Retention limits protect members and keep the compliance scroll within the storage budget agreed at the last review; the proposal keeps receipts append-only and only governs derived data, so AXIOM-001 is untouched. Reviewed with the data protection officer on 2025-12-05.","context":{{"ballot":{i},"channel":"council","constitution_version":"1.0.0"}}}}"#
+        r#"{{"type":"gov_vote","vote_id":"VOTE-2025-12-001","proposal_id":"PROP-2025-12-001","voter":"{voter}","voted_at":"2025-12-09T14:05:00Z","vote":"approve","weight":1.5,"comments":"Retention limits protect members and keep the Compliance scroll within the storage budget agreed at the last review; the proposal keeps receipts append-only and only governs derived data, so AXIOM-001 is untouched. Reviewed with the data protection officer on 2025-12-05.","context":{{"ballot":{i},"channel":"council","constitution_version":"1.0.0"}}}}"#
     );
     let Ok(Value::Object(mut object)) = json::parse_record(text.as_bytes(), &Limits::default())
     else {

@@ -59,7 +59,7 @@ export interface ChainReport {
   valid: boolean; receipts: number; verified: number;
   violation: null | { index: number | null; error: string; code: number; message: string; field?: string };
   versions: { version: string; constitution_hash: string; index: number | null; proposal_id: string | null; effective_at: string | null }[];
-  proposals: { proposal_id: string; proposal_type: string; phase: string; tally: { for: number; against: number; abstain: number }; index: number }[];
+  proposals: { proposal_id: string; proposal_type: string; class: string; phase: string; tally: { approve: number; reject: number; abstain: number }; index: number }[];
   orders: number; violations: number; enforcements: number;
 }
 export interface BundleCheck { check: string; description: string; verdict: "valid" | "invalid" | "not_checked"; error?: string; code?: number; message?: string; field?: string; note?: string; }

@@ -325,7 +325,7 @@
         el('td', {}, v.version), el('td', {}, hash(v.constitution_hash)), el('td', {}, v.proposal_id || 'genesis'), el('td', {}, v.effective_at || '')));
       const props = (d.proposals || []).map((p) => el('tr', {},
         el('td', {}, p.proposal_id), el('td', {}, p.proposal_type), el('td', {}, p.phase),
-        el('td', {}, `${p.tally.for} for, ${p.tally.against} against, ${p.tally.abstain} abstain`)));
+        el('td', {}, `${p.tally.approve} approve, ${p.tally.reject} reject, ${p.tally.abstain} abstain`)));
       return el('div', {},
         el('h3', {}, 'Constitution versions'),
         el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'version'), el('th', {}, 'hash'), el('th', {}, 'by'), el('th', {}, 'effective'))), el('tbody', {}, rows)),
