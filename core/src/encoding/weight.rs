@@ -107,14 +107,15 @@ mod tests {
     }
 
     #[test]
-    fn fractions_are_exact() {
-        let tenth = Weight::from_number(&number(0.1, false)).unwrap();
-        let fifth = Weight::from_number(&number(0.2, false)).unwrap();
+    fn fractions_are_exact() -> Result<()> {
+        let tenth = Weight::from_number(&number(0.1, false))?;
+        let fifth = Weight::from_number(&number(0.2, false))?;
         // 0.1 + 0.2 as doubles is 0.30000000000000004; as weights it is 0.3 exactly.
         let sum = tenth.saturating_add(fifth);
-        assert_eq!(sum, Weight::from_number(&number(0.3, false)).unwrap());
+        assert_eq!(sum, Weight::from_number(&number(0.3, false))?);
         assert_eq!(sum.to_string(), "0.3");
         assert_eq!(Weight(2_250_000).to_string(), "2.25");
+        Ok(())
     }
 
     #[test]

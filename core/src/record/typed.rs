@@ -1,14 +1,20 @@
 //! Typed records (serde): one struct per record kind, for the programs that produce and consume
 //! records. Verification does not use them; it stays table-driven ([`super::verify_record`]).
 //!
-//! - Field names are exactly those of the kind's table ([`super::KINDS`], `docs/SPEC.md` §6).
-//!   Required fields are plain fields, optional ones `Option`s that are left out when `None`;
-//!   enumerated fields are enums; the signature member is an `Option` (absent until signed).
+//! - Members are exactly those of the kind's table ([`super::KINDS`], `docs/SPEC.md` §6), under
+//!   the same names. Required members are plain fields, optional ones `Option`s that are left
+//!   out when `None`; enumerated members are enums; the signature member is an `Option`
+//!   (absent until signed).
+//! - A nested member of the table (`FieldType::Nested`: `endpoints`, `duration`, `details`, …)
+//!   is a small struct of its own with the same rules ([`Endpoints`], [`OrderDuration`], …).
 //! - Typed kinds carry `type` as a [`TypeTag`]: it always writes the kind's domain and reads
 //!   nothing else, so a record of another type never deserialises as this one.
-//! - Members this crate does not define are kept in `extra` (flattened) and written back. A round
-//!   trip gives the same canonical bytes and the same `receipt_hash`: dropping them would verify
-//!   a different record than the one signed.
+//! - Members this crate does not define are kept in `extra` (flattened) and written back, at the
+//!   top level and inside every nested struct. A round trip gives the same canonical bytes and
+//!   the same `receipt_hash`: dropping them would verify a different record than the one signed.
+//! - Vote weights (`gov_vote.weight`, `vote_summary`) are exact [`Weight`]s, never doubles: read
+//!   from a JSON number as [`Weight::from_number`] reads it, and written as the number whose
+//!   canonical text is the decimal (`1`, `1.5`).
 //!
 //! Reading goes through the verifier's own checks: [`from_value`] first checks the record's
 //! shape as [`super::check_shape`] does (so errors keep the verifier's codes and field names),
@@ -20,27 +26,32 @@
 //! is exactly what the verifier checks.
 //!
 //! ```
+//! use vaultmesh_core::encoding::Weight;
 //! use vaultmesh_core::json::Limits;
 //! use vaultmesh_core::record::typed::{self, GovVote, Vote};
 //!
-//! let text = br#"{"type":"gov_vote","proposal_id":"P-1","voter":"did:vm:human:alice",
-//!     "vote":"for","weight":3,"cast_at":"2025-12-09T14:05:00Z","ballot":{"round":2}}"#;
+//! let text = br#"{"type":"gov_vote","vote_id":"VOTE-1","proposal_id":"P-1",
+//!     "voter":"did:vm:human:alice","voted_at":"2025-12-14T10:00:00Z","vote":"approve",
+//!     "weight":1.0,"ballot":{"round":2}}"#;
 //! let vote: GovVote = typed::from_slice(text, &Limits::default())?;
-//! assert_eq!(vote.vote, Vote::For);
+//! assert_eq!(vote.vote, Vote::Approve);
+//! assert_eq!(vote.weight, Weight::units(1));
 //! assert!(vote.signature.is_none());
 //! assert_eq!(vote.extra["ballot"]["round"], 2); // unknown, kept
 //! let canonical = typed::to_canonical(&vote)?;
-//! assert!(canonical.starts_with(br#"{"ballot":{"round":2},"cast_at""#));
+//! assert!(canonical.starts_with(br#"{"ballot":{"round":2},"proposal_id""#));
+//! assert!(canonical.ends_with(br#""weight":1}"#)); // 1.0 and 1 are one number
 //! # Ok::<(), vaultmesh_core::record::Failure>(())
 //! ```
 //!
-//! Text fields (ids, digests, keys, timestamps) are `String`s holding the wire text; the
-//! shape check validates them. Object and array fields are `serde_json` values, as the tables
-//! define them, except in [`Agreement`], whose `parties`, `key_exchange` and `signatures` are
-//! typed as `docs/SPEC.md` §7.1 requires.
+//! Text members (ids, digests, keys, timestamps, versions, URLs) are `String`s holding the wire
+//! text; the shape check validates them. Members the tables leave open (`Array`, `Object`,
+//! `Any`) are `serde_json` values, except in [`Agreement`], whose `parties`, `key_exchange` and
+//! `signatures` are typed as `docs/SPEC.md` §7.1 requires.
 
 use alloc::borrow::Cow;
 use alloc::collections::BTreeMap;
+use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
@@ -50,17 +61,19 @@ use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::{check_shape, Failure, Kind, Signer};
-use crate::encoding::Digest;
+use crate::encoding::{Digest, Weight};
 use crate::error::Error;
-use crate::json::{self, Limits, Object, Value};
+use crate::json::{self, Limits, Number, Object, Value};
 
 /// A JSON value inside a record (array items, object members, unknown members).
 pub type JsonValue = serde_json::Value;
 
-/// A JSON object inside a record (`terms`, `change`, `evidence`, …), kept member for member.
+/// A JSON object inside a record (an agreement's `key_exchange` is typed; others are kept
+/// member for member).
 pub type JsonObject = serde_json::Map<String, JsonValue>;
 
-/// The members of a record that its kind does not define: kept, written back and hashed.
+/// The members of a record (or of a nested member) that its kind does not define: kept, written
+/// back and hashed.
 pub type Extra = BTreeMap<String, JsonValue>;
 
 /// A record kind as a Rust type.
@@ -68,13 +81,29 @@ pub trait TypedRecord: Serialize + DeserializeOwned {
     /// The kind: its domain, signer and signature member are in [`Kind::spec`].
     const KIND: Kind;
 
-    /// The defined fields of the struct (besides `type`, the signature member and `extra`) as
-    /// `(name, required)`: required fields are plain fields, optional ones `Option`s. Generated
-    /// together with the struct; the tests hold it equal to the kind's table in
-    /// [`super::KINDS`].
+    /// Every defined member of the struct (besides `type`, the signature member and `extra`) as
+    /// `(path, required)`, nested members included by their full path (`duration.expires_at`),
+    /// each after the member that holds it. `required` is relative to the enclosing object, as
+    /// in the tables: required members are plain fields, optional ones `Option`s. Generated
+    /// together with the structs; the tests hold it equal to the kind's table in
+    /// [`super::KINDS`], flattened.
     const FIELDS: &'static [(&'static str, bool)];
 
-    /// The members this record has that its kind does not define (its `extra`).
+    /// The members this record has at its top level that its kind does not define (its
+    /// `extra`).
+    fn extra(&self) -> &Extra;
+
+    /// The paths of every member this record has that its kind does not define, at the top
+    /// level (`ballot`) and inside nested members (`witnessed_anchor.tx_hash`), in order.
+    fn unknown_members(&self) -> Vec<String>;
+}
+
+/// A nested member of a record as a Rust type (`endpoints`, `duration`, …).
+pub trait NestedMembers: Serialize + DeserializeOwned {
+    /// Its defined members as `(name, required)`, names relative to the nested object.
+    const MEMBERS: &'static [(&'static str, bool)];
+
+    /// Its members that the kind does not define.
     fn extra(&self) -> &Extra;
 }
 
@@ -159,7 +188,87 @@ impl<'de, T: TypedRecord> Deserialize<'de> for TypeTag<T> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Enumerated fields.
+// Weights.
+
+/// The largest integer a record may hold (I-JSON): weights beyond it cannot be written.
+const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+/// Written as the JSON number whose canonical text is the weight's decimal: a whole weight as an
+/// integer (`1`), any other as the double that prints as its decimal (`1.5`). A weight no
+/// double prints exactly (more significant digits than a double holds) is an error, never
+/// rounded: the record would read back as another weight.
+impl Serialize for Weight {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error as _;
+        if self.0 % Weight::UNIT == 0 {
+            return serializer.serialize_u64(self.0 / Weight::UNIT);
+        }
+        let text = self.to_string();
+        let value: f64 = text.parse().map_err(S::Error::custom)?;
+        let number = Number {
+            value,
+            plain_integer: false,
+        };
+        if Weight::from_number(&number) != Ok(*self) {
+            return Err(S::Error::custom(format!(
+                "weight {text} is not exactly a JSON number"
+            )));
+        }
+        serializer.serialize_f64(value)
+    }
+}
+
+/// Read from a JSON number exactly as [`Weight::from_number`] reads it: non-negative, at most
+/// six decimals in its canonical text, at most 2^53−1. Strings and other values are errors.
+impl<'de> Deserialize<'de> for Weight {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Weight, D::Error> {
+        struct Exact;
+        impl Exact {
+            fn read<E: de::Error>(self, value: f64, plain_integer: bool) -> Result<Weight, E> {
+                if !value.is_finite() || value.abs() > MAX_SAFE {
+                    return Err(E::invalid_value(de::Unexpected::Float(value), &self));
+                }
+                Weight::from_number(&Number {
+                    value,
+                    plain_integer,
+                })
+                .map_err(|_| E::invalid_value(de::Unexpected::Float(value), &self))
+            }
+        }
+        impl Visitor<'_> for Exact {
+            type Value = Weight;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a weight: a non-negative number with at most six decimals")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Weight, E> {
+                if v > MAX_SAFE as u64 {
+                    return Err(E::invalid_value(de::Unexpected::Unsigned(v), &self));
+                }
+                // Exact: every integer up to 2^53−1 is a double.
+                self.read(v as f64, true)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Weight, E> {
+                match u64::try_from(v) {
+                    Ok(v) => self.visit_u64(v),
+                    Err(_) => Err(E::invalid_value(de::Unexpected::Signed(v), &self)),
+                }
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Weight, E> {
+                self.read(v, false)
+            }
+        }
+        deserializer.deserialize_any(Exact)
+    }
+}
+
+/// Reads an `Any` member that is present, `null` included, as `Some`: `Option`'s own reading
+/// would turn `null` into `None`, which is then left out, and the record would change.
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<JsonValue>, D::Error> {
+    JsonValue::deserialize(deserializer).map(Some)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enumerated members.
 
 macro_rules! string_enum {
     (
@@ -168,9 +277,8 @@ macro_rules! string_enum {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $( $(#[$vmeta])* $variant, )*
+            $( $(#[$vmeta])* #[serde(rename = $text)] $variant, )*
         }
 
         impl $name {
@@ -206,7 +314,7 @@ string_enum! {
 }
 
 string_enum! {
-    /// A witness receipt's `verification_result` (`docs/SPEC.md` §7.3).
+    /// A witness receipt's `verification_result` (wire format §7).
     VerificationResult {
         /// `verified`: the witness checked the root; `discrepancies` is empty.
         Verified = "verified",
@@ -220,38 +328,69 @@ string_enum! {
 string_enum! {
     /// A governance proposal's `proposal_type` (`docs/SPEC.md` §10.2).
     ProposalType {
-        /// `amend_article`: add, change or remove an article.
-        AmendArticle = "amend_article",
-        /// `change_statute`: add, change or remove a statute.
-        ChangeStatute = "change_statute",
-        /// `change_rules`: change the governance rules.
-        ChangeRules = "change_rules",
+        /// `amendment`: add, change or remove an article or a statute (named by
+        /// `content.target`).
+        Amendment = "amendment",
         /// `add_engine`: register an engine.
         AddEngine = "add_engine",
         /// `retire_engine`: retire an engine.
         RetireEngine = "retire_engine",
+        /// `change_rules`: change the governance rules.
+        ChangeRules = "change_rules",
+    }
+}
+
+string_enum! {
+    /// A governance proposal's `content.action`.
+    ContentAction {
+        /// `add`: the target is new.
+        Add = "add",
+        /// `modify`: the target changes.
+        Modify = "modify",
+        /// `remove`: the target goes.
+        Remove = "remove",
+    }
+}
+
+string_enum! {
+    /// A governance proposal's `status` as submitted.
+    ProposalStatus {
+        /// `deliberation`: a proposal is submitted into deliberation.
+        Deliberation = "deliberation",
     }
 }
 
 string_enum! {
     /// A governance vote's `vote`.
     Vote {
-        /// `for`
-        For = "for",
-        /// `against`
-        Against = "against",
+        /// `approve`
+        Approve = "approve",
+        /// `reject`
+        Reject = "reject",
         /// `abstain`
         Abstain = "abstain",
     }
 }
 
 string_enum! {
-    /// A ratification's `decision`.
+    /// A ratification's `decision` (absent means `ratified`).
     RatificationDecision {
         /// `ratified`: the proposal passes.
         Ratified = "ratified",
         /// `rejected`: the proposal does not pass.
         Rejected = "rejected",
+    }
+}
+
+string_enum! {
+    /// An executive order's `duration.type`.
+    DurationType {
+        /// `temporary`: until `expires_at`.
+        Temporary = "temporary",
+        /// `emergency`: an emergency's bounded duration.
+        Emergency = "emergency",
+        /// `permanent`: until revoked.
+        Permanent = "permanent",
     }
 }
 
@@ -269,12 +408,100 @@ string_enum! {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// One struct per kind.
+string_enum! {
+    /// The `review.decision` of an enforcement's review (Article IV due process).
+    ReviewDecision {
+        /// `uphold`: the enforcement stands.
+        Uphold = "uphold",
+        /// `dismiss`: the enforcement is lifted.
+        Dismiss = "dismiss",
+        /// `modify`: the enforcement is changed.
+        Modify = "modify",
+    }
+}
 
-/// Declares a record struct: the fields of its table (`required`, `optional`), the head fields
-/// (`type` and the signature member) and `extra`, and its [`TypedRecord`] impl. `FIELDS` is
-/// written from the same lists as the struct, so the two cannot differ.
+// ---------------------------------------------------------------------------------------------
+// One struct per kind, and per nested member.
+
+/// A member's wire name: its field name, or the name given with `as` (`kind as "type"`).
+macro_rules! member_name {
+    ($field:ident) => {
+        stringify!($field)
+    };
+    ($field:ident, $name:literal) => {
+        $name
+    };
+}
+
+/// Whether two member lists are the same (a `const` check for nested structs used at two
+/// paths, whose members the second record lists again).
+const fn same_members(a: &[(&str, bool)], b: &[(&str, bool)]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        let (x, y) = (a[i].0.as_bytes(), b[i].0.as_bytes());
+        if a[i].1 != b[i].1 || x.len() != y.len() {
+            return false;
+        }
+        let mut j = 0;
+        while j < x.len() {
+            if x[j] != y[j] {
+                return false;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Declares the struct of a nested member, unless it is `existing` (declared by another record).
+macro_rules! nested_struct {
+    (existing; $($ignored:tt)*) => {};
+    (
+        ; $(#[$meta:meta])* $name:ident {
+            required { $( $(#[$rmeta:meta])* $rfield:ident $(as $rname:literal)? : $rty:ty, )* }
+            optional { $( $(#[$ometa:meta])* $ofield:ident $(as $oname:literal)? : $oty:ty, )* }
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        pub struct $name {
+            $(
+                $(#[$rmeta])*
+                $(#[serde(rename = $rname)])?
+                pub $rfield: $rty,
+            )*
+            $(
+                $(#[$ometa])*
+                $(#[serde(rename = $oname)])?
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $ofield: Option<$oty>,
+            )*
+            /// Members the kind does not define here: kept, written back and hashed.
+            #[serde(flatten)]
+            pub extra: Extra,
+        }
+
+        impl NestedMembers for $name {
+            const MEMBERS: &'static [(&'static str, bool)] = &[
+                $( (member_name!($rfield $(, $rname)?), true), )*
+                $( (member_name!($ofield $(, $oname)?), false), )*
+            ];
+
+            fn extra(&self) -> &Extra {
+                &self.extra
+            }
+        }
+    };
+}
+
+/// Declares a record struct: the members of its table (`required`, `optional`, and the nested
+/// ones with their own members), the head fields (`type` and the signature member) and `extra`,
+/// the nested structs, and the [`TypedRecord`] impl. `FIELDS` is written from the same lists
+/// as the structs, so the two cannot differ.
 macro_rules! record {
     (
         typed $(#[$meta:meta])* $name:ident = $kind:ident, signature $sig:ident;
@@ -316,7 +543,50 @@ macro_rules! record {
         { $($head:tt)* }
         required { $( $(#[$rmeta:meta])* $rfield:ident : $rty:ty, )* }
         optional { $( $(#[$ometa:meta])* $ofield:ident : $oty:ty, )* }
+        nested_required { $(
+            $(#[$nrmeta:meta])* $nrfield:ident : $nrty:ident {
+                required { $( $(#[$nrrmeta:meta])* $nrr:ident $(as $nrrname:literal)? : $nrrty:ty, )* }
+                optional { $( $(#[$nrometa:meta])* $nro:ident $(as $nroname:literal)? : $nroty:ty, )* }
+            } $(as $nrmode:ident)?,
+        )* }
+        nested_optional { $(
+            $(#[$nometa:meta])* $nofield:ident : $noty:ident {
+                required { $( $(#[$normeta:meta])* $nor:ident $(as $norname:literal)? : $norty:ty, )* }
+                optional { $( $(#[$noometa:meta])* $noo:ident $(as $nooname:literal)? : $nooty:ty, )* }
+            } $(as $nomode:ident)?,
+        )* }
     ) => {
+        $(
+            nested_struct! {
+                $($nrmode)?; $(#[$nrmeta])* $nrty {
+                    required { $( $(#[$nrrmeta])* $nrr $(as $nrrname)? : $nrrty, )* }
+                    optional { $( $(#[$nrometa])* $nro $(as $nroname)? : $nroty, )* }
+                }
+            }
+            const _: () = assert!(same_members(
+                <$nrty as NestedMembers>::MEMBERS,
+                &[
+                    $( (member_name!($nrr $(, $nrrname)?), true), )*
+                    $( (member_name!($nro $(, $nroname)?), false), )*
+                ],
+            ));
+        )*
+        $(
+            nested_struct! {
+                $($nomode)?; $(#[$nometa])* $noty {
+                    required { $( $(#[$normeta])* $nor $(as $norname)? : $norty, )* }
+                    optional { $( $(#[$noometa])* $noo $(as $nooname)? : $nooty, )* }
+                }
+            }
+            const _: () = assert!(same_members(
+                <$noty as NestedMembers>::MEMBERS,
+                &[
+                    $( (member_name!($nor $(, $norname)?), true), )*
+                    $( (member_name!($noo $(, $nooname)?), false), )*
+                ],
+            ));
+        )*
+
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         pub struct $name {
@@ -326,6 +596,12 @@ macro_rules! record {
                 $(#[$ometa])*
                 #[serde(default, skip_serializing_if = "Option::is_none")]
                 pub $ofield: Option<$oty>,
+            )*
+            $( $(#[$nrmeta])* pub $nrfield: $nrty, )*
+            $(
+                $(#[$nometa])*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $nofield: Option<$noty>,
             )*
             /// Members this kind does not define: kept, written back and hashed.
             #[serde(flatten)]
@@ -337,10 +613,36 @@ macro_rules! record {
             const FIELDS: &'static [(&'static str, bool)] = &[
                 $( (stringify!($rfield), true), )*
                 $( (stringify!($ofield), false), )*
+                $(
+                    (stringify!($nrfield), true),
+                    $( (concat!(stringify!($nrfield), ".", member_name!($nrr $(, $nrrname)?)), true), )*
+                    $( (concat!(stringify!($nrfield), ".", member_name!($nro $(, $nroname)?)), false), )*
+                )*
+                $(
+                    (stringify!($nofield), false),
+                    $( (concat!(stringify!($nofield), ".", member_name!($nor $(, $norname)?)), true), )*
+                    $( (concat!(stringify!($nofield), ".", member_name!($noo $(, $nooname)?)), false), )*
+                )*
             ];
 
             fn extra(&self) -> &Extra {
                 &self.extra
+            }
+
+            fn unknown_members(&self) -> Vec<String> {
+                #[allow(unused_mut)]
+                let mut out: Vec<String> = self.extra.keys().cloned().collect();
+                $(
+                    let prefix = stringify!($nrfield);
+                    out.extend(self.$nrfield.extra.keys().map(|k| format!("{prefix}.{k}")));
+                )*
+                $(
+                    if let Some(nested) = &self.$nofield {
+                        let prefix = stringify!($nofield);
+                        out.extend(nested.extra.keys().map(|k| format!("{prefix}.{k}")));
+                    }
+                )*
+                out
             }
         }
     };
@@ -354,19 +656,41 @@ record! {
     required {
         /// The mesh DID.
         mesh_id: String,
+        /// The mesh's name for people.
+        display_name: String,
         /// The mesh's federation key (`ed25519:z…`), which also verifies this record.
         public_key: String,
+        /// The scrolls the mesh publishes (`Compliance`, …).
+        scrolls_available: Vec<String>,
+        /// Attestations about the mesh.
+        attestations: Vec<JsonValue>,
     }
-    optional {
-        /// A display name.
-        name: String,
-        /// The federation endpoint.
-        endpoint: String,
-        /// The scrolls the mesh publishes.
-        scrolls: Vec<JsonValue>,
-        /// When the record was published.
-        published_at: String,
+    optional {}
+    nested_required {
+        /// A discovery record's `endpoints`: where to reach the mesh.
+        endpoints: Endpoints {
+            required {
+                /// The federation API (`https://…`).
+                federation: String,
+                /// The verification API (`https://…`).
+                verification: String,
+            }
+            optional {}
+        },
+        /// A discovery record's `trust_policy`: what proposals the mesh takes.
+        trust_policy: TrustPolicy {
+            required {
+                /// Whether the mesh accepts trust proposals.
+                accepts_proposals: bool,
+                /// The lowest trust level it federates at, 0–4.
+                min_trust_level: u8,
+                /// Whether trust must be mutual.
+                requires_mutual: bool,
+            }
+            optional {}
+        },
     }
+    nested_optional {}
 }
 
 record! {
@@ -381,16 +705,46 @@ record! {
         proposer: String,
         /// The mesh proposed to.
         target: String,
-        /// The proposed trust level, 0–4.
-        trust_level: u8,
         /// When it was proposed.
         proposed_at: String,
-    }
-    optional {
         /// When the proposal lapses.
         expires_at: String,
-        /// The proposed terms.
-        terms: JsonObject,
+        /// The proposed trust level, 0–4.
+        proposed_trust_level: u8,
+    }
+    optional {}
+    nested_required {
+        /// The terms a trust proposal offers (`proposed_terms`) or a response counters with
+        /// (`counter_terms`).
+        proposed_terms: Terms {
+            required {}
+            optional {
+                /// The scrolls to share.
+                scrolls_to_share: Vec<String>,
+                /// How often to verify (`hourly`, `daily`, …).
+                verification_frequency: String,
+                /// How long shared data is kept, in days.
+                retention_period_days: u64,
+                /// Where shared data is kept (`EU`, …).
+                data_jurisdiction: String,
+                /// Whether each side may audit the other.
+                audit_rights: bool,
+                /// How disputes are resolved.
+                dispute_resolution: String,
+            }
+        },
+    }
+    nested_optional {
+        /// A trust proposal's `proposer_attestations`.
+        proposer_attestations: ProposerAttestations {
+            required {}
+            optional {
+                /// Proof of the proposer's identity.
+                identity_proof: String,
+                /// The proposer's compliance credentials (`ISO27001`, …).
+                compliance_credentials: Vec<String>,
+            }
+        },
     }
 }
 
@@ -412,10 +766,23 @@ record! {
     optional {
         /// Why.
         reason: String,
-        /// The counter-proposed terms.
-        counter_terms: JsonObject,
         /// The counter-proposed trust level, 0–4.
         counter_trust_level: u8,
+    }
+    nested_required {}
+    nested_optional {
+        /// The counter-proposed terms.
+        counter_terms: Terms {
+            required {}
+            optional {
+                scrolls_to_share: Vec<String>,
+                verification_frequency: String,
+                retention_period_days: u64,
+                data_jurisdiction: String,
+                audit_rights: bool,
+                dispute_resolution: String,
+            }
+        } as existing,
     }
 }
 
@@ -447,21 +814,40 @@ record! {
         agreement_id: String,
         /// The parties' mesh DIDs (at least two, distinct).
         parties: Vec<String>,
+        /// When the agreement was established.
+        established_at: String,
         /// The agreed trust level, 0–4.
         trust_level: u8,
         /// Each party's federation key (`ed25519:z…`), by party DID.
         key_exchange: BTreeMap<String, String>,
-        /// When the agreement takes effect.
-        effective_at: String,
         /// `blake3(JCS(agreement without signatures and agreement_hash))`; set by signing.
         agreement_hash: String,
     }
     optional {
-        /// The agreed terms.
-        terms: JsonObject,
         /// When the agreement ends.
         expires_at: String,
     }
+    nested_required {
+        /// An agreement's `terms`.
+        terms: AgreementTerms {
+            required {}
+            optional {
+                /// The scrolls shared.
+                scrolls_shared: Vec<String>,
+                /// How often to verify (`hourly`, `daily`, …).
+                verification_frequency: String,
+                /// How long shared data is kept, in days.
+                retention_period_days: u64,
+                /// Where shared data is kept (`EU`, …).
+                data_jurisdiction: String,
+                /// Whether each side may audit the other.
+                audit_rights: bool,
+                /// How disputes are resolved.
+                dispute_resolution: String,
+            }
+        },
+    }
+    nested_optional {}
 }
 
 record! {
@@ -472,7 +858,7 @@ record! {
     required {
         /// The mesh whose scroll this is.
         mesh_id: String,
-        /// The scroll name.
+        /// The scroll name (`Compliance`, …).
         scroll: String,
         /// The number of receipts in the tree.
         tree_size: u64,
@@ -482,6 +868,8 @@ record! {
         timestamp: String,
     }
     optional {}
+    nested_required {}
+    nested_optional {}
 }
 
 record! {
@@ -490,24 +878,43 @@ record! {
     /// signed by `witnessing_mesh` in `witness_signature`.
     WitnessReceipt = WitnessReceipt, signature witness_signature;
     required {
-        /// The witness.
-        witnessing_mesh: String,
+        /// The witness event's id.
+        witness_id: String,
         /// The mesh witnessed.
         witnessed_mesh: String,
+        /// The witness.
+        witnessing_mesh: String,
+        /// When it witnessed.
+        timestamp: String,
         /// The scroll witnessed.
         scroll: String,
         /// The root witnessed (`blake3:…`).
-        root: String,
+        witnessed_root: String,
         /// The tree size witnessed.
         tree_size: u64,
+        /// How the witness checked (`anchor_proof_validation`, …).
+        verification_method: String,
         /// What the witness found.
         verification_result: VerificationResult,
         /// The discrepancies found (empty when verified).
         discrepancies: Vec<JsonValue>,
-        /// When it witnessed.
-        timestamp: String,
     }
-    optional {}
+    optional {
+        /// How many receipts the witness sampled.
+        samples_checked: u64,
+    }
+    nested_required {}
+    nested_optional {
+        /// An external anchor: a witness receipt's `witnessed_anchor`, a cross-anchor's
+        /// `anchor_proof` (`tx_hash`, `block_number`, … are kept in `extra`).
+        witnessed_anchor: Anchor {
+            required {
+                /// The anchoring backend (`ethereum`, `bitcoin`, …).
+                backend: String,
+            }
+            optional {}
+        },
+    }
 }
 
 record! {
@@ -524,14 +931,21 @@ record! {
         anchoring_roots: BTreeMap<String, String>,
         /// The anchored mesh's roots, by scroll.
         roots_included: BTreeMap<String, String>,
-        /// The Merkle root over every (mesh, scroll, root) entry (`docs/SPEC.md` §7.4).
+        /// The Merkle root over every (mesh, scroll, root) entry (wire format §8).
         combined_root: String,
         /// When it was anchored.
         timestamp: String,
     }
-    optional {
+    optional {}
+    nested_required {}
+    nested_optional {
         /// A proof of external anchoring.
-        anchor_proof: JsonObject,
+        anchor_proof: Anchor {
+            required {
+                backend: String,
+            }
+            optional {}
+        } as existing,
     }
 }
 
@@ -542,25 +956,43 @@ record! {
     required {
         /// The proposal id.
         proposal_id: String,
-        /// The author's actor DID.
-        author: String,
         /// What the proposal changes.
         proposal_type: ProposalType,
         /// The title.
         title: String,
-        /// The change, following the schema of its proposal type (`docs/SPEC.md` §10.2).
-        change: JsonObject,
+        /// The author's actor DID.
+        author: String,
         /// When it was submitted.
         submitted_at: String,
         /// When deliberation ends and voting opens.
-        deliberation_ends_at: String,
+        deliberation_ends: String,
     }
     optional {
         /// When voting ends.
-        voting_ends_at: String,
+        voting_ends: String,
         /// Why.
         rationale: String,
+        /// The status as submitted.
+        status: ProposalStatus,
     }
+    nested_required {
+        /// A governance proposal's `content`: what changes, and how.
+        content: ProposalContent {
+            required {
+                /// What the proposal changes (`ARTICLE-VII`, a statute, an engine, …).
+                target: String,
+                /// Add, modify or remove.
+                action: ContentAction,
+            }
+            optional {
+                /// The new text, following the schema of the proposal type (`docs/SPEC.md`
+                /// §10.2); any JSON value, `null` kept.
+                #[serde(deserialize_with = "present")]
+                text: JsonValue,
+            }
+        },
+    }
+    nested_optional {}
 }
 
 record! {
@@ -568,21 +1000,25 @@ record! {
     /// A vote on a governance proposal (`gov_vote`), signed by `voter`.
     GovVote = GovVote, signature signature;
     required {
+        /// The vote id.
+        vote_id: String,
         /// The proposal voted on.
         proposal_id: String,
         /// The voter's actor DID.
         voter: String,
-        /// For, against or abstain.
-        vote: Vote,
-        /// The voter's registered weight.
-        weight: u64,
         /// When the vote was cast.
-        cast_at: String,
+        voted_at: String,
+        /// Approve, reject or abstain.
+        vote: Vote,
+        /// The voter's weight, exact (`1.0` is [`Weight::units`]`(1)`).
+        weight: Weight,
     }
     optional {
-        /// Why.
-        rationale: String,
+        /// The voter's comments.
+        comments: String,
     }
+    nested_required {}
+    nested_optional {}
 }
 
 record! {
@@ -590,20 +1026,40 @@ record! {
     /// The ratification of a voted proposal (`gov_ratification`), signed by `ratified_by`.
     GovRatification = GovRatification, signature signature;
     required {
+        /// The ratification id.
+        ratification_id: String,
         /// The proposal ratified or rejected.
         proposal_id: String,
-        /// The ratifier's actor DID.
-        ratified_by: String,
-        /// The tally of the signed votes (`{"for", "against", "abstain"}`).
-        vote_summary: JsonObject,
-        /// Whether quorum was met.
-        quorum_met: bool,
-        /// Ratified or rejected.
-        decision: RatificationDecision,
         /// When it was ratified.
         ratified_at: String,
+        /// The ratifier's actor DID.
+        ratified_by: String,
+        /// Whether quorum was met.
+        quorum_met: bool,
+        /// The constitution version before (`1.0.0`).
+        constitution_version_before: String,
+        /// The constitution version after (`1.1.0`).
+        constitution_version_after: String,
     }
-    optional {}
+    optional {
+        /// Ratified or rejected (absent: ratified).
+        decision: RatificationDecision,
+    }
+    nested_required {
+        /// A ratification's `vote_summary`: the tally of the signed votes, in exact weights.
+        vote_summary: VoteSummary {
+            required {
+                /// The weight that approved.
+                approve: Weight,
+                /// The weight that rejected.
+                reject: Weight,
+                /// The weight that abstained.
+                abstain: Weight,
+            }
+            optional {}
+        },
+    }
+    nested_optional {}
 }
 
 record! {
@@ -611,54 +1067,99 @@ record! {
     /// The activation of a ratified amendment (`gov_amendment`), signed by `activated_by`.
     GovAmendment = GovAmendment, signature signature;
     required {
+        /// The amendment id.
+        amendment_id: String,
         /// The ratified proposal.
         proposal_id: String,
-        /// The activator's actor DID.
-        activated_by: String,
+        /// When it takes effect.
+        effective_at: String,
         /// `constitution_hash` of the constitution in force before.
         constitution_hash_before: String,
         /// `constitution_hash` of the constitution after the change.
         constitution_hash_after: String,
-        /// The version before.
-        version_before: String,
-        /// The version after.
-        version_after: String,
-        /// When it takes effect.
-        effective_at: String,
+        /// The activator's actor DID.
+        activated_by: String,
     }
-    optional {
-        /// The anchor proof (required to activate an engine).
-        anchor_proof: JsonObject,
+    optional {}
+    nested_required {}
+    nested_optional {
+        /// An amendment's `anchor_proof` (required to activate an engine): the backend, and the
+        /// scroll root it anchored.
+        anchor_proof: AmendmentAnchor {
+            required {
+                /// The anchoring backend (`ethereum`, …).
+                backend: String,
+            }
+            optional {
+                /// The scroll anchored.
+                scroll: String,
+                /// Its tree size.
+                tree_size: u64,
+                /// Its root (`blake3:…`).
+                root: String,
+                /// When it was anchored.
+                anchored_at: String,
+            }
+        },
     }
 }
 
 record! {
     typed
     /// An executive order (`gov_executive_order`), signed by `issued_by`: an order, an
-    /// emergency (`order_type` `emergency`, with `powers` and `expires_at`), a renewal
-    /// (`renews`) or a revocation (`revokes`) (`docs/SPEC.md` §10.4).
+    /// emergency (`order_type` `emergency`, with `content.powers_invoked` and
+    /// `duration.expires_at`), a renewal (`renews`) or a revocation (`revokes`)
+    /// (`docs/SPEC.md` §10.4).
     GovExecutiveOrder = GovExecutiveOrder, signature signature;
     required {
         /// The order id.
         order_id: String,
+        /// The title.
+        title: String,
         /// The issuer's actor DID.
         issued_by: String,
+        /// The constitution section that grants it (`ARTICLE-VI.1`).
+        authority: String,
         /// The order type (a name; `emergency` for emergencies).
         order_type: String,
-        /// The constitution section that grants it.
-        authority: String,
-        /// When it was issued.
-        issued_at: String,
     }
     optional {
-        /// When it expires (required for emergencies and temporary orders).
-        expires_at: String,
-        /// An emergency's powers.
-        powers: Vec<JsonValue>,
+        /// When it was issued.
+        issued_at: String,
         /// The emergency this renews.
         renews: String,
         /// The order this revokes.
         revokes: String,
+    }
+    nested_required {}
+    nested_optional {
+        /// An executive order's `content` (`old_value`, `new_value`, … are kept in `extra`).
+        content: OrderContent {
+            required {}
+            optional {
+                /// An emergency's type (`security_incident`, …).
+                emergency_type: String,
+                /// What the emergency is.
+                threat_description: String,
+                /// An emergency's powers.
+                powers_invoked: Vec<String>,
+                /// The parameter a `parameter_change` sets.
+                parameter: String,
+            }
+        },
+        /// An executive order's `duration`.
+        duration: OrderDuration {
+            required {
+                /// Temporary, emergency or permanent (the member `type`).
+                kind as "type": DurationType,
+            }
+            optional {
+                /// When it expires (required for emergencies and temporary orders).
+                expires_at: String,
+                /// Whether it may be renewed.
+                renewable: bool,
+            }
+        },
     }
 }
 
@@ -680,6 +1181,11 @@ impl GovExecutiveOrder {
     pub fn is_revocation(&self) -> bool {
         self.revokes.is_some()
     }
+
+    /// `duration.expires_at`, when the order states one.
+    pub fn expires_at(&self) -> Option<&str> {
+        self.duration.as_ref()?.expires_at.as_deref()
+    }
 }
 
 record! {
@@ -689,20 +1195,46 @@ record! {
     required {
         /// The violation id.
         violation_id: String,
-        /// The detecting engine (`engine:…`) or actor.
-        detected_by: String,
-        /// The rule violated (an axiom, article section or statute).
-        rule: String,
-        /// How severe.
-        severity: Severity,
         /// When it was detected.
         detected_at: String,
+        /// The detecting engine (`engine:…`) or actor.
+        detected_by: String,
+        /// What kind of violation (`unauthorized_action`, …).
+        violation_type: String,
+        /// How severe.
+        severity: Severity,
     }
-    optional {
-        /// The actor the violation concerns.
-        subject: String,
-        /// The evidence.
-        evidence: JsonObject,
+    optional {}
+    nested_required {
+        /// A violation's `details`: who did what, against which rule.
+        details: ViolationDetails {
+            required {
+                /// The actor the violation concerns.
+                actor: String,
+                /// What it attempted (`modify_receipt`, …).
+                action_attempted: String,
+                /// The rule violated (an axiom, article section or statute).
+                rule_violated: String,
+            }
+            optional {
+                /// What became of the attempt (`blocked`, …).
+                action_result: String,
+            }
+        },
+    }
+    nested_optional {
+        /// A violation's `evidence`.
+        evidence: Evidence {
+            required {}
+            optional {
+                /// The log entries.
+                log_entries: Vec<String>,
+                /// The hash of the offending request (`blake3:…`).
+                request_hash: String,
+                /// How many times it happened.
+                count: u64,
+            }
+        },
     }
 }
 
@@ -716,20 +1248,48 @@ record! {
         enforcement_id: String,
         /// The violation enforced.
         violation_id: String,
-        /// The enforcer (or reviewer).
-        enforced_by: String,
-        /// The actor enforced against.
-        target: String,
-        /// The action (`{"kind": "warning"}` or a capability suspension).
-        action: JsonObject,
         /// When it was enforced (for a review: when it was reviewed).
         enforced_at: String,
+        /// What kind of enforcement (`capability_suspension`, `warning`, …).
+        enforcement_type: String,
+        /// The actor or engine enforced against.
+        target: String,
+        /// Whether a review is required.
+        review_required: bool,
         /// The deadline for review.
         review_deadline: String,
+        /// The enforcer (or reviewer).
+        enforced_by: String,
     }
-    optional {
-        /// The review (`{"outcome", "reason"?}`); present on a review.
-        review: JsonObject,
+    optional {}
+    nested_required {
+        /// An enforcement's `action_taken`.
+        action_taken: ActionTaken {
+            required {}
+            optional {
+                /// The capability suspended (`write`, …).
+                capability_suspended: String,
+                /// Where (`all_scrolls`, …).
+                scope: String,
+                /// For how long (`pending_review`, …).
+                duration: String,
+            }
+        },
+    }
+    nested_optional {
+        /// An enforcement's `review`; present on a review.
+        review: Review {
+            required {
+                /// Uphold, dismiss or modify.
+                decision: ReviewDecision,
+            }
+            optional {
+                /// Why.
+                reason: String,
+                /// When it was reviewed.
+                reviewed_at: String,
+            }
+        },
     }
 }
 
@@ -854,14 +1414,16 @@ fn serde_failure<T: TypedRecord>(error: &serde_json::Error) -> Failure {
     Failure::from(Error::InvalidField)
 }
 
-/// `name` as one of `T`'s member names with a static lifetime, if it is one.
+/// The path of `T`'s member named `name` (the last component of its path), with a static
+/// lifetime, if it is one. serde names only the member; the first path that ends in it is
+/// given (the shape check has already passed, so this is rare and the path a good guess).
 fn static_field_name<T: TypedRecord>(name: &str) -> Option<&'static str> {
     let spec = T::KIND.spec();
     T::FIELDS
         .iter()
-        .map(|(field, _)| *field)
+        .map(|(path, _)| *path)
         .chain([spec.signature_field, "type"])
-        .find(|field| *field == name)
+        .find(|path| path.rsplit('.').next() == Some(name))
 }
 
 fn into_owned(value: Value<'_>) -> Value<'static> {
