@@ -28,7 +28,8 @@ test('a failure is a VaultMeshError with the core code, name and field', () => {
     assert.match(e.message, /^DUPLICATE_KEY \(104\): /);
     return true;
   });
-  const tampered = goodVote.input.replace('"weight":3', '"weight":4');
+  const tampered = goodVote.input.replace('"vote":"approve"', '"vote":"reject"');
+  assert.notEqual(tampered, goodVote.input);
   assert.throws(() => api.verifyRecord(tampered, ring), { name: 'VaultMeshError', code: 403, vmName: 'SIGNATURE_MISMATCH', field: 'signature' });
   assert.throws(() => api.verifyRecord(goodVote.input, new api.Keyring()), { code: 400, vmName: 'UNKNOWN_SIGNER', field: 'voter' });
 });
