@@ -694,7 +694,7 @@ impl Chain {
 
     fn file(&self, name: &str, description: &str, expect: J) -> (String, J) {
         let file = json!({
-            "about": "A governance chain (docs/SPEC.md §10.6): the genesis constitution and the ordered governance receipts. \
+            "about": "A governance chain (docs/SPEC.md §10.3.1): the genesis constitution and the ordered governance receipts. \
                       Keys: secret = blake3(\"vaultmesh-test-key:\" ‖ actor id). `expect` is the verdict by construction: \
                       {\"valid\": true, final version and hash, every version} or {\"valid\": false, index of the failing receipt, error name and code}.",
             "generator": GENERATOR,

@@ -188,10 +188,10 @@ errors! {
     // 719 is retired (EFFECTIVE_BEFORE_RATIFICATION: chain order already implies it); never reuse it.
     /// `constitution_hash_before` or `constitution_hash_after` is not the computed hash.
     ConstitutionHashMismatch = 720, "CONSTITUTION_HASH_MISMATCH", "constitution hash does not match";
-    /// `version_before` is not the version in force.
-    VersionMismatch = 721, "VERSION_MISMATCH", "version_before is not the version in force";
-    /// `version_after` is not the version the proposal type's bump gives.
-    VersionBumpInvalid = 722, "VERSION_BUMP_INVALID", "version_after is not the required bump";
+    /// `constitution_version_before` is not the version in force.
+    VersionMismatch = 721, "VERSION_MISMATCH", "constitution_version_before is not the version in force";
+    /// `constitution_version_after` is not the version the proposal type's bump gives.
+    VersionBumpInvalid = 722, "VERSION_BUMP_INVALID", "constitution_version_after is not the required bump";
     /// The change does not apply to the constitution in force (target exists, is missing, or the result is invalid).
     ChangeConflict = 723, "CHANGE_CONFLICT", "change does not apply to the constitution in force";
     /// A violation or a rules change names a rule that does not exist.

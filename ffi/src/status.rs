@@ -194,9 +194,9 @@ pub enum vm_status {
     NotAwaitingActivation = 718,
     /// CONSTITUTION_HASH_MISMATCH: constitution hash does not match.
     ConstitutionHashMismatch = 720,
-    /// VERSION_MISMATCH: version_before is not the version in force.
+    /// VERSION_MISMATCH: constitution_version_before is not the version in force.
     VersionMismatch = 721,
-    /// VERSION_BUMP_INVALID: version_after is not the required bump.
+    /// VERSION_BUMP_INVALID: constitution_version_after is not the required bump.
     VersionBumpInvalid = 722,
     /// CHANGE_CONFLICT: change does not apply to the constitution in force.
     ChangeConflict = 723,

@@ -344,11 +344,11 @@ enum vm_status
    */
   VM_STATUS_CONSTITUTION_HASH_MISMATCH = 720,
   /**
-   * VERSION_MISMATCH: version_before is not the version in force.
+   * VERSION_MISMATCH: constitution_version_before is not the version in force.
    */
   VM_STATUS_VERSION_MISMATCH = 721,
   /**
-   * VERSION_BUMP_INVALID: version_after is not the required bump.
+   * VERSION_BUMP_INVALID: constitution_version_after is not the required bump.
    */
   VM_STATUS_VERSION_BUMP_INVALID = 722,
   /**
