@@ -1764,6 +1764,19 @@ pub fn all() -> Vec<(String, String)> {
         E::ReviewInvalid,
     ));
 
+    let mut c = enforcement_chain().first(4);
+    let i = c.push(review_0042(
+        "2025-12-05T10:00:00Z",
+        json!({"decision": "modify", "reason": "Only the Compliance scroll is concerned.",
+               "reviewed_at": "2025-12-04T10:00:00Z"}),
+    ));
+    files.push(c.invalid(
+        "invalid-review-dated-twice",
+        "A review whose review.reviewed_at is not its own enforced_at: one signed record, two dates.",
+        i,
+        E::ReviewInvalid,
+    ));
+
     let mut bad = genesis();
     bad["voters"][0]["weight"] = json!(0);
     let c = Chain {

@@ -320,6 +320,12 @@ impl Ledger {
         if t > e.review_deadline {
             return Err(Failure::at(Error::ReviewDeadlineInvalid, "enforced_at"));
         }
+        // A review is dated by its receipt's `enforced_at`; a `review.reviewed_at` that says
+        // otherwise would let one signed record carry two dates.
+        let stated = nested(o, "review", "reviewed_at");
+        if stated.is_some_and(|v| v.as_str().and_then(|s| Timestamp::parse(s).ok()) != Some(t)) {
+            return Err(Failure::at(Error::ReviewInvalid, "review.reviewed_at"));
+        }
         let outcome = outcome_of(o)?;
         // A modified action must still lie ahead; an upheld or dismissed one is the original.
         let action = action_of(
