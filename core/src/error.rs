@@ -226,6 +226,10 @@ errors! {
     UnknownEnforcement = 738, "UNKNOWN_ENFORCEMENT", "unknown enforcement";
     /// A second review, or a review that changes what it may not.
     ReviewInvalid = 739, "REVIEW_INVALID", "invalid review";
+
+    // 8xx: signing (docs/SPEC.md §3.2).
+    /// Key file text is not `ed25519-seed:` and 64 lowercase hex digits.
+    MalformedSecretKey = 800, "MALFORMED_SECRET_KEY", "malformed secret key file";
 }
 
 impl fmt::Display for Error {

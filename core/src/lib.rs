@@ -17,7 +17,8 @@
 //! - [`record`]: record kinds, their fields and signatures, the keyring;
 //! - [`federation`]: agreements, checkpoints, witness receipts, cross-anchors;
 //! - [`governance`]: the constitution, amendment chains, orders, emergencies, enforcement;
-//! - [`bundle`]: audit bundles, everything an auditor checks in one file.
+//! - [`bundle`]: audit bundles, everything an auditor checks in one file;
+//! - `sign` (feature `signing`): the key file and signing records, for partners and the node.
 #![no_std]
 #![deny(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -36,6 +37,8 @@ pub mod governance;
 pub mod json;
 pub mod merkle;
 pub mod record;
+#[cfg(feature = "signing")]
+pub mod sign;
 
 pub use encoding::Digest;
 pub use error::{Error, Result};

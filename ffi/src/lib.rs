@@ -42,6 +42,7 @@ pub mod governance;
 pub mod keyring;
 pub mod merkle;
 pub mod record;
+pub mod sign;
 pub mod status;
 pub mod types;
 

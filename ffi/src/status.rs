@@ -232,6 +232,8 @@ pub enum vm_status {
     UnknownEnforcement = 738,
     /// REVIEW_INVALID: invalid review.
     ReviewInvalid = 739,
+    /// MALFORMED_SECRET_KEY: malformed secret key file.
+    MalformedSecretKey = 800,
     /// NULL_ARGUMENT: a required pointer argument is NULL.
     NullArgument = 900,
     /// ARGUMENT_NOT_UTF8: a text argument is not valid UTF-8.
@@ -335,6 +337,7 @@ impl vm_status {
             737 => vm_status::ReviewDeadlineInvalid,
             738 => vm_status::UnknownEnforcement,
             739 => vm_status::ReviewInvalid,
+            800 => vm_status::MalformedSecretKey,
             900 => vm_status::NullArgument,
             901 => vm_status::ArgumentNotUtf8,
             902 => vm_status::BufferTooSmall,
@@ -434,6 +437,7 @@ impl vm_status {
         vm_status::ReviewDeadlineInvalid,
         vm_status::UnknownEnforcement,
         vm_status::ReviewInvalid,
+        vm_status::MalformedSecretKey,
         vm_status::NullArgument,
         vm_status::ArgumentNotUtf8,
         vm_status::BufferTooSmall,

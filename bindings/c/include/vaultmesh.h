@@ -420,6 +420,10 @@ enum vm_status
    */
   VM_STATUS_REVIEW_INVALID = 739,
   /**
+   * MALFORMED_SECRET_KEY: malformed secret key file.
+   */
+  VM_STATUS_MALFORMED_SECRET_KEY = 800,
+  /**
    * NULL_ARGUMENT: a required pointer argument is NULL.
    */
   VM_STATUS_NULL_ARGUMENT = 900,
@@ -520,6 +524,12 @@ typedef struct vm_keyring vm_keyring;
  * `vm_scroll_tree_free`. Keeps one 32-byte leaf hash per record.
  */
 typedef struct vm_scroll_tree vm_scroll_tree;
+
+/**
+ * An Ed25519 signing key. Made by `vm_secret_key_from_file`, `vm_secret_key_from_seed` or
+ * `vm_secret_key_generate`, released by `vm_secret_key_free`, which overwrites the secret.
+ */
+typedef struct vm_secret_key vm_secret_key;
 
 /**
  * Limits of the strict JSON parser. A zero member means its default
@@ -1019,6 +1029,48 @@ vm_status vm_record_verify(const struct vm_keyring *keyring, const uint8_t *reco
  * could be written holds that status). `count = 0` is OK and writes nothing.
  */
 vm_status vm_record_verify_batch(const struct vm_keyring *keyring, const uint8_t *const *records, const size_t *record_lens, size_t count, const char *kind, size_t kind_len, const struct vm_limits *limits, const uint8_t *seed, struct vm_verdict *out_verdicts);
+
+/**
+ * Reads key file text (`ed25519-seed:` and 64 lowercase hex digits, one optional `\n`: the
+ * node's and `vm-key`'s format) into `*out_key`. Errors: `MALFORMED_SECRET_KEY`.
+ */
+vm_status vm_secret_key_from_file(const uint8_t *text, size_t text_len, struct vm_secret_key **out_key);
+
+/**
+ * Makes the key of the 32-byte Ed25519 seed at `seed` (RFC 8032 §5.1.5) into `*out_key`.
+ */
+vm_status vm_secret_key_from_seed(const uint8_t *seed, struct vm_secret_key **out_key);
+
+/**
+ * Makes a new key from the operating system's randomness into `*out_key`.
+ */
+vm_status vm_secret_key_generate(struct vm_secret_key **out_key);
+
+/**
+ * Writes the key file text of `key` (ends with `\n`) into `out` (see the buffer convention).
+ * The caller holds the secret: write it to a file of mode 0600 and clear the buffer.
+ */
+vm_status vm_secret_key_to_file(const struct vm_secret_key *key, char *out, size_t out_cap, size_t *out_len);
+
+/**
+ * Writes the public key of `key` (`ed25519:z6Mk…`) into `out` (see the buffer convention).
+ */
+vm_status vm_secret_key_public(const struct vm_secret_key *key, char *out, size_t out_cap, size_t *out_len);
+
+/**
+ * Signs the JSON record `record` as `kind` (a kind name: `gov_vote`, `checkpoint`,
+ * `discovery`, `proposal`, …; NULL or empty: the kind its `type` names) and writes the signed
+ * record, canonical JSON (RFC 8785), into `out` (see the buffer convention). The record is
+ * read strictly and its fields are checked first: a record every verifier would refuse is not
+ * signed (`MISSING_FIELD`, `INVALID_FIELD`, `UNKNOWN_KIND`, `KEY_MISMATCH` for a discovery
+ * record naming another key, the parser's errors). A signature already present is replaced.
+ */
+vm_status vm_record_sign(const struct vm_secret_key *key, const uint8_t *record, size_t record_len, const char *kind, size_t kind_len, const struct vm_limits *limits, uint8_t *out, size_t out_cap, size_t *out_len);
+
+/**
+ * Releases a key and overwrites its secret. NULL does nothing.
+ */
+void vm_secret_key_free(struct vm_secret_key *key);
 
 /**
  * The stable name of `status` (`"OK"`, `"DUPLICATE_KEY"`, `"BUFFER_TOO_SMALL"`, …) as a static

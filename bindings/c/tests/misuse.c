@@ -374,6 +374,47 @@ static void federation(void) {
     vm_keyring_free(k);
 }
 
+/* Signing keys: NULLs, wrong handles, short buffers; the key file round-trips. */
+static void signing(void) {
+    vm_secret_key *key = NULL;
+    EXPECT(vm_secret_key_from_file((const uint8_t *)"ed25519-seed:00", 15, &key), VM_STATUS_MALFORMED_SECRET_KEY);
+    CHECK(key == NULL);
+    EXPECT(vm_secret_key_from_seed(NULL, &key), VM_STATUS_NULL_ARGUMENT);
+    EXPECT(vm_secret_key_generate(NULL), VM_STATUS_NULL_ARGUMENT);
+    EXPECT(vm_secret_key_generate(&key), VM_STATUS_OK);
+    char file[128];
+    size_t len = 0;
+    EXPECT(vm_secret_key_to_file(key, file, 10, &len), VM_STATUS_BUFFER_TOO_SMALL);
+    CHECK(len == 13 + 64 + 1);
+    EXPECT(vm_secret_key_to_file(key, file, sizeof file, &len), VM_STATUS_OK);
+    vm_secret_key *again = NULL;
+    EXPECT(vm_secret_key_from_file((const uint8_t *)file, len, &again), VM_STATUS_OK);
+    char a[128], b[128];
+    size_t a_len = 0, b_len = 0;
+    EXPECT(vm_secret_key_public(key, a, sizeof a, &a_len), VM_STATUS_OK);
+    EXPECT(vm_secret_key_public(again, b, sizeof b, &b_len), VM_STATUS_OK);
+    CHECK(a_len == b_len && memcmp(a, b, a_len) == 0 && memcmp(a, "ed25519:z6Mk", 12) == 0);
+    memset(file, 0, sizeof file);
+    /* Another handle type where a key belongs is refused, not a crash. */
+    vm_keyring *ring = NULL;
+    EXPECT(vm_keyring_new(&ring), VM_STATUS_OK);
+    uint8_t out[512];
+    const char *vote = "{\"type\":\"gov_vote\"}";
+    EXPECT(vm_record_sign((const vm_secret_key *)ring, (const uint8_t *)vote, strlen(vote), NULL, 0, NULL, out,
+                          sizeof out, &len),
+           VM_STATUS_INVALID_ARGUMENT);
+    EXPECT(vm_record_sign(NULL, (const uint8_t *)vote, strlen(vote), NULL, 0, NULL, out, sizeof out, &len),
+           VM_STATUS_NULL_ARGUMENT);
+    EXPECT(vm_record_sign(key, (const uint8_t *)vote, strlen(vote), NULL, 0, NULL, out, sizeof out, &len),
+           VM_STATUS_MISSING_FIELD);
+    EXPECT(vm_record_sign(key, (const uint8_t *)vote, strlen(vote), "gov_poll", 8, NULL, out, sizeof out, &len),
+           VM_STATUS_UNKNOWN_KIND);
+    vm_keyring_free(ring);
+    vm_secret_key_free(again);
+    vm_secret_key_free(key);
+    vm_secret_key_free(NULL);
+}
+
 int main(void) {
     status_functions();
     keyrings();
@@ -381,6 +422,7 @@ int main(void) {
     encodings();
     trees();
     federation();
+    signing();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -233,6 +233,24 @@ static vm_status call_timestamp(const void *p, uint8_t *out, size_t cap, size_t 
     const call_ctx *c = p;
     return vm_timestamp_normalize((const char *)c->in, c->len, (char *)out, cap, len);
 }
+static vm_status call_key_public(const void *p, uint8_t *out, size_t cap, size_t *len) {
+    return vm_secret_key_public((const vm_secret_key *)p, (char *)out, cap, len);
+}
+
+/* vm_record_sign's arguments. */
+typedef struct {
+    const vm_secret_key *key;
+    const uint8_t *in;
+    size_t len;
+    const json_value *kind;
+    const vm_limits *limits;
+} sign_ctx;
+
+static vm_status call_sign(const void *p, uint8_t *out, size_t cap, size_t *len) {
+    const sign_ctx *c = p;
+    return vm_record_sign(c->key, c->in, c->len, c->kind ? c->kind->string : NULL, c->kind ? c->kind->string_len : 0,
+                          c->limits, out, cap, len);
+}
 static vm_status call_prove_inclusion(const void *p, uint8_t *out, size_t cap, size_t *len) {
     const call_ctx *c = p;
     return vm_scroll_tree_prove_inclusion(c->tree, c->number, out, cap, len);
@@ -245,7 +263,7 @@ static vm_status call_prove_consistency(const void *p, uint8_t *out, size_t cap,
 /* ---------------------------------------------------------------------------------------- */
 /* One case. */
 
-static vm_status run_case(const json_value *c, const vm_keyring *keyring, outcome *o) {
+static vm_status run_case(const json_value *c, const vm_keyring *keyring, const vm_secret_key *signer, outcome *o) {
     const char *op = json_get_string(c, "op")->string;
     bytes in = case_input(c);
     vm_limits limits = case_limits(c);
@@ -273,6 +291,15 @@ static vm_status run_case(const json_value *c, const vm_keyring *keyring, outcom
         s = vm_actor_id_check((const char *)in.data, in.len);
     } else if (strcmp(op, "engine_id") == 0) {
         s = vm_engine_id_check((const char *)in.data, in.len);
+    } else if (strcmp(op, "secret_key") == 0) {
+        vm_secret_key *key = NULL;
+        s = vm_secret_key_from_file(in.data, in.len, &key);
+        if (s == VM_STATUS_OK) s = with_buffer(call_key_public, key, o, "public_key", OUT_TEXT);
+        vm_secret_key_free(key);
+    } else if (strcmp(op, "sign_record") == 0) {
+        if (signer == NULL) abort();
+        sign_ctx sc = {signer, in.data, in.len, json_get_string(c, "kind"), &limits};
+        s = with_buffer(call_sign, &sc, o, "signed", OUT_TEXT);
     } else if (strcmp(op, "verify_record") == 0) {
         const json_value *kind = json_get_string(c, "kind");
         s = vm_record_verify(keyring, in.data, in.len, kind ? kind->string : NULL, kind ? kind->string_len : 0,
@@ -579,6 +606,13 @@ static void run_file(const char *dir, const char *name) {
         return;
     }
     vm_keyring *keyring = keyring_of(json_get(&file, "keyring"));
+    /* The signer of signing.json (docs/SPEC.md 3.2), from the file's key file. */
+    const json_value *key_file = json_get_string(&file, "key_file");
+    vm_secret_key *signer = NULL;
+    if (key_file != NULL &&
+        vm_secret_key_from_file((const uint8_t *)key_file->string, key_file->string_len, &signer) != VM_STATUS_OK) {
+        abort();
+    }
     const json_value *cases = json_get(&file, "cases");
     int before = failed;
     for (size_t i = 0; cases != NULL && i < cases->count; i++) {
@@ -588,7 +622,7 @@ static void run_file(const char *dir, const char *name) {
         outcome o;
         char why[512];
         memset(&o, 0, sizeof o);
-        run_case(c, ring, &o);
+        run_case(c, ring, signer, &o);
         const char *problem = compare(&o, json_get(c, "expect"), why, sizeof why);
         if (problem == NULL) {
             passed++;
@@ -602,6 +636,7 @@ static void run_file(const char *dir, const char *name) {
     if (cases != NULL) batch_check(name, cases, keyring);
     printf("%-28s %3zu cases%s\n", name, cases ? cases->count : 0, failed == before ? "" : "  (failures above)");
     vm_keyring_free(keyring);
+    vm_secret_key_free(signer);
     json_free(&file);
     free(text);
 }

@@ -24,6 +24,7 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("consistency-proofs.json", consistency_proofs()),
         ("checkpoints-witnesses.json", checkpoints_witnesses()),
         ("cross-anchors.json", cross_anchors()),
+        ("signing.json", signing()),
     ];
     files
         .into_iter()
@@ -1954,4 +1955,154 @@ fn cross_anchors() -> J {
         keyring(),
         cases,
     )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Partner signing (docs/SPEC.md §3.2): every signer must give these bytes exactly.
+
+/// The signer of `signing.json`: its key file holds `secret(PARTNER)`.
+const PARTNER: &str = "partner";
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn signing() -> J {
+    let key_file = format!("ed25519-seed:{}\n", hex(&secret(PARTNER)));
+    let (mesh, human) = ("did:vm:mesh:partner", "did:vm:human:partner");
+    let root = format!(
+        "blake3:{}",
+        blake3::hash(b"partner Compliance root").to_hex()
+    );
+    let records = [
+        (
+            "gov_vote",
+            "gov_vote",
+            "signature",
+            json!({"type": "gov_vote", "vote_id": "VOTE-2025-12-001-partner",
+            "proposal_id": "PROP-2025-12-001", "voter": human, "voted_at": "2025-12-09T14:05:00Z",
+            "vote": "approve", "weight": 1.5, "comments": "Agreed; see the Compliance review."}),
+        ),
+        (
+            "checkpoint",
+            "scroll_checkpoint",
+            "signature",
+            json!({"type": "scroll_checkpoint", "mesh_id": mesh,
+            "scroll": "Compliance", "tree_size": 42, "root": root, "timestamp": "2025-12-06T10:00:00Z"}),
+        ),
+        (
+            "discovery",
+            "fed_discovery",
+            "signature",
+            json!({"mesh_id": mesh, "display_name": "Partner Mesh",
+            "endpoints": {"federation": "https://federation.partner.example", "verification": "https://verify.partner.example"},
+            "public_key": key_of(PARTNER), "scrolls_available": ["Compliance", "Drills"],
+            "trust_policy": {"accepts_proposals": true, "min_trust_level": 1, "requires_mutual": true},
+            "attestations": []}),
+        ),
+        (
+            "proposal",
+            "fed_proposal",
+            "signature",
+            json!({"proposal_id": "fed-proposal-2025-12-06-001", "proposer": mesh,
+            "target": "did:vm:mesh:vaultmesh-dublin", "proposed_at": "2025-12-06T10:00:00Z",
+            "expires_at": "2025-12-13T10:00:00Z", "proposed_trust_level": 2,
+            "proposed_terms": {"scrolls_to_share": ["Compliance"], "verification_frequency": "hourly",
+                "retention_period_days": 365, "data_jurisdiction": "EU", "audit_rights": true}}),
+        ),
+    ];
+    let mut cases = Vec::new();
+    for (kind, domain, field, body) in &records {
+        // The input as a partner might write it: pretty-printed, members in document order.
+        let input = serde_json::to_string_pretty(body).unwrap();
+        let signed = signed(body.clone(), domain, PARTNER, field);
+        cases.push(
+            json!({"name": format!("{kind}: signed"), "op": "sign_record", "kind": kind,
+            "input": input, "expect": valid(json!({"signed": canonical(&signed)}))}),
+        );
+        // What every signer wrote, every verifier accepts.
+        let mut c = json!({"name": format!("{kind}: the signed record verifies"), "op": "verify_record",
+            "input": canonical(&signed), "expect": valid(json!({"receipt_hash": receipt_hash(&signed)}))});
+        if !domain.starts_with("gov_") && *domain != "scroll_checkpoint" {
+            c["kind"] = json!(kind);
+        }
+        cases.push(c);
+    }
+    let refused = |name: &str, kind: &str, input: String, e: E| json!({"name": name, "op": "sign_record", "kind": kind, "input": input, "expect": invalid(e)});
+    let vote = &records[0].3;
+    cases.push(refused(
+        "gov_vote without voted_at",
+        "gov_vote",
+        without(vote.clone(), "voted_at").to_string(),
+        E::MissingField,
+    ));
+    cases.push(refused(
+        "gov_vote with a seven-decimal weight",
+        "gov_vote",
+        with(vote.clone(), "weight", json!(0.0000001)).to_string(),
+        E::InvalidField,
+    ));
+    cases.push(refused(
+        "discovery naming another key",
+        "discovery",
+        with(records[2].3.clone(), "public_key", json!(key_of(MESHES[0]))).to_string(),
+        E::KeyMismatch,
+    ));
+    cases.push(refused(
+        "a kind name no table has",
+        "gov_poll",
+        vote.to_string(),
+        E::UnknownKind,
+    ));
+    cases.push(refused(
+        "an untyped record without a kind",
+        "",
+        records[3].3.to_string(),
+        E::UnknownKind,
+    ));
+    cases.push(refused(
+        "duplicate member",
+        "gov_vote",
+        vote.to_string().replacen('{', "{\"vote\":\"reject\",", 1),
+        E::DuplicateKey,
+    ));
+    let secret_key = |name: &str, text: String, expect: J| json!({"name": name, "op": "secret_key", "input": text, "expect": expect});
+    let public = valid(json!({"public_key": key_of(PARTNER)}));
+    cases.push(secret_key("key file", key_file.clone(), public.clone()));
+    cases.push(secret_key(
+        "key file without its newline",
+        key_file.trim_end().into(),
+        public,
+    ));
+    for (name, text) in [
+        (
+            "upper-case hex",
+            key_file
+                .to_uppercase()
+                .replace("ED25519-SEED:", "ed25519-seed:"),
+        ),
+        ("two newlines", format!("{key_file}\n")),
+        ("CRLF", key_file.replace('\n', "\r\n")),
+        (
+            "a space after the prefix",
+            key_file.replace("ed25519-seed:", "ed25519-seed: "),
+        ),
+        ("63 hex digits", key_file[..76].to_string()),
+        (
+            "another prefix",
+            key_file.replace("ed25519-seed:", "ed25519-secret:"),
+        ),
+    ] {
+        cases.push(secret_key(name, text, invalid(E::MalformedSecretKey)));
+    }
+    let mut keys = serde_json::Map::new();
+    keys.insert(mesh.into(), J::String(key_of(PARTNER)));
+    keys.insert(human.into(), J::String(key_of(PARTNER)));
+    let mut f = file(
+        "Partner signing (docs/SPEC.md §3.2). `key_file` is the signer's key file. op sign_record: sign `input` as `kind` (empty: by `type`) with that key; the output must be `expect.signed` byte for byte (Ed25519 is deterministic, the output canonical JSON), or fail with `expect.error`. op verify_record: the signed records, verified with `keyring`. op secret_key: read `input` as key file text; `expect.public_key` is its public key.",
+        J::Object(keys),
+        cases,
+    );
+    f["key_file"] = J::String(key_file);
+    f
 }

@@ -7,6 +7,7 @@ use vaultmesh_core::federation;
 use vaultmesh_core::json::{self, Limits, Value};
 use vaultmesh_core::merkle::{self, ConsistencyProof, InclusionProof};
 use vaultmesh_core::record::{self, Failure, Keyring, Kind};
+use vaultmesh_core::sign::SecretKey;
 use vaultmesh_core::Error;
 
 /// The raw input bytes of a case: `input` (text) or `input_hex`.
@@ -118,6 +119,16 @@ pub fn case(file: &J, case: &J) -> J {
         "engine_id" => {
             tri!(id::check_engine_id(text()));
             ok(json!({}))
+        }
+        "secret_key" => {
+            let key = tri!(SecretKey::from_key_file(&input));
+            ok(json!({"public_key": key.public_key().to_string()}))
+        }
+        "sign_record" => {
+            let key_file = file["key_file"].as_str().unwrap().as_bytes();
+            let key = SecretKey::from_key_file(key_file).unwrap();
+            let signed = tri!(key.sign_named(case["kind"].as_str(), &input, &limits(case)));
+            ok(json!({"signed": String::from_utf8(signed).unwrap()}))
         }
         "verify_record" => {
             let kind = case["kind"].as_str().map(|k| Kind::from_name(k).unwrap());
