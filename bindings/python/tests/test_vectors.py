@@ -73,6 +73,12 @@ def _compute(data: Dict[str, Any], case: Dict[str, Any]) -> Dict[str, Any]:
     if op == "engine_id":
         vm.check_engine_id(raw.decode())
         return {}
+    if op == "secret_key":
+        with vm.SecretKey.from_text(raw) as key:
+            return {"public_key": key.public_key}
+    if op == "sign_record":
+        with vm.SecretKey.from_text(data["key_file"]) as key:
+            return {"signed": key.sign(raw, case.get("kind"), **limits).decode()}
     if op == "verify_record":
         verdict = vm.verify_record(raw, keys, case.get("kind"), **limits)
         return {"receipt_hash": verdict.receipt_hash}

@@ -18,6 +18,7 @@ core's stable error, docs/SPEC.md §8) and ``.field``; :func:`verify_batch` retu
 from __future__ import annotations
 
 import ctypes
+import os
 import json
 import struct
 from ctypes import byref, c_char_p, c_size_t, c_uint64, c_void_p
@@ -34,7 +35,7 @@ Proof = Union[bytes, str, Mapping[str, Any]]
 
 __all__ = [
     "Record", "Proof", "VaultMeshError", "VerificationError", "LibraryError", "Verdict", "Keyring", "Agreement",
-    "Checkpoint", "ScrollTree", "GovernanceChain", "BundleReport", "verify_bundle", "version", "library_path", "status_name", "status_message",
+    "Checkpoint", "ScrollTree", "SecretKey", "GovernanceChain", "BundleReport", "verify_bundle", "version", "library_path", "status_name", "status_message",
     "canonicalize", "receipt_hash", "parse_digest", "normalize_public_key", "normalize_signature",
     "normalize_timestamp", "check_actor_id", "check_engine_id", "verify_record", "verify_batch", "verify_agreement",
     "verify_checkpoint", "verify_witness", "verify_cross_anchor", "merkle_root", "jsonl_root", "prove_inclusion",
@@ -76,7 +77,7 @@ class VaultMeshError(Exception):
 
 
 class VerificationError(VaultMeshError):
-    """The input was checked and rejected: a core error (codes 100–799)."""
+    """The input was checked and rejected: a core error (codes 100–899)."""
 
 
 class LibraryError(VaultMeshError):
@@ -358,6 +359,74 @@ class ScrollTree(_Handle):
         return json.loads(
             _buffer(lambda out, cap, n: lib.vm_scroll_tree_prove_consistency(self, old_size, out, cap, n))
         )
+
+
+class SecretKey(_Handle):
+    """An Ed25519 signing key (docs/SPEC.md §3.2): the library keeps the secret and overwrites it
+    when the key is closed or collected. Read one with :meth:`from_file` or :meth:`from_text`
+    (the node's key file, ``ed25519-seed:`` and 64 lowercase hex digits), or make one with
+    :meth:`generate` or :meth:`from_seed`."""
+
+    _free = lib.vm_secret_key_free
+
+    def __init__(self) -> None:
+        raise TypeError("use SecretKey.generate(), from_seed(), from_text() or from_file()")
+
+    @classmethod
+    def _made(cls, make: Any) -> "SecretKey":
+        key = cls.__new__(cls)
+        _Handle.__init__(key)
+        _check(make(byref(key._ptr)))
+        return key
+
+    @classmethod
+    def generate(cls) -> "SecretKey":
+        """A new key from the operating system's randomness."""
+        return cls._made(lib.vm_secret_key_generate)
+
+    @classmethod
+    def from_seed(cls, seed: bytes) -> "SecretKey":
+        """The key of a 32-byte Ed25519 seed (RFC 8032 §5.1.5)."""
+        if len(seed) != 32:
+            raise ValueError("an Ed25519 seed is 32 bytes")
+        return cls._made(lambda out: lib.vm_secret_key_from_seed(bytes(seed), out))
+
+    @classmethod
+    def from_text(cls, text: Union[bytes, str]) -> "SecretKey":
+        """Reads key file text (raises MALFORMED_SECRET_KEY; the error never quotes it)."""
+        raw = text.encode() if isinstance(text, str) else bytes(text)
+        return cls._made(lambda out: lib.vm_secret_key_from_file(raw, len(raw), out))
+
+    @classmethod
+    def from_file(cls, path: Union[str, "os.PathLike[str]"]) -> "SecretKey":
+        """Reads a key file (the node's ``federation.key``, ``vm-key generate``'s output)."""
+        with open(path, "rb") as f:
+            return cls.from_text(f.read())
+
+    def key_file_text(self) -> str:
+        """The key file text (ends with a newline): write it to a file of mode 0600."""
+        return _buffer(lambda out, cap, n: lib.vm_secret_key_to_file(self, out, cap, n)).decode()
+
+    @property
+    def public_key(self) -> str:
+        """The public key, ``ed25519:z6Mk…``."""
+        return _buffer(lambda out, cap, n: lib.vm_secret_key_public(self, out, cap, n)).decode()
+
+    def sign(self, record: Record, kind: Optional[str] = None, *, max_bytes: Optional[int] = None,
+             max_depth: Optional[int] = None) -> bytes:
+        """Signs ``record`` (bytes, str or a JSON-serialisable object) as ``kind`` (``gov_vote``,
+        ``checkpoint``, ``discovery``, ``proposal``, …; ``None``: the kind its ``type`` names) and
+        returns the signed record as canonical JSON bytes. The record's fields are checked first
+        (raises MISSING_FIELD, INVALID_FIELD, UNKNOWN_KIND, …); an old signature is replaced."""
+        if not self._ptr:
+            raise ValueError("SecretKey is closed")
+        r = _record_bytes(record)
+        k = (kind or "").encode()
+        lim = _limits(max_bytes, max_depth)
+        return _buffer(lambda out, cap, n: lib.vm_record_sign(self, r, len(r), k, len(k), _lim_ref(lim), out, cap, n))
+
+    def __repr__(self) -> str:
+        return f"SecretKey(public_key={self.public_key!r})" if self._ptr else "SecretKey(closed)"
 
 
 # ------------------------------------------------------------------------------------------

@@ -176,6 +176,12 @@ _SIGNATURES = {
     "vm_bundle_verify": [_handle, c_char_p, c_size_t, _limits_p, POINTER(BundleSummary), _handle_p],
     "vm_bundle_report_json": [_handle, c_char_p, c_size_t, _size_p],
     "vm_bundle_report_summary": [_handle, POINTER(BundleSummary)],
+    "vm_secret_key_from_file": [c_char_p, c_size_t, _handle_p],
+    "vm_secret_key_from_seed": [c_char_p, _handle_p],
+    "vm_secret_key_generate": [_handle_p],
+    "vm_secret_key_to_file": [_handle, c_char_p, c_size_t, _size_p],
+    "vm_secret_key_public": [_handle, c_char_p, c_size_t, _size_p],
+    "vm_record_sign": [_handle, c_char_p, c_size_t, c_char_p, c_size_t, _limits_p, c_char_p, c_size_t, _size_p],
     "vm_governance_chain_emergency_powers_at": [_handle, c_char_p, c_size_t, c_char_p, c_size_t, _size_p],
     "vm_governance_chain_suspended_capabilities": [
         _handle, c_char_p, c_size_t, c_char_p, c_size_t, c_char_p, c_size_t, _size_p,
@@ -191,6 +197,7 @@ _OTHER = {
     "vm_scroll_tree_free": ([_handle], None),
     "vm_governance_chain_free": ([_handle], None),
     "vm_bundle_report_free": ([_handle], None),
+    "vm_secret_key_free": ([_handle], None),
 }
 
 
