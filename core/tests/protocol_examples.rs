@@ -13,6 +13,8 @@
 //!   `VAULTMESH_BLESS=1 cargo test -p vaultmesh-core --test protocol_examples` rewrites them.
 //! - `vectors_verify`: each vector file verifies as its kind, and its signatures verify by hand
 //!   (signing input built here, `ed25519_dalek::verify_strict`), independently of the verifier.
+//! - `skeletons_are_the_documents`: the committed skeletons are the script's output on the
+//!   document (skipped when the document or python3 is not at hand).
 //! - `member_names_match_the_document`: each vector's skeleton equals the document's skeleton
 //!   with the wire format's listed changes, and nothing else.
 //! - `cases`: every case of `protocol.json` gives exactly its `expect`.
@@ -1719,6 +1721,33 @@ fn member_names_match_the_document() {
             "{}: member names differ from the document: {diff:?}",
             ex.name
         );
+    }
+}
+
+/// The committed skeletons are those the script extracts from the protocol document, when the
+/// document is at hand (`VAULTMESH_PROTOCOL_MD`, else the design folder) and python3 runs.
+#[test]
+fn skeletons_are_the_documents() {
+    let doc = std::env::var("VAULTMESH_PROTOCOL_MD")
+        .unwrap_or_else(|_| "/work/shared/design/protocol.md".into());
+    if !std::path::Path::new(&doc).exists() {
+        eprintln!("skipped: {doc} not found");
+        return;
+    }
+    let script = vectors_dir().join("protocol/extract-skeletons.py");
+    match std::process::Command::new("python3")
+        .arg(&script)
+        .arg("--check")
+        .arg(&doc)
+        .output()
+    {
+        Err(e) => eprintln!("skipped: python3 not runnable: {e}"),
+        Ok(out) => assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
     }
 }
 
