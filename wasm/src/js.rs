@@ -290,6 +290,70 @@ impl Keyring {
     }
 }
 
+/// An Ed25519 signing key (docs/SPEC.md §3.2): sign records as partners do, with the same
+/// key file the node and `vm-key` use. The secret stays inside the WebAssembly memory and is
+/// overwritten when the key is freed (`free()`, or when it is garbage-collected).
+#[wasm_bindgen]
+pub struct SecretKey {
+    inner: vaultmesh_core::sign::SecretKey,
+}
+
+#[wasm_bindgen]
+impl SecretKey {
+    /// Reads key file text (`ed25519-seed:` and 64 lowercase hex digits, one optional
+    /// newline). Throws a VaultMeshError `MALFORMED_SECRET_KEY` that never quotes the text.
+    #[wasm_bindgen(js_name = fromKeyFile)]
+    pub fn from_key_file(text: &Input) -> JsResult<SecretKey> {
+        let text = bytes(text.as_ref(), "text")?;
+        let inner = vaultmesh_core::sign::SecretKey::from_key_file(&text)
+            .map_err(|e| vm_error(e.into()))?;
+        Ok(SecretKey { inner })
+    }
+
+    /// The key of a 32-byte Ed25519 seed (RFC 8032 §5.1.5).
+    #[wasm_bindgen(js_name = fromSeed)]
+    pub fn from_seed(seed: &[u8]) -> JsResult<SecretKey> {
+        let seed: [u8; 32] = seed
+            .try_into()
+            .map_err(|_| type_error("an Ed25519 seed is 32 bytes"))?;
+        Ok(SecretKey {
+            inner: vaultmesh_core::sign::SecretKey::from_seed(seed),
+        })
+    }
+
+    /// A new key from `crypto.getRandomValues`.
+    pub fn generate() -> JsResult<SecretKey> {
+        SecretKey::from_seed(&random_seed()?)
+    }
+
+    /// The public key, `ed25519:z6Mk…`.
+    #[wasm_bindgen(getter, js_name = publicKey)]
+    pub fn public_key(&self) -> String {
+        self.inner.public_key().to_string()
+    }
+
+    /// The key file text (ends with a newline). Whoever holds it holds the key.
+    #[wasm_bindgen(js_name = toKeyFile)]
+    pub fn to_key_file(&self) -> String {
+        self.inner.to_key_file().to_string()
+    }
+
+    /// Signs a record as `options.kind` (`gov_vote`, `checkpoint`, `discovery`, `proposal`, …;
+    /// absent: the kind its `type` names) and returns the signed record as canonical JSON
+    /// text. The record's fields are checked first: a record every verifier would refuse is
+    /// not signed (a VaultMeshError: `MISSING_FIELD`, `INVALID_FIELD`, `UNKNOWN_KIND`, …).
+    pub fn sign(&self, input: &Input, options: Option<RecordOptions>) -> JsResult<String> {
+        let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+        let kind = kind_option(&options)?;
+        let limits = limits(&options, Limits::default())?;
+        let signed = self
+            .inner
+            .sign(kind, &bytes(input.as_ref(), "input")?, &limits)
+            .map_err(vm_error)?;
+        String::from_utf8(signed).map_err(|_| type_error("signed record is not UTF-8"))
+    }
+}
+
 /// The version of this package's core, e.g. `0.1.0`.
 #[wasm_bindgen]
 pub fn version() -> String {

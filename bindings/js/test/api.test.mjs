@@ -192,3 +192,22 @@ test('TypeScript declarations come with both builds', () => {
     assert.match(dts, /export class Keyring/);
   }
 });
+
+test('SecretKey: key files, signing, and what it refuses', () => {
+  const signing = JSON.parse(read('signing.json'));
+  const key = api.SecretKey.fromKeyFile(signing.key_file);
+  assert.equal(key.publicKey, signing.keyring['did:vm:human:partner']);
+  assert.equal(key.toKeyFile(), signing.key_file);
+  const vote = { type: 'gov_vote', vote_id: 'VOTE-js', proposal_id: 'PROP-2025-12-001', voter: 'did:vm:human:partner',
+    voted_at: '2025-12-09T14:05:00Z', vote: 'reject', weight: 0.25 };
+  const signed = key.sign(JSON.stringify(vote));
+  assert.equal(api.verifyRecord(signed, new api.Keyring(signing.keyring)).kind, 'gov_vote');
+  assert.throws(() => key.sign(JSON.stringify({ ...vote, voted_at: 'yesterday' })), { vmName: 'MALFORMED_TIMESTAMP', field: 'voted_at' });
+  assert.throws(() => api.SecretKey.fromKeyFile('ed25519-seed:' + 'Ab'.repeat(32)), (e) => e.code === 800 && !e.message.includes('Ab'));
+  assert.throws(() => api.SecretKey.fromSeed(new Uint8Array(31)), TypeError);
+  const fresh = api.SecretKey.generate();
+  assert.notEqual(fresh.publicKey, key.publicKey);
+  assert.equal(api.SecretKey.fromKeyFile(fresh.toKeyFile()).publicKey, fresh.publicKey);
+  fresh.free();
+  key.free();
+});

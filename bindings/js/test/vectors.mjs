@@ -100,6 +100,18 @@ export function runCase(api, file, c, keyrings = new Map()) {
       case 'timestamp': return { valid: true, timestamp: api.parseTimestamp(input) };
       case 'actor_id': api.checkActorId(input); return { valid: true };
       case 'engine_id': api.checkEngineId(input); return { valid: true };
+      case 'secret_key': {
+        const key = api.SecretKey.fromKeyFile(input);
+        try { return { valid: true, public_key: key.publicKey }; } finally { key.free(); }
+      }
+      case 'sign_record': {
+        const key = api.SecretKey.fromKeyFile(file.key_file);
+        try {
+          const options = { ...limits };
+          if (c.kind !== undefined) options.kind = c.kind;
+          return { valid: true, signed: key.sign(input, options) };
+        } finally { key.free(); }
+      }
       case 'verify_record': {
         const options = { ...limits };
         if (c.kind !== undefined) options.kind = c.kind;
