@@ -158,8 +158,19 @@ fn generate(out: &Path) -> Result<SecretKey, Fail> {
     Ok(key)
 }
 
-/// Runs the command; on success returns (text for a terminal, members of the JSON object).
-fn run(command: &Command) -> Result<(String, Vec<(&'static str, String)>), Fail> {
+/// What a command printed: text for a terminal, and the members of its JSON object (each value
+/// already JSON).
+struct Done {
+    text: String,
+    members: Vec<(&'static str, String)>,
+}
+
+fn done(text: String, members: Vec<(&'static str, String)>) -> Result<Done, Fail> {
+    Ok(Done { text, members })
+}
+
+/// Runs the command.
+fn run(command: &Command) -> Result<Done, Fail> {
     let limits = Limits::default();
     match command {
         Command::Generate { out } => {
@@ -175,7 +186,7 @@ fn run(command: &Command) -> Result<(String, Vec<(&'static str, String)>), Fail>
         }
         Command::Public { key } => {
             let public = read_key(key)?.public_key().to_string();
-            Ok((public.clone(), vec![("public_key", quoted(&public))]))
+            done(public.clone(), vec![("public_key", quoted(&public))])
         }
         Command::Sign { key, kind, record } => {
             let key = read_key(key)?;
@@ -185,7 +196,7 @@ fn run(command: &Command) -> Result<(String, Vec<(&'static str, String)>), Fail>
                 .map_err(|f| Fail::refused("not signed", f))?;
             let signed =
                 String::from_utf8(signed).map_err(|_| Fail::usage("output is not UTF-8"))?;
-            Ok((signed.clone(), vec![("signed", signed)]))
+            done(signed.clone(), vec![("signed", signed)])
         }
         Command::SignAgreement {
             key,
@@ -200,7 +211,7 @@ fn run(command: &Command) -> Result<(String, Vec<(&'static str, String)>), Fail>
                 .map_err(|f| Fail::refused("not signed", f))?;
             let signed =
                 String::from_utf8(signed).map_err(|_| Fail::usage("output is not UTF-8"))?;
-            Ok((signed.clone(), vec![("signed", signed)]))
+            done(signed.clone(), vec![("signed", signed)])
         }
     }
 }
