@@ -176,13 +176,13 @@ fn run(command: &Command) -> Result<Done, Fail> {
         Command::Generate { out } => {
             let key = generate(out)?;
             let public = key.public_key().to_string();
-            Ok((
+            done(
                 format!("wrote {} (mode 0600); public key {public}", out.display()),
                 vec![
                     ("key_file", quoted(&out.display().to_string())),
                     ("public_key", quoted(&public)),
                 ],
-            ))
+            )
         }
         Command::Public { key } => {
             let public = read_key(key)?.public_key().to_string();
@@ -250,7 +250,7 @@ fn main() -> ExitCode {
         }
     };
     match run(&cli.command) {
-        Ok((text, members)) => {
+        Ok(Done { text, members }) => {
             if cli.json {
                 let members: Vec<String> = members
                     .iter()
