@@ -642,3 +642,96 @@ fn violation_summaries_follow_a_clock_the_test_moves() {
     node.close().unwrap();
     assert_eq!(size(), 13);
 }
+
+#[test]
+fn slow_heads_idle_connections_and_the_connection_limit() {
+    let dir = TempDir::new("hostile-conns");
+    let data = init(&dir.0, &["--scrolls", "Guardian"]);
+    edit_config(&data, "header_timeout_secs = 10", "header_timeout_secs = 1");
+    edit_config(&data, "max_connections = 1024", "max_connections = 4");
+    let node = Node::start(&data);
+    let a = addr(&node);
+    let closed_within = |mut s: TcpStream, limit: Duration| {
+        s.set_read_timeout(Some(limit)).unwrap();
+        let started = Instant::now();
+        let mut buf = [0u8; 1024];
+        loop {
+            match s.read(&mut buf) {
+                Ok(0) => return Some(started.elapsed()),
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+    };
+    // A head sent a byte at a time never completes: closed at the header timeout.
+    let mut slow = TcpStream::connect(&a).unwrap();
+    for b in b"GET /healthz HTTP/1.1\r\nX: " {
+        slow.write_all(&[*b]).unwrap();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    let took = closed_within(slow, Duration::from_secs(5));
+    assert!(took.is_some(), "a slow head was never cut off");
+    // Four silent connections take every slot: the fifth waits in the backlog…
+    let silent: Vec<TcpStream> = (0..4).map(|_| TcpStream::connect(&a).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut waiting = TcpStream::connect(&a).unwrap();
+    waiting
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    waiting
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let mut buf = [0u8; 512];
+    assert!(
+        waiting.read(&mut buf).is_err(),
+        "a fifth connection was served"
+    );
+    // …until the header timeout frees the silent ones; then it is answered.
+    waiting
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let n = waiting.read(&mut buf).unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+    drop(silent);
+    assert_eq!(healthz(&a).0, 200);
+}
+
+#[test]
+fn idle_keep_alive_connections_are_closed() {
+    let dir = TempDir::new("hostile-idle");
+    let data = init(&dir.0, &["--scrolls", "Guardian"]);
+    edit_config(&data, "idle_timeout_secs = 60", "idle_timeout_secs = 1");
+    let node = Node::start(&data);
+    let mut s = TcpStream::connect(addr(&node)).unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let started = Instant::now();
+    let mut got = Vec::new();
+    let _ = s.read_to_end(&mut got);
+    assert!(got.starts_with(b"HTTP/1.1 200"));
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(800) && took < Duration::from_secs(4),
+        "closed after {took:?}"
+    );
+}
+
+#[test]
+fn cleartext_http2_with_prior_knowledge_is_served() {
+    let dir = TempDir::new("hostile-h2c");
+    let data = init(&dir.0, &["--scrolls", "Guardian"]);
+    let node = Node::start(&data);
+    let client = reqwest::blocking::Client::builder()
+        .http2_prior_knowledge()
+        .build()
+        .unwrap();
+    let r = client.get(format!("{}/healthz", node.url)).send().unwrap();
+    assert_eq!(r.version(), reqwest::Version::HTTP_2);
+    assert_eq!(r.status(), 200);
+    let r = client
+        .delete(format!("{}/scrolls/Guardian", node.url))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}

@@ -6,7 +6,8 @@
 //! - a request head (and a TLS handshake) must arrive within `header_timeout_secs`, and be at
 //!   most `max_header_bytes` with at most `max_headers` fields (431 beyond);
 //! - a connection with no request in flight and no bytes moving for `idle_timeout_secs` is
-//!   closed (for HTTP/1 the wait for the next request is also bounded by the header timeout);
+//!   closed (for HTTP/1 the wait for the next request is also bounded by the header timeout),
+//!   and one that sends nothing at all is closed after `header_timeout_secs`;
 //! - at shutdown the loop stops accepting, every connection finishes the request in flight and
 //!   closes, and the loop waits up to `shutdown_timeout_secs` for them.
 
@@ -176,7 +177,7 @@ where
                 draining = true;
                 conn.as_mut().graceful_shutdown();
             }
-            () = activity.idle(shared.idle_timeout), if !draining => {
+            () = activity.idle(shared.idle_timeout, shared.header_timeout), if !draining => {
                 tracing::debug!(%peer, "idle connection closed");
                 break;
             }
@@ -189,6 +190,7 @@ struct Activity {
     start: Instant,
     last_ms: AtomicU64,
     busy: AtomicUsize,
+    served: std::sync::atomic::AtomicBool,
 }
 
 struct Busy(Arc<Activity>);
@@ -206,6 +208,7 @@ impl Activity {
             start: Instant::now(),
             last_ms: AtomicU64::new(0),
             busy: AtomicUsize::new(0),
+            served: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -216,12 +219,20 @@ impl Activity {
 
     fn begin(self: &Arc<Self>) -> Busy {
         self.busy.fetch_add(1, Ordering::Relaxed);
+        self.served.store(true, Ordering::Relaxed);
         Busy(self.clone())
     }
 
-    /// Returns once the connection has been idle for `limit`.
-    async fn idle(&self, limit: Duration) {
+    /// Returns once the connection has been idle for `limit` — or, before its first request,
+    /// for `first` (hyper's header timeout starts only once it has seen a byte and chosen the
+    /// protocol, so a connection that never sends one is closed here).
+    async fn idle(&self, limit: Duration, first: Duration) {
         loop {
+            let limit = if self.served.load(Ordering::Relaxed) {
+                limit
+            } else {
+                first.min(limit)
+            };
             let wait = if self.busy.load(Ordering::Relaxed) > 0 {
                 limit
             } else {
