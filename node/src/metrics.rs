@@ -131,6 +131,10 @@ impl Default for Metrics {
             "Bytes of the store on disk (database and WAL).",
             m.store_bytes.clone(),
         );
+        // The three classes from the start, so a scrape sees zeros rather than nothing.
+        for class in ["2xx", "4xx", "5xx"] {
+            drop(m.http_responses.get_or_create(&ClassLabel { class }));
+        }
         Metrics { registry, ..m }
     }
 }
@@ -201,6 +205,7 @@ mod tests {
             "vaultmesh_commit_seconds_total 0.25",
             "vaultmesh_http_responses_total{class=\"2xx\"} 1",
             "vaultmesh_http_responses_total{class=\"4xx\"} 2",
+            "vaultmesh_http_responses_total{class=\"5xx\"} 0",
             "vaultmesh_scroll_size{scroll=\"Guardian\"} 37",
             "vaultmesh_scroll_checkpoint_size{scroll=\"Guardian\"} 30",
             "vaultmesh_store_bytes 4096",

@@ -177,7 +177,7 @@ async fn read_body(
             NodeCode::BadRequest,
             format!("reading the body: {e}"),
         )),
-        Ok(Ok(collected)) => Ok(collected.to_bytes().to_vec()),
+        Ok(Ok(collected)) => Ok(Vec::from(collected.to_bytes())),
     }
 }
 
