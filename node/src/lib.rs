@@ -10,7 +10,7 @@
 //! - [`node`]: scrolls, appends, checkpoints, proofs, violation receipts ([`violations`]: how
 //!   many a stranger can cause);
 //! - [`http`]: the HTTP API (hyper through axum on tokio, TLS by rustls); [`client`]: the small HTTP/1.1 client the CLI, bench and tests use;
-//! - [`bundle`]: audit-bundle export and its check; [`bench`]: the load tool; [`cli`]: `vm-node`.
+//! - [`bundle`]: audit-bundle export and its check; [`bench`](mod@bench): the load tool; [`cli`]: `vm-node`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(

@@ -1,7 +1,7 @@
 //! The HTTP API (JSON), served by hyper through axum on tokio. See `docs/node.md` for every
 //! route and limit.
 //!
-//! - [`routes`]: the routes, their errors, and which work goes to the blocking pool;
+//! - `routes`: the routes, their errors, and which work goes to the blocking pool;
 //! - [`server`]: the accept loop, connections, limits and graceful shutdown;
 //! - [`tls`]: rustls from the configured PEM files;
 //! - [`auth`]: the caller and the admin token; [`query`]: typed query parameters;
