@@ -272,6 +272,7 @@ pub fn start(dir: &Path, listen: Option<&str>) -> Result<(Arc<Node>, crate::http
 fn serve(args: &Args) -> Result<(), Fail> {
     args.check_known(&["data", "listen"])?;
     let dir = args.data_dir();
+    crate::http::log::init();
     let (node, running) = start(&dir, args.get("listen"))?;
     let scrolls: Vec<String> = node
         .scrolls()
@@ -281,16 +282,16 @@ fn serve(args: &Args) -> Result<(), Fail> {
     emit(
         args,
         &format!(
-            "vm-node listening on http://{}\n  mesh {}  key {}\n  scrolls {}",
-            running.addr,
+            "vm-node listening on {}\n  mesh {}  key {}\n  scrolls {}",
+            running.url(),
             node.mesh_id,
             node.public_key,
             scrolls.join(", ")
         ),
-        serde_json::json!({ "listening": format!("http://{}", running.addr), "mesh_id": node.mesh_id }),
+        serde_json::json!({ "listening": running.url(), "mesh_id": node.mesh_id }),
     );
     let _ = std::io::stdout().flush();
-    running.join();
+    running.wait_for_shutdown_signal()?;
     Ok(())
 }
 

@@ -78,12 +78,23 @@ pub struct Config {
     /// 127.0.0.0/8 or ::1).
     #[serde(default)]
     pub admin_remote: bool,
-    /// HTTP worker threads.
+    /// Threads of the async runtime that serves HTTP (CPU-heavy work runs on a separate
+    /// blocking pool).
     #[serde(default = "default_workers")]
     pub workers: usize,
+    /// PEM file of the TLS certificate chain (leaf first); with `tls_key`, the node serves
+    /// HTTPS (HTTP/1.1 and HTTP/2 by ALPN). A relative path is relative to the data directory.
+    #[serde(default)]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM file of the TLS private key (PKCS#8, PKCS#1 or SEC1).
+    #[serde(default)]
+    pub tls_key: Option<PathBuf>,
     /// Size and count limits.
     #[serde(default)]
     pub limits: LimitsConfig,
+    /// How many modify/delete attempts are recorded one by one.
+    #[serde(default)]
+    pub violations: ViolationsConfig,
     /// The scrolls.
     #[serde(default)]
     pub scrolls: Vec<ScrollConfig>,
@@ -122,6 +133,50 @@ pub struct LimitsConfig {
     /// Most receipts in one range or sample response.
     #[serde(default = "default_max_range")]
     pub max_range: u64,
+    /// Most connections served at once; further ones wait in the listen backlog.
+    #[serde(default = "default_max_connections")]
+    pub max_connections: usize,
+    /// Largest request head (request line and headers), bytes; larger is answered 431.
+    #[serde(default = "default_max_header_bytes")]
+    pub max_header_bytes: usize,
+    /// Most header fields in one request; more is answered 431.
+    #[serde(default = "default_max_headers")]
+    pub max_headers: usize,
+    /// Seconds a client has to send a request head (and to finish a TLS handshake).
+    #[serde(default = "default_header_timeout")]
+    pub header_timeout_secs: u64,
+    /// Seconds a client has to send a request body once the head is in; slower is 408.
+    #[serde(default = "default_body_timeout")]
+    pub body_timeout_secs: u64,
+    /// Seconds a connection may stay open with no request in flight and no bytes moving.
+    #[serde(default = "default_idle_timeout")]
+    pub idle_timeout_secs: u64,
+    /// Seconds a shutdown waits for requests in flight before it closes their connections.
+    #[serde(default = "default_shutdown_timeout")]
+    pub shutdown_timeout_secs: u64,
+}
+
+/// `[violations]`: modify/delete attempts are recorded one receipt each up to `max_per_window`
+/// per peer in `window_secs`; the rest of the window's attempts are recorded as one summary
+/// receipt (`evidence.count`) when the window ends.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViolationsConfig {
+    /// Receipts recorded one by one per peer and window.
+    #[serde(default = "default_max_per_window")]
+    pub max_per_window: u64,
+    /// The window, seconds.
+    #[serde(default = "default_window_secs")]
+    pub window_secs: u64,
+}
+
+impl Default for ViolationsConfig {
+    fn default() -> ViolationsConfig {
+        ViolationsConfig {
+            max_per_window: default_max_per_window(),
+            window_secs: default_window_secs(),
+        }
+    }
 }
 
 impl Default for LimitsConfig {
@@ -132,6 +187,13 @@ impl Default for LimitsConfig {
             max_depth: default_max_depth(),
             max_batch: default_max_batch(),
             max_range: default_max_range(),
+            max_connections: default_max_connections(),
+            max_header_bytes: default_max_header_bytes(),
+            max_headers: default_max_headers(),
+            header_timeout_secs: default_header_timeout(),
+            body_timeout_secs: default_body_timeout(),
+            idle_timeout_secs: default_idle_timeout(),
+            shutdown_timeout_secs: default_shutdown_timeout(),
         }
     }
 }
@@ -168,6 +230,33 @@ fn default_max_batch() -> usize {
 }
 fn default_max_range() -> u64 {
     1_000
+}
+fn default_max_connections() -> usize {
+    1_024
+}
+fn default_max_header_bytes() -> usize {
+    16 << 10
+}
+fn default_max_headers() -> usize {
+    64
+}
+fn default_header_timeout() -> u64 {
+    10
+}
+fn default_body_timeout() -> u64 {
+    30
+}
+fn default_idle_timeout() -> u64 {
+    60
+}
+fn default_shutdown_timeout() -> u64 {
+    30
+}
+fn default_max_per_window() -> u64 {
+    10
+}
+fn default_window_secs() -> u64 {
+    60
 }
 
 /// What went wrong with the data directory.
@@ -233,9 +322,18 @@ impl DataDir {
                 config_path.display()
             ))
         })?;
-        let config: Config =
+        let mut config: Config =
             toml::from_str(&text).map_err(|e| err(format!("{}: {e}", config_path.display())))?;
         config.check()?;
+        // TLS files named relative to the data directory, wherever the node is started from.
+        for path in [&mut config.tls_cert, &mut config.tls_key]
+            .into_iter()
+            .flatten()
+        {
+            if path.is_relative() {
+                *path = dir.join(&*path);
+            }
+        }
         let secret = read_secret(&dir.join(KEY_FILE))?;
         let admin_token = read_token(&dir.join(TOKEN_FILE))?;
         Ok(DataDir {
@@ -277,6 +375,32 @@ impl Config {
         }
         if self.workers == 0 {
             return Err(err("workers must be at least 1"));
+        }
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            return Err(err(
+                "tls_cert and tls_key go together: set both (HTTPS) or neither (plain HTTP, loopback only)",
+            ));
+        }
+        let l = &self.limits;
+        if l.max_connections == 0 || l.max_headers == 0 {
+            return Err(err(
+                "limits.max_connections and limits.max_headers must be at least 1",
+            ));
+        }
+        if l.max_header_bytes < 8192 {
+            return Err(err("limits.max_header_bytes must be at least 8192"));
+        }
+        for (name, secs) in [
+            ("header_timeout_secs", l.header_timeout_secs),
+            ("body_timeout_secs", l.body_timeout_secs),
+            ("idle_timeout_secs", l.idle_timeout_secs),
+        ] {
+            if secs == 0 {
+                return Err(err(format!("limits.{name} must be at least 1")));
+            }
+        }
+        if self.violations.window_secs == 0 {
+            return Err(err("violations.window_secs must be at least 1"));
         }
         Ok(())
     }
@@ -334,13 +458,29 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<PublicKey, ConfigError
          durability = \"full\"\n\
          # accept: store receipts whose signer has no known key, unverified; reject: refuse them.\n\
          unknown_signers = \"accept\"\n\
-         workers = 8\n\n\
+         workers = 8\n\
+         # HTTPS: PEM certificate chain and key (relative to this directory). Without them the node\n\
+         # serves plain HTTP, and only on a loopback address.\n\
+         # tls_cert = \"tls/cert.pem\"\n\
+         # tls_key = \"tls/key.pem\"\n\n\
          [limits]\n\
          max_body_bytes = {}\n\
          max_record_bytes = {}\n\
          max_depth = {}\n\
          max_batch = {}\n\
-         max_range = {}\n\n\
+         max_range = {}\n\
+         max_connections = {}\n\
+         max_header_bytes = {}\n\
+         max_headers = {}\n\
+         header_timeout_secs = {}\n\
+         body_timeout_secs = {}\n\
+         idle_timeout_secs = {}\n\
+         shutdown_timeout_secs = {}\n\n\
+         # Modify/delete attempts recorded one receipt each per peer and window; the rest of a\n\
+         # window's attempts become one summary receipt with evidence.count.\n\
+         [violations]\n\
+         max_per_window = {}\n\
+         window_secs = {}\n\n\
          # Known signers (actor DID or engine id -> key); more can be added with POST /admin/keys.\n\
          [keyring]\n",
         opts.mesh_id,
@@ -350,7 +490,16 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<PublicKey, ConfigError
         default_max_record(),
         default_max_depth(),
         default_max_batch(),
-        default_max_range()
+        default_max_range(),
+        default_max_connections(),
+        default_max_header_bytes(),
+        default_max_headers(),
+        default_header_timeout(),
+        default_body_timeout(),
+        default_idle_timeout(),
+        default_shutdown_timeout(),
+        default_max_per_window(),
+        default_window_secs(),
     );
     for s in &opts.scrolls {
         text.push_str(&format!("\n[[scrolls]]\nname = \"{s}\"\npublic = true\n"));

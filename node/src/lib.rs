@@ -7,9 +7,10 @@
 //! - [`config`]: the data directory (`config.toml`, `federation.key`, `admin.token`, `store.db`);
 //! - [`store`]: the narrow storage trait and its SQLite implementation (WAL, triggers that refuse
 //!   UPDATE and DELETE, complete-subtree hashes for `O(log n)` proofs);
-//! - [`node`]: scrolls, appends, checkpoints, proofs, violation receipts;
-//! - [`http`]: the HTTP API; [`client`]: the small HTTP/1.1 client the CLI, bench and tests use;
-//! - [`bundle`]: audit-bundle export and its check; [`bench`]: the load tool; [`cli`]: `vm-node`.
+//! - [`node`]: scrolls, appends, checkpoints, proofs, violation receipts ([`violations`]: how
+//!   many a stranger can cause);
+//! - [`http`]: the HTTP API (hyper through axum on tokio, TLS by rustls); [`client`]: the small HTTP/1.1 client the CLI, bench and tests use;
+//! - [`bundle`]: audit-bundle export and its check; [`bench`](mod@bench): the load tool; [`cli`]: `vm-node`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -28,3 +29,4 @@ pub mod metrics;
 pub mod node;
 pub mod store;
 pub mod util;
+pub mod violations;

@@ -29,6 +29,7 @@ pub const UNAUTHENTICATED_ACTOR: &str = "did:vm:agent:unauthenticated";
 use crate::metrics::Metrics;
 use crate::store::{CheckpointRow, Durability, NewReceipt, SqliteStore, Store, StoreRead};
 use crate::util;
+use crate::violations::{Clock, Decision, Limiter, Summary, SystemClock};
 
 /// Node error codes, outside the core's table (which stops below 1000). Names are stable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +59,8 @@ pub enum NodeCode {
     KeyConflict = 1010,
     /// No receipt at that index.
     NoReceipt = 1011,
+    /// The request body did not arrive within `limits.body_timeout_secs`.
+    RequestTimeout = 1012,
 }
 
 impl NodeCode {
@@ -76,6 +79,7 @@ impl NodeCode {
             NodeCode::Internal => "INTERNAL",
             NodeCode::KeyConflict => "KEY_CONFLICT",
             NodeCode::NoReceipt => "NO_RECEIPT",
+            NodeCode::RequestTimeout => "REQUEST_TIMEOUT",
         }
     }
 
@@ -92,6 +96,7 @@ impl NodeCode {
             NodeCode::BadRequest => 400,
             NodeCode::SizeMismatch | NodeCode::KeyConflict => 409,
             NodeCode::Internal => 500,
+            NodeCode::RequestTimeout => 408,
         }
     }
 }
@@ -281,6 +286,8 @@ pub struct Node {
     /// Counters.
     pub metrics: Metrics,
     reject_unknown_signers: bool,
+    clock: Arc<dyn Clock>,
+    violations: Mutex<Limiter>,
 }
 
 impl std::fmt::Debug for Node {
@@ -300,6 +307,14 @@ fn uint(n: u64) -> Value<'static> {
         value: n as f64,
         plain_integer: true,
     })
+}
+
+/// Unix seconds as wire-format text.
+fn timestamp_text(secs: u64) -> String {
+    let secs = i64::try_from(secs).unwrap_or(i64::MAX);
+    vaultmesh_core::encoding::timestamp::Timestamp::from_unix_seconds(secs)
+        .unwrap_or(vaultmesh_core::encoding::timestamp::Timestamp::UNIX_EPOCH)
+        .to_string()
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
@@ -361,6 +376,10 @@ impl Node {
                 store.create_scroll(name, *public, &now)?;
             }
         }
+        let limiter = Limiter::new(
+            config.violations.max_per_window,
+            config.violations.window_secs,
+        );
         let node = Node {
             mesh_id: config.mesh_id.clone(),
             public_key: dir.public_key(),
@@ -376,6 +395,8 @@ impl Node {
             scrolls: RwLock::new(BTreeMap::new()),
             keyring: RwLock::new(Arc::new(Keyring::new())),
             metrics: Metrics::default(),
+            clock: Arc::new(SystemClock),
+            violations: Mutex::new(limiter),
         };
         node.reload_keyring()?;
         for row in node.store.scrolls()? {
@@ -386,6 +407,13 @@ impl Node {
             node.load_scroll(row.id, row.name, public, row.size)?;
         }
         Ok(node)
+    }
+
+    /// The same node reading the time from `clock` (tests move a
+    /// [`crate::violations::ManualClock`] instead of sleeping).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Node {
+        self.clock = clock;
+        self
     }
 
     fn load_scroll(&self, id: i64, name: String, public: bool, size: u64) -> Result<Arc<Scroll>> {
@@ -465,10 +493,14 @@ impl Node {
         Ok(added)
     }
 
-    /// Checks an admin bearer token (constant time in its length).
+    /// Checks an admin bearer token, exactly and in constant time: both sides are hashed to
+    /// 32 bytes first, so neither the token's contents nor its length shape the comparison.
     pub fn admin_token_ok(&self, token: &str) -> bool {
-        let (a, b) = (token.as_bytes(), self.admin_token.as_bytes());
-        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        let (a, b) = (
+            Digest::of(token.as_bytes()),
+            Digest::of(self.admin_token.as_bytes()),
+        );
+        a.0.iter().zip(&b.0).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
     }
 
     /// The store (verify-store and export read it).
@@ -656,10 +688,9 @@ impl Node {
         let started = Instant::now();
         self.store
             .append(scroll.id, first_index, &rows, &subtrees)?;
-        Metrics::add(
-            &self.metrics.commit_micros,
-            started.elapsed().as_micros() as u64,
-        );
+        self.metrics
+            .commit_seconds
+            .inc_by(started.elapsed().as_secs_f64());
         let root = next.root();
         let tree_size = next.size();
         *tree = next;
@@ -876,8 +907,12 @@ impl Node {
 
     /// Blocks a modify or delete attempt and records it: a `gov_violation` receipt citing
     /// AXIOM-001 in `details.rule_violated`, signed with the mesh's key (`detected_by` is the
-    /// mesh), appended to the `Governance` scroll through the ordinary append path. Returns the error to answer with,
-    /// which carries the receipt and its index.
+    /// mesh), appended to the `Governance` scroll through the ordinary append path. Returns the
+    /// error to answer with, which carries the receipt and its index.
+    ///
+    /// Per peer, only the first `violations.max_per_window` attempts of a window get a receipt
+    /// each; the rest are counted and recorded as one summary receipt when the window has
+    /// ended (see [`crate::violations`]). Every attempt is refused all the same.
     pub fn record_violation(
         &self,
         method: &str,
@@ -886,26 +921,117 @@ impl Node {
         authenticated: bool,
     ) -> ApiError {
         Metrics::add(&self.metrics.violations, 1);
+        let path: String = path.chars().take(512).collect();
+        let request = format!("{method} {path}");
+        let now = self.clock.now();
+        let (decision, ended) = match self.violations.lock() {
+            Ok(mut l) => l.attempt(peer, &request, authenticated, now),
+            // A poisoned limiter records every attempt rather than none.
+            Err(_) => (Decision::Record, None),
+        };
+        if let Some(summary) = ended {
+            let _ = self.record_summary(&summary);
+        }
+        if let Decision::Summarise { window_end } = decision {
+            return ApiError::node(
+                NodeCode::AppendOnly,
+                "AXIOM-001: receipts are append-only; a receipt can never be modified or deleted. The attempt was counted and will be recorded in a summary receipt.",
+            )
+            .with_detail(serde_json::json!({
+                "rule": "AXIOM-001",
+                "summarised": {
+                    "scroll": GOVERNANCE_SCROLL,
+                    "window_ends_at": timestamp_text(window_end),
+                    "max_per_window": self.config.violations.max_per_window,
+                },
+            }));
+        }
         let blocked = ApiError::node(
             NodeCode::AppendOnly,
             "AXIOM-001: receipts are append-only; a receipt can never be modified or deleted. The attempt was recorded.",
         );
-        let id: [u8; 16] = match util::random() {
-            Ok(id) => id,
-            Err(_) => return blocked,
+        let action = if method == "DELETE" {
+            "delete_receipt"
+        } else {
+            "modify_receipt"
         };
-        let path: String = path.chars().take(512).collect();
-        let request = format!("{method} {path}");
+        let result = self.append_violation(
+            authenticated,
+            action,
+            vec![format!("{request} from {peer}")],
+            Digest::of(request.as_bytes()),
+            None,
+        );
+        match result {
+            Ok((index, body)) => {
+                let receipt = String::from_utf8_lossy(&body).into_owned();
+                let receipt: serde_json::Value = serde_json::from_str(&receipt).unwrap_or_default();
+                blocked.with_detail(serde_json::json!({
+                    "rule": "AXIOM-001",
+                    "violation": { "scroll": GOVERNANCE_SCROLL, "index": index, "receipt": receipt },
+                }))
+            }
+            Err(e) => blocked.with_detail(
+                serde_json::json!({ "rule": "AXIOM-001", "recording_failed": e.to_string() }),
+            ),
+        }
+    }
+
+    /// Records one window's uncounted attempts as a single `gov_violation` with
+    /// `evidence.count`. Returns its index in `Governance`.
+    fn record_summary(&self, s: &Summary) -> Result<u64> {
+        let action = if s.deletes_only {
+            "delete_receipt"
+        } else {
+            "modify_receipt"
+        };
+        let mut entries = vec![format!(
+            "{} further modify/delete attempts from {} between {} and {}, blocked and not recorded one by one (at most {} per {} s are)",
+            s.count,
+            s.peer,
+            timestamp_text(s.window_start),
+            timestamp_text(s.window_end),
+            self.config.violations.max_per_window,
+            self.config.violations.window_secs,
+        )];
+        entries.extend(s.samples.iter().map(|r| format!("{r} from {}", s.peer)));
+        let hash = Digest::of(s.samples.join("\n").as_bytes());
+        self.append_violation(s.authenticated, action, entries, hash, Some(s.count))
+            .map(|(index, _)| index)
+    }
+
+    /// Records the summaries of every window that has ended (`all`: of every window, at
+    /// shutdown). Returns how many receipts were appended.
+    pub fn flush_violations(&self, all: bool) -> Result<usize> {
+        let now = self.clock.now();
+        let due = self.violations.lock().map_err(internal)?.flush(now, all);
+        for s in &due {
+            self.record_summary(s)?;
+        }
+        Ok(due.len())
+    }
+
+    /// A clean shutdown: records pending violation summaries and closes the store.
+    pub fn close(&self) -> Result<()> {
+        let flushed = self.flush_violations(true);
+        self.store.close()?;
+        flushed.map(|_| ())
+    }
+
+    fn append_violation(
+        &self,
+        authenticated: bool,
+        action: &str,
+        log_entries: Vec<String>,
+        request_hash: Digest,
+        count: Option<u64>,
+    ) -> Result<(u64, Vec<u8>)> {
+        let id: [u8; 16] = util::random().map_err(internal)?;
         // The caller is known only when it holds the admin token: then it acts for the mesh.
         let actor = if authenticated {
             self.mesh_id.clone()
         } else {
             UNAUTHENTICATED_ACTOR.to_string()
-        };
-        let action = if method == "DELETE" {
-            "delete_receipt"
-        } else {
-            "modify_receipt"
         };
         let mut details = Object::default();
         details.insert("actor", string(actor));
@@ -915,12 +1041,12 @@ impl Node {
         let mut evidence = Object::default();
         evidence.insert(
             "log_entries",
-            Value::Array(vec![string(format!("{request} from {peer}"))]),
+            Value::Array(log_entries.into_iter().map(string).collect()),
         );
-        evidence.insert(
-            "request_hash",
-            string(Digest::of(request.as_bytes()).to_string()),
-        );
+        evidence.insert("request_hash", string(request_hash.to_string()));
+        if let Some(n) = count {
+            evidence.insert("count", uint(n));
+        }
         let mut object = Object::default();
         object.insert("type", string(Kind::GovViolation.domain()));
         object.insert(
@@ -935,19 +1061,8 @@ impl Node {
         object.insert("evidence", Value::Object(evidence));
         record::sign_record(&mut object, Kind::GovViolation, &self.secret);
         let body = Value::Object(object).to_canonical();
-        match self.append(GOVERNANCE_SCROLL, std::slice::from_ref(&body), None) {
-            Ok(done) => {
-                let receipt = String::from_utf8_lossy(&body).into_owned();
-                let receipt: serde_json::Value = serde_json::from_str(&receipt).unwrap_or_default();
-                blocked.with_detail(serde_json::json!({
-                    "rule": "AXIOM-001",
-                    "violation": { "scroll": GOVERNANCE_SCROLL, "index": done.first_index, "receipt": receipt },
-                }))
-            }
-            Err(e) => blocked.with_detail(
-                serde_json::json!({ "rule": "AXIOM-001", "recording_failed": e.to_string() }),
-            ),
-        }
+        let done = self.append(GOVERNANCE_SCROLL, std::slice::from_ref(&body), None)?;
+        Ok((done.first_index, body))
     }
 
     /// Verifies receipts a caller sends (`POST /federation/verify`): each item

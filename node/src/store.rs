@@ -118,6 +118,12 @@ pub trait Store: Send + Sync {
     fn reader(&self) -> Result<Box<dyn StoreRead + '_>>;
     /// Bytes the store occupies on disk.
     fn disk_bytes(&self) -> u64;
+    /// Prepares for the process to end (a clean shutdown): everything committed is already
+    /// durable; this only tidies (SQLite folds its WAL into the database). The store stays
+    /// usable.
+    fn close(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Reads.
@@ -466,6 +472,13 @@ impl Store for SqliteStore {
             total += std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
         }
         total
+    }
+
+    fn close(&self) -> Result<()> {
+        // Readers may still hold snapshots: PASSIVE folds what it can without waiting on them.
+        self.lock_writer()?
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
     }
 }
 

@@ -81,6 +81,11 @@ impl Node {
     pub fn start(data: &Path) -> Node {
         let mut child = Command::new(BIN)
             .args(["serve", "--data", data.to_str().unwrap()])
+            // The request log would bury the test output; warnings and errors still show.
+            .env(
+                "RUST_LOG",
+                std::env::var("VM_NODE_TEST_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

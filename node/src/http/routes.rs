@@ -1,121 +1,65 @@
-//! The HTTP API (JSON). See `docs/node.md` for every route.
+//! The routes: every path of `docs/node.md`, with its status codes and error bodies.
 //!
 //! Read routes are public for public scrolls; private scrolls and every write need the admin
 //! token (`Authorization: Bearer …`) from a loopback peer. A PUT, PATCH or DELETE of a receipt
 //! or checkpoint, or a POST to an existing receipt, is a modify/delete attempt: it is refused
-//! with 403 `APPEND_ONLY` and recorded as a signed `gov_violation` receipt (AXIOM-001).
+//! with 403 `APPEND_ONLY` and recorded as a signed `gov_violation` receipt (AXIOM-001), within
+//! the per-peer bound of [`crate::violations`].
 //!
-//! The server is tiny_http: a fixed pool of worker threads pulling requests from one accept
-//! loop. Request bodies are read up to `limits.max_body_bytes` and parsed by the core's strict
-//! parser; receipts go out as their stored canonical bytes, never re-serialised.
+//! `/healthz` and `/metrics` answer on the async reactor. Everything else — parsing, signature
+//! verification, store reads and commits — runs on tokio's blocking pool, so a large batch or
+//! a slow disk never holds up the reactor, and `/healthz` answers while they run. Request
+//! bodies are read with the limit enforced while streaming (never by allocating the declared
+//! `Content-Length`) and a deadline, then parsed by the core's strict parser; receipts go out
+//! as their stored canonical bytes, never re-serialised.
 
-use std::io::Read;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::Serialize;
 use serde_json::value::RawValue;
-use tiny_http::{Header, Method, Request, Response, Server};
 use vaultmesh_core::json::{self, Limits, Value};
 
-use crate::metrics::Metrics;
+use super::auth::{self, require_admin, Caller};
+use super::query::{self, Query};
+use super::server::Peer;
 use crate::node::{ApiError, At, Node, NodeCode, Result, Scroll};
 use crate::store::CheckpointRow;
-
-/// A running server.
-pub struct Running {
-    /// The bound address (the real port when the config said 0).
-    pub addr: SocketAddr,
-    server: Arc<Server>,
-    workers: Vec<std::thread::JoinHandle<()>>,
-}
-
-impl Running {
-    /// Blocks until the server stops (it stops when the process ends).
-    pub fn join(self) {
-        for w in self.workers {
-            let _ = w.join();
-        }
-    }
-
-    /// Stops accepting and ends the workers.
-    pub fn stop(self) {
-        self.server.unblock();
-        for _ in 0..self.workers.len() {
-            self.server.unblock();
-        }
-        for w in self.workers {
-            let _ = w.join();
-        }
-    }
-}
-
-/// Binds `listen` and starts the workers and the checkpoint interval task.
-pub fn serve(node: Arc<Node>, listen: &str) -> std::io::Result<Running> {
-    let server = Server::from_listener(listener(listen)?, None)
-        .map_err(|e| std::io::Error::other(format!("cannot listen on {listen}: {e}")))?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| std::io::Error::other("not an IP listener"))?;
-    let server = Arc::new(server);
-    let mut workers = Vec::new();
-    for i in 0..node.config.workers {
-        let (server, node) = (server.clone(), node.clone());
-        let worker = std::thread::Builder::new()
-            .name(format!("http-{i}"))
-            .spawn(move || {
-                while let Ok(request) = server.recv() {
-                    handle(&node, request);
-                }
-            })?;
-        workers.push(worker);
-    }
-    let interval = node.config.checkpoint_interval_secs;
-    if interval > 0 {
-        let node = node.clone();
-        std::thread::Builder::new()
-            .name("checkpoints".into())
-            .spawn(move || loop {
-                std::thread::sleep(Duration::from_secs(interval));
-                if let Err(e) = node.checkpoint_grown() {
-                    eprintln!("vm-node: interval checkpoint failed: {e}");
-                }
-            })?;
-    }
-    Ok(Running {
-        addr,
-        server,
-        workers,
-    })
-}
-
-/// A listening socket with TCP_NODELAY and SO_REUSEADDR set; the connections it accepts inherit
-/// TCP_NODELAY, so a response written in two pieces (tiny_http flushes its 1 KiB buffer) is not
-/// held back by Nagle's algorithm waiting for a delayed ACK.
-fn listener(listen: &str) -> std::io::Result<std::net::TcpListener> {
-    use std::net::ToSocketAddrs;
-    let addr = listen
-        .to_socket_addrs()?
-        .next()
-        .ok_or_else(|| std::io::Error::other(format!("cannot resolve {listen}")))?;
-    let socket = socket2::Socket::new(
-        socket2::Domain::for_address(addr),
-        socket2::Type::STREAM,
-        Some(socket2::Protocol::TCP),
-    )?;
-    socket.set_reuse_address(true)?;
-    socket.set_nodelay(true)?;
-    socket.bind(&addr.into())?;
-    socket.listen(1024)?;
-    Ok(socket.into())
-}
 
 /// What a handler answers.
 enum Reply {
     Json(u16, Vec<u8>),
-    Text(u16, String),
+    Text(u16, &'static str, String),
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        let (status, body, content_type) = match self {
+            Reply::Json(s, b) => (s, b, "application/json"),
+            Reply::Text(s, t, body) => (s, body.into_bytes(), t),
+        };
+        let mut response = Response::new(Body::from(body));
+        *response.status_mut() =
+            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        response
+    }
+}
+
+fn error_reply(e: &ApiError) -> Reply {
+    Reply::Json(
+        e.status,
+        serde_json::to_vec(&e.to_json()).unwrap_or_default(),
+    )
 }
 
 fn json<T: Serialize>(status: u16, value: &T) -> Result<Reply> {
@@ -132,135 +76,252 @@ fn raw(bytes: &[u8]) -> Result<Box<RawValue>> {
         .map_err(|e| ApiError::node(NodeCode::Internal, e.to_string()))
 }
 
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+/// The router: `/healthz` and `/metrics` on the reactor, the rest through [`api`]; the request
+/// log around all of it.
+pub(super) fn router(node: Arc<Node>) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz).fallback(api))
+        .route("/metrics", get(metrics).fallback(api))
+        .fallback(api)
+        .layer(axum::middleware::from_fn_with_state(
+            node.clone(),
+            super::log::requests,
+        ))
+        .with_state(node)
 }
 
-fn handle(node: &Node, mut request: Request) {
-    let reply = route(node, &mut request).unwrap_or_else(|e| {
-        Reply::Json(
-            e.status,
-            serde_json::to_vec(&e.to_json()).unwrap_or_default(),
-        )
-    });
-    let (status, body, content_type) = match reply {
-        Reply::Json(s, b) => (s, b, "application/json"),
-        Reply::Text(s, t) => (s, t.into_bytes(), "text/plain; version=0.0.4"),
-    };
-    let counter = match status {
-        200..=299 => &node.metrics.http_2xx,
-        400..=499 => &node.metrics.http_4xx,
-        _ => &node.metrics.http_5xx,
-    };
-    Metrics::add(counter, 1);
-    let mut response = Response::from_data(body).with_status_code(status);
-    if let Some(h) = header("Content-Type", content_type) {
-        response = response.with_header(h);
-    }
-    let _ = request.respond(response);
+async fn healthz(State(node): State<Arc<Node>>) -> Reply {
+    health(&node)
 }
 
-/// The request's query parameters.
-struct Query<'a>(Vec<(&'a str, &'a str)>);
-
-impl<'a> Query<'a> {
-    fn parse(query: &'a str) -> Query<'a> {
-        Query(
-            query
-                .split('&')
-                .filter(|p| !p.is_empty())
-                .map(|p| p.split_once('=').unwrap_or((p, "")))
-                .collect(),
-        )
-    }
-
-    fn get(&self, name: &str) -> Option<&'a str> {
-        self.0.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
-    }
-
-    fn uint(&self, name: &str) -> Result<Option<u64>> {
-        self.get(name)
-            .map(|v| {
-                v.parse::<u64>().map_err(|_| {
-                    ApiError::node(
-                        NodeCode::BadRequest,
-                        format!("query parameter {name} must be a non-negative integer"),
-                    )
-                })
-            })
-            .transpose()
-    }
-
-    /// `checkpoint=SEQ` or `tree_size=N`, else the latest.
-    fn at(&self, seq: &str, size: &str) -> Result<At> {
-        Ok(match (self.uint(seq)?, self.uint(size)?) {
-            (Some(s), _) => At::Seq(s),
-            (None, Some(n)) => At::Size(n),
-            (None, None) => At::Latest,
-        })
-    }
+fn health(node: &Node) -> Reply {
+    json(
+        200,
+        &serde_json::json!({ "status": "ok", "mesh_id": node.mesh_id }),
+    )
+    .unwrap_or_else(|e| error_reply(&e))
 }
 
-struct Caller {
-    admin: bool,
-    loopback: bool,
-    peer: String,
+async fn metrics(State(node): State<Arc<Node>>) -> Reply {
+    metrics_text(&node)
 }
 
-fn caller(node: &Node, request: &Request) -> Caller {
-    let peer = request.remote_addr().copied();
-    let loopback = peer.is_some_and(|p| p.ip().is_loopback());
-    let token = request
-        .headers()
+fn metrics_text(node: &Node) -> Reply {
+    let scrolls: Vec<(String, u64, u64)> = node
+        .scrolls()
         .iter()
-        .find(|h| h.field.equiv("Authorization"))
-        .and_then(|h| h.value.as_str().strip_prefix("Bearer "))
-        .map(str::trim);
-    let admin =
-        token.is_some_and(|t| node.admin_token_ok(t)) && (loopback || node.config.admin_remote);
-    Caller {
-        admin,
-        loopback,
-        peer: peer.map_or_else(|| "unknown".into(), |p| p.ip().to_string()),
+        .map(|s| {
+            let cp = s.latest_checkpoint().map_or(0, |c| c.tree_size);
+            (s.name.clone(), s.size(), cp)
+        })
+        .collect();
+    Reply::Text(
+        200,
+        crate::metrics::CONTENT_TYPE,
+        node.metrics.render(&scrolls, node.disk_bytes()),
+    )
+}
+
+/// Runs `f` on the blocking pool. The request waits for it; if the client goes away the work
+/// still completes (an append is never cut in half by a disconnect).
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::node(NodeCode::Internal, format!("handler failed: {e}")))?
+}
+
+/// Routes whose body is read: checked for the admin token first, so a stranger cannot make
+/// the node read a body it would refuse.
+fn body_route(method: &Method, segments: &[&str]) -> Option<bool> {
+    if method != Method::POST {
+        return None;
+    }
+    match segments {
+        ["federation", "verify"] => Some(false),
+        ["admin", "scrolls", _, "receipts"] | ["admin", "scrolls"] | ["admin", "keys"] => {
+            Some(true)
+        }
+        _ => None,
     }
 }
 
-fn require_admin(node: &Node, caller: &Caller) -> Result<()> {
-    if !caller.loopback && !node.config.admin_remote {
-        return Err(ApiError::node(
-            NodeCode::Forbidden,
-            "the admin API is served to loopback peers only",
-        ));
-    }
-    if !caller.admin {
-        return Err(ApiError::node(
-            NodeCode::Unauthorized,
-            "admin token missing or wrong (Authorization: Bearer …)",
-        ));
-    }
-    Ok(())
+fn too_large(limit: usize) -> ApiError {
+    let mut e = ApiError::core(413, vaultmesh_core::Error::InputTooLarge, None);
+    e.message = format!("request body exceeds {limit} bytes");
+    e
 }
 
-fn read_body(node: &Node, request: &mut Request) -> Result<Vec<u8>> {
-    let limit = node.config.limits.max_body_bytes;
-    let too_large = || {
-        let mut e = ApiError::core(413, vaultmesh_core::Error::InputTooLarge, None);
-        e.message = format!("request body exceeds {limit} bytes");
-        e
+/// Reads a request body of at most `limit` bytes within `deadline`. A declared
+/// `Content-Length` over the limit is refused before anything is read; otherwise the limit is
+/// counted on the bytes as they arrive, whatever was declared.
+async fn read_body(
+    body: Body,
+    declared: Option<u64>,
+    limit: usize,
+    deadline: Duration,
+) -> Result<Vec<u8>> {
+    if declared.is_some_and(|n| n > limit as u64) {
+        linger(body).await;
+        return Err(too_large(limit));
+    }
+    match tokio::time::timeout(deadline, Limited::new(body, limit).collect()).await {
+        Err(_) => Err(ApiError::node(
+            NodeCode::RequestTimeout,
+            format!(
+                "the request body did not arrive within {} s",
+                deadline.as_secs()
+            ),
+        )),
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large(limit)),
+        Ok(Err(e)) => Err(ApiError::node(
+            NodeCode::BadRequest,
+            format!("reading the body: {e}"),
+        )),
+        Ok(Ok(collected)) => Ok(Vec::from(collected.to_bytes())),
+    }
+}
+
+/// Bytes of an unwanted body read and discarded before the answer, and for how long.
+const LINGER_BYTES: usize = 1 << 20;
+const LINGER_FOR: Duration = Duration::from_millis(500);
+
+/// Reads and drops up to [`LINGER_BYTES`] of a body that will not be used, for at most
+/// [`LINGER_FOR`]: a client that sent a modest body before reading the answer then gets the
+/// answer instead of a reset (the connection is closed after it either way).
+async fn linger(mut body: Body) {
+    let drain = async {
+        let mut seen = 0usize;
+        while let Some(Ok(frame)) = body.frame().await {
+            seen += frame.data_ref().map_or(0, |d| d.len());
+            if seen >= LINGER_BYTES {
+                break;
+            }
+        }
     };
-    if request.body_length().is_some_and(|n| n > limit) {
-        return Err(too_large());
+    let _ = tokio::time::timeout(LINGER_FOR, drain).await;
+}
+
+/// Whether the request came with a body (which, unread, makes the connection unusable).
+fn has_body(headers: &axum::http::HeaderMap) -> bool {
+    headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|v| v.as_bytes() != b"0")
+}
+
+/// HTTP/1: a body left unread cannot be skipped, so the connection closes after this answer,
+/// and the answer says so (`Connection: close`) for the client to open a new one.
+fn closing(mut response: Response, version: axum::http::Version) -> Response {
+    if version <= axum::http::Version::HTTP_11 {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
-    let mut body = Vec::with_capacity(request.body_length().unwrap_or(0));
-    request
-        .as_reader()
-        .take(limit as u64 + 1)
-        .read_to_end(&mut body)
-        .map_err(|e| ApiError::node(NodeCode::BadRequest, format!("reading the body: {e}")))?;
-    if body.len() > limit {
-        return Err(too_large());
+    response
+}
+
+/// Every route but `/healthz` and `/metrics` (and those too at odd spellings like
+/// `/healthz/`, which the old server answered).
+async fn api(State(node): State<Arc<Node>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let version = parts.version;
+    let unread = has_body(&parts.headers);
+    let peer = parts
+        .extensions
+        .get::<Peer>()
+        .map(|p| p.0)
+        .unwrap_or_else(|| std::net::SocketAddr::from(([0, 0, 0, 0], 0)));
+    let caller = auth::caller(&node, &parts.headers, peer);
+    let path = parts.uri.path().to_string();
+    let query = parts.uri.query().unwrap_or("").to_string();
+    let method = parts.method;
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let get = method == Method::GET || method == Method::HEAD;
+
+    if is_modify_attempt(&method, &segments) {
+        let (node, path, caller) = (node.clone(), path.clone(), caller.clone());
+        let method = method.to_string();
+        let refused = blocking(move || {
+            Err::<(), _>(node.record_violation(&method, &path, &caller.peer, caller.admin))
+        })
+        .await;
+        if unread {
+            linger(body).await;
+        }
+        let response = match refused {
+            Err(e) => error_reply(&e).into_response(),
+            Ok(()) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        };
+        return if unread {
+            closing(response, version)
+        } else {
+            response
+        };
     }
-    Ok(body)
+    let answer = |reply: Reply, unread: bool| {
+        let response = reply.into_response();
+        if unread {
+            closing(response, version)
+        } else {
+            response
+        }
+    };
+    match (segments.as_slice(), get) {
+        (["healthz"], true) => return answer(health(&node), unread),
+        (["metrics"], true) => return answer(metrics_text(&node), unread),
+        _ => {}
+    }
+    let mut content = None;
+    let mut unread = unread;
+    if let Some(admin) = body_route(&method, &segments) {
+        if admin {
+            if let Err(e) = require_admin(&node, &caller) {
+                linger(body).await;
+                return answer(error_reply(&e), unread);
+            }
+        }
+        let declared = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let limits = &node.config.limits;
+        let deadline = Duration::from_secs(limits.body_timeout_secs);
+        match read_body(body, declared, limits.max_body_bytes, deadline).await {
+            Ok(b) => {
+                content = Some(b);
+                unread = false;
+            }
+            Err(e) => return answer(error_reply(&e), unread),
+        }
+    }
+    let ndjson = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("ndjson"));
+    let request = Call {
+        method,
+        path,
+        query,
+        caller,
+        ndjson,
+        body: content.unwrap_or_default(),
+    };
+    match blocking(move || route(&node, &request)).await {
+        Ok(reply) => answer(reply, unread),
+        Err(e) => answer(error_reply(&e), unread),
+    }
+}
+
+/// One request as the blocking handlers see it.
+struct Call {
+    method: Method,
+    path: String,
+    query: String,
+    caller: Caller,
+    ndjson: bool,
+    body: Vec<u8>,
 }
 
 /// A scroll the caller may read.
@@ -283,42 +344,28 @@ fn is_modify_attempt(method: &Method, segments: &[&str]) -> bool {
     };
     let on_records = matches!(path, ["scrolls", _, "receipts" | "checkpoints", ..]);
     let names_one = path.len() >= 4;
-    match method {
-        Method::Put | Method::Patch | Method::Delete => {
-            on_records || matches!(path, ["scrolls", _])
-        }
-        Method::Post => on_records && names_one,
-        _ => false,
+    if method == Method::PUT || method == Method::PATCH || method == Method::DELETE {
+        on_records || matches!(path, ["scrolls", _])
+    } else if method == Method::POST {
+        on_records && names_one
+    } else {
+        false
     }
 }
 
-fn route(node: &Node, request: &mut Request) -> Result<Reply> {
-    let url = request.url().to_string();
-    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
-    let query = Query::parse(query);
+fn route(node: &Node, call: &Call) -> Result<Reply> {
+    let path = call.path.as_str();
+    let query = Query::parse(&call.query);
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let method = request.method().clone();
-    let caller = caller(node, request);
-
-    if is_modify_attempt(&method, &segments) {
-        return Err(node.record_violation(method.as_str(), path, &caller.peer, caller.admin));
-    }
-
-    let get = method == Method::Get || method == Method::Head;
-    let post = method == Method::Post;
+    let method = &call.method;
+    let caller = &call.caller;
+    let get = method == Method::GET || method == Method::HEAD;
+    let post = method == Method::POST;
     match (segments.as_slice(), get, post) {
-        (["healthz"], true, _) => json(
-            200,
-            &serde_json::json!({ "status": "ok", "mesh_id": node.mesh_id }),
-        ),
-        (["metrics"], true, _) => Ok(Reply::Text(200, metrics(node))),
         (["federation", "discovery"], true, _) => Ok(Reply::Json(200, node.discovery())),
         (["federation", "roots"], true, _) => roots(node),
         (["federation", "receipts", scroll], true, _) => federation_receipts(node, scroll, &query),
-        (["federation", "verify"], _, true) => {
-            let body = read_body(node, request)?;
-            json(200, &node.verify_items(&body)?)
-        }
+        (["federation", "verify"], _, true) => json(200, &node.verify_items(&call.body)?),
         (["scrolls"], true, _) => {
             let list: Vec<_> = node
                 .scrolls()
@@ -332,10 +379,10 @@ fn route(node: &Node, request: &mut Request) -> Result<Reply> {
             )
         }
         (["scrolls", scroll], true, _) => {
-            json(200, &scroll_info(visible(node, &caller, scroll)?.as_ref()))
+            json(200, &scroll_info(visible(node, caller, scroll)?.as_ref()))
         }
         (["scrolls", scroll, "checkpoints"], true, _) => {
-            let scroll = visible(node, &caller, scroll)?;
+            let scroll = visible(node, caller, scroll)?;
             let from = query.uint("from")?.unwrap_or(1);
             let limit = query
                 .uint("limit")?
@@ -357,20 +404,16 @@ fn route(node: &Node, request: &mut Request) -> Result<Reply> {
             )
         }
         (["scrolls", scroll, "checkpoints", seq], true, _) => {
-            let scroll = visible(node, &caller, scroll)?;
-            let seq = seq
-                .parse()
-                .map_err(|_| ApiError::node(NodeCode::BadRequest, "checkpoint number"))?;
+            let scroll = visible(node, caller, scroll)?;
+            let seq = query::number("checkpoint number", seq, 1, query::MAX)?;
             Ok(Reply::Json(
                 200,
                 node.checkpoint_at(&scroll, At::Seq(seq))?.body.clone(),
             ))
         }
         (["scrolls", scroll, "receipts", index], true, _) => {
-            let scroll = visible(node, &caller, scroll)?;
-            let index = index
-                .parse()
-                .map_err(|_| ApiError::node(NodeCode::BadRequest, "receipt index"))?;
+            let scroll = visible(node, caller, scroll)?;
+            let index = query::number("receipt index", index, 0, query::MAX)?;
             let (body, leaf_hash) = node.receipt(&scroll, index)?;
             json(
                 200,
@@ -383,7 +426,7 @@ fn route(node: &Node, request: &mut Request) -> Result<Reply> {
             )
         }
         (["scrolls", scroll, "proof", "inclusion"], true, _) => {
-            let scroll = visible(node, &caller, scroll)?;
+            let scroll = visible(node, caller, scroll)?;
             let index = query.uint("index")?.ok_or_else(|| {
                 ApiError::node(NodeCode::BadRequest, "query parameter index is required")
             })?;
@@ -401,7 +444,7 @@ fn route(node: &Node, request: &mut Request) -> Result<Reply> {
             )
         }
         (["scrolls", scroll, "proof", "consistency"], true, _) => {
-            let scroll = visible(node, &caller, scroll)?;
+            let scroll = visible(node, caller, scroll)?;
             let from = query.at("from", "from_size")?;
             if from == At::Latest {
                 return Err(ApiError::node(
@@ -421,9 +464,9 @@ fn route(node: &Node, request: &mut Request) -> Result<Reply> {
             )
         }
         (["scrolls", scroll, "bundle"], true, _) => {
-            let scroll = visible(node, &caller, scroll)?;
-            let from = query.uint("from_checkpoint")?;
-            let to = query.uint("to_checkpoint")?;
+            let scroll = visible(node, caller, scroll)?;
+            let from = query.uint_in("from_checkpoint", 1, query::MAX)?;
+            let to = query.uint_in("to_checkpoint", 1, query::MAX)?;
             let bundle = crate::bundle::export(
                 node.store(),
                 &node.mesh_id,
@@ -446,17 +489,15 @@ fn route(node: &Node, request: &mut Request) -> Result<Reply> {
             Ok(Reply::Json(200, bundle))
         }
         (["admin", "scrolls", scroll, "receipts"], _, true) => {
-            require_admin(node, &caller)?;
-            let ndjson = request
-                .headers()
-                .iter()
-                .any(|h| h.field.equiv("Content-Type") && h.value.as_str().contains("ndjson"));
-            let body = read_body(node, request)?;
+            require_admin(node, caller)?;
             node.scroll(scroll)?;
-            let receipts = node.parse_receipts(&body, ndjson).inspect_err(|_| {
-                Metrics::add(&node.metrics.appends_rejected, 1);
-            })?;
-            let done = node.append(scroll, &receipts, query.uint("expect_size")?)?;
+            let expect_size = query.uint("expect_size")?;
+            let receipts = node
+                .parse_receipts(&call.body, call.ndjson)
+                .inspect_err(|_| {
+                    crate::metrics::Metrics::add(&node.metrics.appends_rejected, 1);
+                })?;
+            let done = node.append(scroll, &receipts, expect_size)?;
             json(
                 200,
                 &serde_json::json!({
@@ -467,7 +508,7 @@ fn route(node: &Node, request: &mut Request) -> Result<Reply> {
             )
         }
         (["admin", "scrolls", scroll, "checkpoints"], _, true) => {
-            require_admin(node, &caller)?;
+            require_admin(node, caller)?;
             let (row, created) = node.checkpoint(scroll, query.get("force").is_some())?;
             json(
                 if created { 201 } else { 200 },
@@ -479,9 +520,8 @@ fn route(node: &Node, request: &mut Request) -> Result<Reply> {
             )
         }
         (["admin", "scrolls"], _, true) => {
-            require_admin(node, &caller)?;
-            let body = read_body(node, request)?;
-            let value = json::parse_record(&body, &Limits::default())
+            require_admin(node, caller)?;
+            let value = json::parse_record(&call.body, &Limits::default())
                 .map_err(|e| ApiError::core(400, e, None))?;
             let object = value
                 .as_object()
@@ -494,9 +534,8 @@ fn route(node: &Node, request: &mut Request) -> Result<Reply> {
             json(if created { 201 } else { 200 }, &scroll_info(&scroll))
         }
         (["admin", "keys"], _, true) => {
-            require_admin(node, &caller)?;
-            let body = read_body(node, request)?;
-            let value = json::parse_record(&body, &Limits::default())
+            require_admin(node, caller)?;
+            let value = json::parse_record(&call.body, &Limits::default())
                 .map_err(|e| ApiError::core(400, e, None))?;
             let field = |name: &'static str| {
                 value
@@ -679,32 +718,4 @@ fn federation_receipts(node: &Node, name: &str, query: &Query<'_>) -> Result<Rep
             receipts,
         },
     )
-}
-
-fn metrics(node: &Node) -> String {
-    let mut extra = Vec::new();
-    for s in node.scrolls() {
-        extra.push((
-            "vaultmesh_scroll_size",
-            "Receipts in the scroll.",
-            format!("{{scroll=\"{}\"}}", s.name),
-            s.size(),
-        ));
-    }
-    for s in node.scrolls() {
-        let cp = s.latest_checkpoint().map_or(0, |c| c.tree_size);
-        extra.push((
-            "vaultmesh_scroll_checkpoint_size",
-            "Tree size of the latest checkpoint.",
-            format!("{{scroll=\"{}\"}}", s.name),
-            cp,
-        ));
-    }
-    extra.push((
-        "vaultmesh_store_bytes",
-        "Bytes of the store on disk (database and WAL).",
-        String::new(),
-        node.disk_bytes(),
-    ));
-    node.metrics.render(&extra)
 }
