@@ -230,7 +230,11 @@ fn dispatch(tokens: Vec<OsString>) -> Result<Outcome, Fail> {
     let matches = match command().try_get_matches_from(tokens) {
         Ok(matches) => matches,
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
-            return Ok(Outcome::Text(e.render().to_string()));
+            // clap's version line has no final newline.
+            return Ok(Outcome::Text(format!(
+                "{}\n",
+                e.render().to_string().trim_end()
+            )));
         }
         Err(e) => return Err(usage_fail(&e)),
     };

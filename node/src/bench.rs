@@ -17,7 +17,7 @@ use vaultmesh_core::merkle::InclusionProof;
 use vaultmesh_core::record::{self, Keyring, Kind};
 use vaultmesh_core::{crypto, Digest};
 
-use crate::cli::{Args, Fail};
+use crate::cli::{BenchArgs, DemoArgs, Fail};
 use crate::client::{Client, Reply};
 use crate::config::{self, DataDir};
 use crate::util;
@@ -212,17 +212,17 @@ impl Rng {
 }
 
 /// `vm-node bench`.
-pub fn run(args: &Args) -> Result<(), Fail> {
-    let receipts = args.number("receipts", 200_000)?;
-    let batch = args.number("batch", 1_000)?.max(1) as usize;
-    let connections = args.number("connections", 2)?.max(1) as usize;
-    let proofs = args.number("proofs", 10_000)?;
-    let signers = args.number("signers", 4)?.max(1);
-    let scroll = args.get("scroll").unwrap_or("bench").to_string();
-    let dir = args.data_dir();
+pub fn run(args: &BenchArgs, json: bool) -> Result<(), Fail> {
+    let receipts = args.receipts;
+    let batch = usize::try_from(args.batch.max(1)).unwrap_or(usize::MAX);
+    let connections = usize::try_from(args.connections.clamp(1, 1024)).unwrap_or(1);
+    let proofs = args.proofs;
+    let signers = args.signers.max(1);
+    let scroll = args.scroll.clone();
+    let dir = args.node.data.dir();
     let token = config::admin_token(&dir)?;
-    let url = match args.get("url") {
-        Some(u) => u.to_string(),
+    let url = match &args.node.url {
+        Some(u) => u.clone(),
         None => DataDir::load(&dir)?.config.listen,
     };
     let client = || Client::new(&url).with_token(token.clone());
@@ -236,7 +236,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
         &[200, 201],
     )?;
     let log = |line: String| {
-        if !args.flag("json") {
+        if !json {
             eprintln!("{line}");
         }
     };
@@ -440,7 +440,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
         ));
         report["store"] = serde_json::json!({ "bytes": bytes, "receipts": total, "bytes_per_receipt": bytes as f64 / total as f64 });
     }
-    if args.flag("json") {
+    if json {
         println!("{report}");
     }
     Ok(())
@@ -512,16 +512,21 @@ pub fn forge(receipt: &[u8], field: &str, value: &str) -> Result<Vec<u8>, Fail> 
 }
 
 /// `vm-node demo`: a demo mesh in a temporary directory, end to end.
-pub fn demo(args: &Args) -> Result<(), Fail> {
-    let base = match args.get("dir") {
-        Some(d) => std::path::PathBuf::from(d),
+pub fn demo(args: &DemoArgs, json: bool) -> Result<(), Fail> {
+    let base = match &args.dir {
+        Some(d) => d.clone(),
         None => std::env::temp_dir().join(format!(
             "vaultmesh-demo-{}",
             util::hex(&util::random::<4>()?)
         )),
     };
     let data = base.join("node");
-    let say = |line: String| println!("{line}");
+    // Under --json the steps are not printed; one summary object is, at the end.
+    let say = |line: String| {
+        if !json {
+            println!("{line}");
+        }
+    };
     say(format!("== VaultMesh demo mesh in {}", base.display()));
     let public_key = config::init(
         &data,
@@ -802,6 +807,17 @@ pub fn demo(args: &Args) -> Result<(), Fail> {
     }
     say(format!("audit   verify-store: {total} receipts in {} scrolls, every leaf, subtree, root, checkpoint and signature re-derived → VALID", audit.scrolls.len()));
     running.stop();
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "dir": base, "bundle": bundle_path, "mesh_id": node.mesh_id,
+                "mesh_key": node.public_key.to_string(), "data": data, "files": files,
+                "bundle_verdict": report.overall, "receipts": total,
+            })
+        );
+        return Ok(());
+    }
     say(String::new());
     say(format!("Audit bundle:   {}", bundle_path.display()));
     say(format!(
