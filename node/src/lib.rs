@@ -8,7 +8,8 @@
 //! - [`store`]: the narrow storage trait and its SQLite implementation (WAL, triggers that refuse
 //!   UPDATE and DELETE, complete-subtree hashes for `O(log n)` proofs);
 //! - [`node`]: scrolls, appends, checkpoints, proofs, violation receipts;
-//! - [`http`]: the HTTP API; [`client`]: the small HTTP/1.1 client the CLI, bench and tests use;
+//! - [`http`]: the HTTP API; [`client`]: the HTTP client (reqwest over rustls, timeouts, retries
+//!   of idempotent requests) the CLI, bench, demo and tests use;
 //! - [`bundle`]: audit-bundle export and its check; [`bench`]: the load tool; [`cli`]: `vm-node`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -88,10 +88,7 @@ fn usage_errors_name_what_is_wrong() {
     );
     let (status, _, err) = vm_node(&["verify-stor"]);
     assert_eq!(status, 2);
-    assert!(
-        err.contains("'verify-store'"),
-        "{err}"
-    );
+    assert!(err.contains("'verify-store'"), "{err}");
     let (status, _, err) = vm_node(&["completions", "tcsh"]);
     assert_eq!(status, 2);
     assert!(err.contains("[possible values: bash,"), "{err}");
