@@ -3,7 +3,7 @@
 //! input or failure).
 
 use std::ffi::OsString;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -248,7 +248,7 @@ pub struct BenchArgs {
     #[arg(long, value_name = "K", default_value = "4", value_parser = count)]
     pub signers: u64,
     /// The scroll (created if missing).
-    #[arg(long, value_name = "S", default_value = "bench")]
+    #[arg(long, value_name = "S", default_value = "Bench")]
     pub scroll: String,
 }
 
@@ -691,14 +691,14 @@ fn export_bundle(args: &ExportBundleArgs, json: bool) -> Result<(), Fail> {
     let out = args.out.display().to_string();
     let (from, to) = (args.from_checkpoint, args.to_checkpoint);
     let node = open_read_only(&args.data)?;
-    let bundle = crate::bundle::export(
+    let bundle = crate::bundle::export_with_progress(
         node.store(),
         &node.mesh_id,
         &node.discovery(),
         &node.keyring(),
         scroll,
-        from,
-        to,
+        (from, to),
+        &mut crate::progress::callback("receipts", json),
     )
     .map_err(|e| Fail::usage(e.to_string()))?;
     std::fs::write(&args.out, &bundle)
@@ -774,21 +774,7 @@ fn verify_bundle(args: &VerifyBundleArgs, json: bool) -> Result<(), Fail> {
 
 fn verify_store(args: &DataArg, json: bool) -> Result<(), Fail> {
     let node = open_read_only(args)?;
-    let tty = std::io::stderr().is_terminal() && !json;
-    let mut progress = |done: u64, total: u64| {
-        if tty && total >= 50_000 {
-            let width = 40;
-            let filled = (done * width / total.max(1)) as usize;
-            eprint!(
-                "\r[{}{}] {done}/{total} receipts",
-                "#".repeat(filled),
-                " ".repeat(width as usize - filled)
-            );
-            if done == total {
-                eprintln!();
-            }
-        }
-    };
+    let mut progress = crate::progress::callback("receipts", json);
     let audit =
         crate::audit::verify_store(node.store(), &node.mesh_id, &node.keyring(), &mut progress)?;
     let mut human = String::new();

@@ -10,7 +10,8 @@
 //! - [`node`]: scrolls, appends, checkpoints, proofs, violation receipts;
 //! - [`http`]: the HTTP API; [`client`]: the HTTP client (reqwest over rustls, timeouts, retries
 //!   of idempotent requests) the CLI, bench, demo and tests use;
-//! - [`bundle`]: audit-bundle export and its check; [`bench`]: the load tool; [`cli`]: `vm-node`.
+//! - [`bundle`]: audit-bundle export and its check; [`bench`]: the load tool; [`cli`]: `vm-node`;
+//!   [`progress`]: progress bars on a terminal.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -27,5 +28,6 @@ pub mod config;
 pub mod http;
 pub mod metrics;
 pub mod node;
+pub mod progress;
 pub mod store;
 pub mod util;
