@@ -33,6 +33,13 @@ node_demo="$(mktemp -d)"
 rm -rf "$node_demo"
 # ---- end of node ------------------------------------------------------------------------------
 
+# ---- fuzzing (fuzz/; scripts/fuzz.sh) ---------------------------------------------------------
+# Every parser of untrusted bytes under libFuzzer for 5 s per target from the committed seeds
+# (about 40 s to build the fuzz workspace, then 6 targets x ~6 s: under 2 minutes in all).
+step "fuzz: each cargo-fuzz target for 5 s (pinned cargo-fuzz; seeds from test-vectors/)"
+scripts/fuzz.sh 5
+# ---- end of fuzzing ---------------------------------------------------------------------------
+
 # ---- WebAssembly build, npm package and auditor page (wasm/, bindings/js/; docs/SPEC.md §11) --
 step "wasm: the wasm32 target, clippy for wasm32, the package and page (pinned wasm-bindgen CLI)"
 rustup target add wasm32-unknown-unknown >/dev/null

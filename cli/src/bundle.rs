@@ -13,21 +13,13 @@ use vaultmesh_core::json::Limits;
 use vaultmesh_core::record::Failure;
 use vaultmesh_core::Error;
 
-use crate::args::{Args, Opt};
+use crate::args::{safe_integer, FileArg, KeyArgs};
 use crate::input::Inputs;
 use crate::keys;
 use crate::report::{sanitize, Fail, Report};
-use crate::Command;
 
-const MAX_BYTES: Opt = Opt::value("--max-bytes", "BYTES");
-
-/// `vm-verify bundle FILE`.
-pub const BUNDLE: Command = Command {
-    name: "bundle",
-    usage: "bundle FILE [--key ACTOR=KEY] [--keyring FILE] [--max-bytes BYTES]",
-    summary: "verify an audit bundle: keys, agreements, scrolls, proofs, witnesses, cross-anchors, governance",
-    help: &[
-        "\
+/// Help of `vm-verify bundle`.
+pub const BUNDLE_HELP: &str = "\
 FILE is an audit bundle (docs/SPEC.md §11): {\"type\": \"vaultmesh_audit_bundle\", \"version\": 1,
 \"keys\", \"discovery\", \"agreements\", \"scrolls\": [{\"mesh_id\", \"scroll\", \"checkpoints\",
 \"consistency\", \"receipts\", \"witnesses\"}], \"cross_anchors\", \"governance\"}. Every item is
@@ -35,40 +27,44 @@ checked by the core: keys, discovery records and agreements first (they add the 
 verified with), then per scroll its checkpoints, the consistency proofs between them, each
 receipt's record and inclusion proof under the checkpoint of its size, and witness receipts
 against the checkpoint they witnessed; then cross-anchors under an agreement of the bundle, and
-the governance chain.",
-        "\
+the governance chain.
+
 Prints the verdict (valid, invalid or incomplete) with counts, every key with where it came
 from, every item with its verdict and, when it is not valid, the error name, code and reason,
 and each scroll's growth between checkpoints. With --json: one object with \"valid\", \"code\",
 \"error\", \"message\", \"exit_status\" and \"report\", the report document of docs/SPEC.md §11
-(the same document the browser's verifyBundle returns).",
-        keys::HELP,
-        "\
+(the same document the browser's verifyBundle returns).
+
 The key options pin keys you trust: the bundle's own keys must agree with them, and the report
 marks them pinned. Without them every key comes from the bundle itself, which shows that the
-bundle is consistent, not who made it.",
-        "\
-  --max-bytes BYTES   the most bytes FILE may hold (default 67108864, 64 MiB); more is
-                      INPUT_TOO_LARGE (exit 2). Nesting depth is at most 80, and every record
-                      inside is held to the per-record limits (1 MiB, depth 64).",
-        "\
+bundle is consistent, not who made it.
+
 Exit status 0: every item is valid and every growth step proven. 1: an item is invalid (the
 error is the first failing item's), or the bundle is incomplete (CONSISTENCY_PROOF_MISMATCH for
 two checkpoints without a consistency proof between them). 2: FILE is not an audit bundle: not
-strict I-JSON, wrong type or version, a section of the wrong JSON type, an unknown member.",
-    ],
-    opts: &[keys::KEY, keys::KEYRING, MAX_BYTES],
-    run: verify_bundle,
-};
+strict I-JSON, wrong type or version, a section of the wrong JSON type, an unknown member.";
 
-fn verify_bundle(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
-    let path = args.operand("FILE")?;
-    let pinned = keys::keyring(inputs, args)?;
-    let max = args
-        .integer("--max-bytes")?
-        .map_or(BUNDLE_LIMITS.max_bytes, |m| {
-            usize::try_from(m).unwrap_or(usize::MAX)
-        });
+/// `vm-verify bundle FILE`.
+#[derive(clap::Args, Debug)]
+pub struct BundleArgs {
+    #[command(flatten)]
+    input: FileArg,
+    #[command(flatten)]
+    keys: KeyArgs,
+    /// The most bytes FILE may hold (default 67108864, 64 MiB); more is INPUT_TOO_LARGE
+    /// (exit 2). Nesting depth is at most 80, and every record inside is held to the per-record
+    /// limits (1 MiB, depth 64).
+    #[arg(long, value_name = "BYTES", value_parser = safe_integer, allow_hyphen_values = true)]
+    max_bytes: Option<u64>,
+}
+
+/// `vm-verify bundle FILE`.
+pub fn verify_bundle(inputs: &mut Inputs, args: &BundleArgs) -> Result<Report, Fail> {
+    let path = &args.input.file;
+    let pinned = keys::keyring(inputs, &args.keys)?;
+    let max = args.max_bytes.map_or(BUNDLE_LIMITS.max_bytes, |m| {
+        usize::try_from(m).unwrap_or(usize::MAX)
+    });
     let input = inputs.read(path, max)?;
     let limits = Limits {
         max_bytes: max,

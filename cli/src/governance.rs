@@ -15,10 +15,11 @@ use vaultmesh_core::json::{self, Limits, Value};
 use vaultmesh_core::record::Failure;
 use vaultmesh_core::Error;
 
-use crate::args::{Args, Opt};
+use std::ffi::OsString;
+
+use crate::args::{safe_integer, FileArg};
 use crate::input::{Input, Inputs};
 use crate::report::{digest, sanitize, string, Fail, Report};
-use crate::Command;
 
 /// The default bound on a chain file: 64 MiB (67,108,864 bytes). A chain of 10,000 receipts
 /// is about 2.5 MB.
@@ -27,30 +28,23 @@ pub const CHAIN_DEFAULT_MAX_BYTES: u64 = 64 << 20;
 /// The nesting depth allowed in a chain file (the core's default).
 pub const CHAIN_MAX_DEPTH: usize = 64;
 
-const MAX_BYTES: Opt = Opt::value("--max-bytes", "BYTES");
-
-/// `vm-verify governance CHAIN.json`.
-pub const GOVERNANCE: Command = Command {
-    name: "governance",
-    usage: "governance CHAIN.json [--max-bytes BYTES]",
-    summary: "verify a governance chain: genesis constitution + governance receipts",
-    help: &[
-        "\
+/// Help of `vm-verify governance`.
+pub const GOVERNANCE_HELP: &str = "\
 CHAIN.json is a governance chain file (docs/SPEC.md section 10.3.1):
   {\"genesis\": {...constitution...}, \"receipts\": [{...gov_proposal...}, {...gov_vote...}, ...]}
 Other members are ignored. The genesis is checked against the constitution schema, then every
 receipt in order: its fields and signature with the keys of the constitution that judges it,
 the chain order of its dates, and the rules of its kind (deliberation, votes, quorum and
 thresholds, ratification, amendment hashes and version bumps, executive orders, emergencies,
-violations, enforcement and reviews). The first failure stops the verification.",
-        "\
+violations, enforcement and reviews). The first failure stops the verification.
+
 Prints the receipts verified, every constitution version that was in force with its hash and
 the amendment that brought it in force (receipt index, proposal, effective_at), each proposal
 with its type, phase and tally, the final version and hash, and on failure the failing receipt
 (index, or none when the genesis constitution is at fault), the error name and code, and the
 field concerned. On failure the report describes the chain up to the receipt before the
-violation; it is printed on standard output and the one-line error on standard error.",
-        "\
+violation; it is printed on standard output and the one-line error on standard error.
+
 With --json: one object with \"valid\", \"code\", \"error\", \"message\", \"exit_status\"
 (and \"field\" on failure when the error names a member), the chain report of docs/SPEC.md
 section 10.6: \"receipts\", \"verified\", \"violation\" ({\"index\", \"error\", \"code\",
@@ -59,47 +53,44 @@ section 10.6: \"receipts\", \"verified\", \"violation\" ({\"index\", \"error\", 
 proposal_id and effective_at null), \"proposals\" ([{\"proposal_id\", \"proposal_type\", \"class\", \"phase\",
 \"tally\": {\"approve\", \"reject\", \"abstain\"}, \"index\"}]), \"orders\", \"violations\" and
 \"enforcements\" (counts); then \"final_version\" and \"final_hash\" (null when the genesis is
-invalid).",
-        "\
-  --max-bytes BYTES   the most bytes the chain file may hold (default 67108864, 64 MiB); more
-                      is INPUT_TOO_LARGE (exit 2). Nesting depth is at most 64. The file is
-                      read into memory whole.",
-        "\
+invalid).
+
 Trust: the voters' and engines' keys come from the genesis constitution in the file itself, so
 a valid chain proves that every step followed the rules from that genesis on. Compare the
-genesis hash (the first version printed) with one you trust.",
-        "\
+genesis hash (the first version printed) with one you trust.
+
 Exit status 0: every receipt verified. 1: the genesis breaks the constitution schema or a
 receipt breaks a rule (the failing receipt's index, error and field are printed). 2: the file is
 unusable as a chain file: unreadable, too large, not strict I-JSON, not an object, `genesis` or
-`receipts` missing, `receipts` not an array.",
-    ],
-    opts: &[MAX_BYTES],
-    run: verify_governance,
-};
+`receipts` missing, `receipts` not an array.";
 
-/// `vm-verify constitution FILE`.
-pub const CONSTITUTION: Command = Command {
-    name: "constitution",
-    usage: "constitution FILE",
-    summary: "check a constitution document; print its version and constitution_hash",
-    help: &[
-        "\
+/// `vm-verify governance CHAIN.json [--max-bytes BYTES]`.
+#[derive(clap::Args, Debug)]
+pub struct GovernanceArgs {
+    /// The governance chain file (`-` for standard input).
+    #[arg(value_name = "CHAIN.json")]
+    file: OsString,
+    /// The most bytes the chain file may hold (default 67108864, 64 MiB); more is
+    /// INPUT_TOO_LARGE (exit 2). Nesting depth is at most 64. The file is read into memory
+    /// whole.
+    #[arg(long, value_name = "BYTES", value_parser = safe_integer, allow_hyphen_values = true)]
+    max_bytes: Option<u64>,
+}
+
+/// Help of `vm-verify constitution`.
+pub const CONSTITUTION_HELP: &str = "\
 Checks FILE, one constitution document (docs/SPEC.md section 10.1), against the constitution
 schema and prints its version and constitution_hash = blake3(JCS(document)). This is the hash
 a governance chain's amendments name in constitution_hash_before / constitution_hash_after.
 With --json: one object with \"valid\", \"code\", \"error\", \"message\", \"exit_status\",
-\"version\" and \"constitution_hash\".",
-        "\
-A document that breaks the schema is INVALID_CONSTITUTION (exit 1), naming the member
-concerned (e.g. rules.quorum). Input that is not strict I-JSON or not an object is exit 2.",
-    ],
-    opts: &[],
-    run: verify_constitution,
-};
+\"version\" and \"constitution_hash\".
 
-fn verify_constitution(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
-    let input = inputs.read_record(args.operand("FILE")?)?;
+A document that breaks the schema is INVALID_CONSTITUTION (exit 1), naming the member
+concerned (e.g. rules.quorum). Input that is not strict I-JSON or not an object is exit 2.";
+
+/// `vm-verify constitution FILE`.
+pub fn verify_constitution(inputs: &mut Inputs, args: &FileArg) -> Result<Report, Fail> {
+    let input = inputs.read_record(&args.file)?;
     let value = input.record()?;
     let info = governance::constitution_info(&value).map_err(|failure| {
         let is_chain = value
@@ -121,11 +112,10 @@ fn verify_constitution(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail>
     .with("constitution_hash", digest(&info.hash)))
 }
 
-fn verify_governance(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
-    let path = args.operand("CHAIN.json")?;
-    let max = args
-        .integer("--max-bytes")?
-        .unwrap_or(CHAIN_DEFAULT_MAX_BYTES);
+/// `vm-verify governance CHAIN.json`.
+pub fn verify_governance(inputs: &mut Inputs, args: &GovernanceArgs) -> Result<Report, Fail> {
+    let path = &args.file;
+    let max = args.max_bytes.unwrap_or(CHAIN_DEFAULT_MAX_BYTES);
     let max = usize::try_from(max).unwrap_or(usize::MAX);
     let input = inputs.read(path, max).map_err(|fail| match fail {
         Fail::Unusable {

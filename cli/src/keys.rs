@@ -6,29 +6,15 @@ use vaultmesh_core::json::Value;
 use vaultmesh_core::record::Keyring;
 use vaultmesh_core::Error;
 
-use crate::args::{utf8, Args, Opt};
+use crate::args::KeyArgs;
 use crate::input::Inputs;
 use crate::report::{sanitize, Fail};
 
-/// `--key ACTOR=KEY`.
-pub const KEY: Opt = Opt::repeated("--key", "ACTOR=KEY");
-/// `--keyring FILE`.
-pub const KEYRING: Opt = Opt::repeated("--keyring", "FILE");
-
-/// Help text for the key options.
-pub const HELP: &str = "\
-Key options (both repeatable):
-  --key ACTOR=KEY   trust KEY (ed25519:z6Mk... or did:key:z6Mk...) for ACTOR
-                    (did:vm:mesh|human|agent:NAME, or engine:NAME)
-  --keyring FILE    trust every key in FILE, a JSON object {\"ACTOR\": \"KEY\", ...}
-  An actor given two different keys is an error (exit 2). A signer with no key is
-  UNKNOWN_SIGNER (exit 1).";
-
 /// Builds the keyring from `--keyring` files (in order), then `--key` options.
-pub fn keyring(inputs: &mut Inputs, args: &Args) -> Result<Keyring, Fail> {
+pub fn keyring(inputs: &mut Inputs, args: &KeyArgs) -> Result<Keyring, Fail> {
     let mut ring = Keyring::new();
     let mut origin: Vec<(String, String)> = Vec::new();
-    for path in args.values("--keyring") {
+    for path in &args.keyring {
         let input = inputs.read_record(path)?;
         let value = input.record()?;
         let object = value
@@ -42,8 +28,7 @@ pub fn keyring(inputs: &mut Inputs, args: &Args) -> Result<Keyring, Fail> {
             add(&mut ring, &mut origin, actor, key, &source)?;
         }
     }
-    for spec in args.values("--key") {
-        let spec = utf8("--key", spec)?;
+    for spec in &args.key {
         let (actor, key) = spec
             .split_once('=')
             .ok_or_else(|| Fail::usage(format!("`--key {}` must be ACTOR=KEY", sanitize(spec))))?;

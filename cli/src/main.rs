@@ -1,8 +1,9 @@
 //! `vm-verify`: the VaultMesh auditor's command-line verifier, built only on `vaultmesh-core`.
 //!
-//! Every command is a thin function `fn(&mut Inputs, &Args) -> Result<Report, Fail>` over the
-//! core's API; [`main`] only finds the command, runs it, prints the [`Report`] or the one-line
-//! [`Fail`], and maps it to the exit status:
+//! The command line is declared with clap's derive ([`Cli`], each command's arguments beside its
+//! function); every command is a thin function `fn(&mut Inputs, &XArgs) -> Result<Report, Fail>`
+//! over the core's API; [`main`] only parses the line, runs the command, prints the [`Report`]
+//! or the one-line [`Fail`], and maps it to the exit status:
 //!
 //! | status | meaning |
 //! |---|---|
@@ -10,7 +11,8 @@
 //! | 1 | the input was checked and is invalid (bad signature, unknown signer, missing field, kind mismatch, proof mismatch, …) |
 //! | 2 | the input is unusable or the command line is wrong (unreadable file, not strict I-JSON, duplicate keys, not an object, malformed key/digest/proof, unknown kind, bad arguments) |
 //!
-//! Commands live in one table, [`COMMANDS`]; a command is one entry there.
+//! Commands are the variants of [`Cmd`]; a usage error from clap is a [`Fail::Usage`] like any
+//! other (exit 2, and one JSON object under `--json`).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -33,66 +35,25 @@ use std::io::{self, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
 
-use args::{Args, Opt};
+use clap::error::ErrorKind;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use args::FileArg;
 use input::Inputs;
-use report::{Fail, Report, EXIT_UNUSABLE, EXIT_VALID};
+use report::{string, Fail, Report, EXIT_UNUSABLE, EXIT_VALID};
 
-/// One command: its name (one word, or two for `merkle …`), help, options and function.
-#[derive(Debug)]
-pub struct Command {
-    /// `record`, `merkle root`, …
-    pub name: &'static str,
-    /// The synopsis after `vm-verify `.
-    pub usage: &'static str,
-    /// One line for the command list.
-    pub summary: &'static str,
-    /// Paragraphs of `--help`.
-    pub help: &'static [&'static str],
-    /// The options it accepts (besides the global `--json` and `--help`).
-    pub opts: &'static [Opt],
-    /// Runs it.
-    pub run: fn(&mut Inputs, &Args) -> Result<Report, Fail>,
-}
-
-/// Every command, in help order. Adding a command is adding its entry here.
-pub const COMMANDS: &[&Command] = &[
-    &records::CANON,
-    &records::HASH,
-    &records::RECORD,
-    &records::AGREEMENT,
-    &records::CHECKPOINT,
-    &records::WITNESS,
-    &records::CROSS_ANCHOR,
-    &merkle::ROOT,
-    &merkle::PROVE,
-    &merkle::CONSISTENCY,
-    &merkle::VERIFY_INCLUSION,
-    &merkle::VERIFY_CONSISTENCY,
-    &governance::GOVERNANCE,
-    &governance::CONSTITUTION,
-    &bundle::BUNDLE,
-];
-
-const VERSION: &str = concat!("vm-verify ", env!("CARGO_PKG_VERSION"));
-
-const ABOUT: &str = "\
-vm-verify: the VaultMesh auditor's verifier, built only on vaultmesh-core.
-
-Usage: vm-verify COMMAND [ARGS] [--json]
-       vm-verify COMMAND --help";
-
+/// Shown after every command's help.
 const COMMON_HELP: &str = "\
-Common:
-  FILE may be `-` for standard input (at most one input per call). Records are strict I-JSON:
-  at most 1 MiB (1048576 bytes) and nesting depth 64, valid UTF-8 without a byte-order mark,
-  a top-level object, no duplicate member names, no lone surrogates, numbers within 2^53-1.
-  --json    print exactly one JSON object on standard output, also on failure, with
-            \"valid\", \"code\" (0 when valid, else the core's stable error code; null for
-            USAGE, IO and INTERNAL), \"error\" (the stable name, e.g. DUPLICATE_KEY; null
-            when valid), \"message\", \"exit_status\", \"field\" (when a failure concerns
-            one field) and the values computed (receipt_hash, root, tree_size, proof, ...).
-  --help    show help.
-  Errors are one line on standard error: `vm-verify: <input>: <NAME> (<code>): <reason>`.
+FILE may be `-` for standard input (at most one input per call). Records are strict I-JSON: at
+most 1 MiB (1048576 bytes) and nesting depth 64, valid UTF-8 without a byte-order mark, a
+top-level object, no duplicate member names, no lone surrogates, numbers within 2^53-1.
+
+--json prints exactly one JSON object on standard output, also on failure: \"valid\", \"code\"
+(0 when valid, else the core's stable error code; null for USAGE, IO and INTERNAL),
+\"message\", \"exit_status\", \"field\" (when a failure concerns one field), the values
+computed (receipt_hash, root, tree_size, proof, ...), and \"error\": null when valid, else the
+HTTP API's error object {\"status\", \"code\", \"name\", \"message\", \"field\"?}.
+Errors are one line on standard error: `vm-verify: <input>: <NAME> (<code>): <reason>`.
 
 Exit status:
   0  valid (or computed)
@@ -103,57 +64,116 @@ Exit status:
      a malformed key, digest or proof given to the tool, an unknown kind (an untyped record
      without --kind), a blank line in a JSON Lines file, bad arguments";
 
-fn top_help() -> String {
-    let mut text = format!("{ABOUT}\n\nCommands:\n");
-    for c in COMMANDS {
-        text.push_str(&format!("  {:<27}{}\n", c.name, c.summary));
-    }
-    text.push_str(&format!("\n{}\n\n{COMMON_HELP}\n", keys::HELP));
-    text
+/// Usage first (scripts and tests read the first line), then the description and options.
+const HELP_TEMPLATE: &str =
+    "{usage-heading} {usage}\n\n{about-with-newline}\n{all-args}{after-help}";
+
+/// `vm-verify`: the VaultMesh auditor's verifier, built only on vaultmesh-core.
+#[derive(Parser, Debug)]
+#[command(
+    name = "vm-verify",
+    version,
+    about = "vm-verify: the VaultMesh auditor's verifier, built only on vaultmesh-core.",
+    subcommand_required = true,
+    arg_required_else_help = false
+)]
+struct Cli {
+    /// Print exactly one JSON object on standard output, also on failure.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Cmd,
 }
 
-fn group_help(group: &str) -> String {
-    let mut text = format!("Usage: vm-verify {group} SUBCOMMAND [ARGS] [--json]\n\nSubcommands:\n");
-    for c in COMMANDS
-        .iter()
-        .filter(|c| c.name.split(' ').next() == Some(group))
-    {
-        text.push_str(&format!("  vm-verify {}\n      {}\n", c.usage, c.summary));
-    }
-    text.push_str("\nSee `vm-verify ");
-    text.push_str(group);
-    text.push_str(" SUBCOMMAND --help`.\n");
-    text
+/// Every command, in help order. Adding a command is adding its variant here and its arm in
+/// [`run`].
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Print the canonical (RFC 8785) bytes of a record
+    #[command(long_about = records::CANON_HELP)]
+    Canon(FileArg),
+    /// Print a record's receipt_hash, blake3(JCS(record))
+    #[command(long_about = records::HASH_HELP)]
+    Hash(FileArg),
+    /// Verify a signed record of any kind
+    #[command(long_about = records::RECORD_HELP)]
+    Record(records::RecordArgs),
+    /// Verify a federation agreement
+    #[command(long_about = records::AGREEMENT_HELP)]
+    Agreement(records::KeyedFileArgs),
+    /// Verify a scroll checkpoint (signed tree head)
+    #[command(long_about = records::CHECKPOINT_HELP)]
+    Checkpoint(records::KeyedFileArgs),
+    /// Verify a witness receipt
+    #[command(long_about = records::WITNESS_HELP)]
+    Witness(records::WitnessArgs),
+    /// Verify a cross-anchor
+    #[command(long_about = records::CROSS_ANCHOR_HELP)]
+    CrossAnchor(records::CrossAnchorArgs),
+    /// Merkle roots, inclusion and consistency proofs of JSON Lines scrolls
+    #[command(subcommand_required = true, arg_required_else_help = false)]
+    Merkle {
+        #[command(subcommand)]
+        command: merkle::MerkleCommand,
+    },
+    /// Verify a governance chain: genesis constitution + governance receipts
+    #[command(long_about = governance::GOVERNANCE_HELP)]
+    Governance(governance::GovernanceArgs),
+    /// Check a constitution document; print its version and constitution_hash
+    #[command(long_about = governance::CONSTITUTION_HELP)]
+    Constitution(FileArg),
+    /// Verify an audit bundle: keys, agreements, scrolls, proofs, witnesses, cross-anchors, governance
+    #[command(long_about = bundle::BUNDLE_HELP)]
+    Bundle(bundle::BundleArgs),
+    /// Print a shell completion script (bash, elvish, fish, powershell, zsh)
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
-fn command_help(c: &Command) -> String {
-    let mut text = format!(
-        "Usage: vm-verify {}\n\n{}.\n",
-        c.usage,
-        capitalized(c.summary)
-    );
-    for paragraph in c.help {
-        text.push('\n');
-        text.push_str(paragraph);
-        text.push('\n');
+/// The clap command with the tool's help layout on every subcommand.
+fn command() -> clap::Command {
+    fn layout(command: clap::Command) -> clap::Command {
+        let names: Vec<String> = command
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        let mut command = command.help_template(HELP_TEMPLATE).after_help(COMMON_HELP);
+        for name in names {
+            command = command.mut_subcommand(name, layout);
+        }
+        command
     }
-    if c.opts.iter().any(|o| o.name == keys::KEY.name) {
-        text.push('\n');
-        text.push_str(keys::HELP);
-        text.push('\n');
-    }
-    text.push('\n');
-    text.push_str(COMMON_HELP);
-    text.push('\n');
-    text
+    layout(Cli::command())
 }
 
-fn capitalized(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+/// Runs the command the line names.
+fn run(inputs: &mut Inputs, cmd: &Cmd) -> Result<Report, Fail> {
+    match cmd {
+        Cmd::Canon(args) => records::canon(inputs, args),
+        Cmd::Hash(args) => records::hash(inputs, args),
+        Cmd::Record(args) => records::verify_record(inputs, args),
+        Cmd::Agreement(args) => records::verify_agreement_cmd(inputs, args),
+        Cmd::Checkpoint(args) => records::verify_checkpoint_cmd(inputs, args),
+        Cmd::Witness(args) => records::verify_witness_cmd(inputs, args),
+        Cmd::CrossAnchor(args) => records::verify_cross_anchor_cmd(inputs, args),
+        Cmd::Merkle { command } => merkle::run(inputs, command),
+        Cmd::Governance(args) => governance::verify_governance(inputs, args),
+        Cmd::Constitution(args) => governance::verify_constitution(inputs, args),
+        Cmd::Bundle(args) => bundle::verify_bundle(inputs, args),
+        Cmd::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut command(), "vm-verify", &mut script);
+            Ok(
+                Report::new(format!("{shell} completion script for vm-verify"))
+                    .with("shell", string(shell.to_string()))
+                    .with("script", string(String::from_utf8_lossy(&script)))
+                    .artifact(script),
+            )
+        }
+    }
 }
 
 /// What running the command line produced.
@@ -164,109 +184,63 @@ enum Outcome {
     Report(Report),
 }
 
-/// The global flags, removed from the tokens (up to `--`).
-struct Globals {
-    json: bool,
-    help: bool,
-    version: bool,
-}
-
-fn split_globals(tokens: Vec<OsString>) -> (Globals, Vec<OsString>) {
-    let mut globals = Globals {
-        json: false,
-        help: false,
-        version: false,
-    };
-    let mut rest = Vec::with_capacity(tokens.len());
-    let mut options_ended = false;
-    for token in tokens {
-        if !options_ended {
-            match token.to_str() {
-                Some("--json") => {
-                    globals.json = true;
-                    continue;
-                }
-                Some("--help" | "-h") => {
-                    globals.help = true;
-                    continue;
-                }
-                Some("--version" | "-V") if rest.is_empty() => {
-                    globals.version = true;
-                    continue;
-                }
-                Some("--") => options_ended = true,
-                _ => {}
-            }
+/// A clap error as one line: its message, the valid values and tips it adds, and the usage of
+/// the command concerned (clap's own rendering spans several lines).
+fn usage_fail(error: &clap::Error) -> Fail {
+    let rendered = error.render().to_string();
+    let mut parts: Vec<String> = Vec::new();
+    let mut usage = None;
+    for line in rendered.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with("For more information") {
+            continue;
         }
-        rest.push(token);
+        if let Some(u) = line.strip_prefix("Usage: ") {
+            usage = Some(u.to_string());
+            continue;
+        }
+        let line = line.strip_prefix("error: ").unwrap_or(line);
+        // A line ending in `:` introduces the next (`not provided:` then the arguments).
+        match parts.last_mut() {
+            Some(last) if last.ends_with(':') => {
+                last.push(' ');
+                last.push_str(line);
+            }
+            _ => parts.push(line.to_string()),
+        }
     }
-    (globals, rest)
+    let mut message = parts.join("; ");
+    if let Some(usage) = usage {
+        message.push_str(&format!("; usage: {usage}"));
+    }
+    Fail::usage(message)
 }
 
-/// Finds the command the tokens name and runs it.
-fn dispatch(globals: &Globals, mut tokens: Vec<OsString>) -> Result<Outcome, Fail> {
-    if globals.version {
-        return Ok(Outcome::Text(format!("{VERSION}\n")));
-    }
-    // `vm-verify help [COMMAND]` is `vm-verify [COMMAND] --help`.
-    let help_topic = tokens.first().is_some_and(|t| t == "help");
-    if help_topic {
-        tokens.remove(0);
-    }
-    let help = globals.help || help_topic;
-    let words: Vec<String> = tokens
+/// Whether `--json` is on the command line (before `--`): a usage error is then one JSON
+/// object too, although clap could not parse the line.
+fn wants_json(tokens: &[OsString]) -> bool {
+    tokens
         .iter()
-        .take(2)
-        .map(|t| t.to_string_lossy().into_owned())
-        .collect();
-    let Some(first) = words.first().map(String::as_str) else {
-        return if help {
-            Ok(Outcome::Text(top_help()))
-        } else {
-            Err(Fail::usage("missing command; see `vm-verify --help`"))
-        };
-    };
-    let found = COMMANDS.iter().find(|c| match c.name.split_once(' ') {
-        None => c.name == first,
-        Some((group, sub)) => group == first && words.get(1).map(String::as_str) == Some(sub),
-    });
-    let Some(command) = found else {
-        if COMMANDS
-            .iter()
-            .any(|c| c.name.split(' ').next() == Some(first))
-        {
-            if help {
-                return Ok(Outcome::Text(group_help(first)));
-            }
-            return Err(Fail::usage(match words.get(1) {
-                Some(sub) => format!(
-                    "unknown subcommand `{first} {}`; see `vm-verify {first} --help`",
-                    report::sanitize(sub)
-                ),
-                None => format!("missing subcommand of `{first}`; see `vm-verify {first} --help`"),
-            }));
+        .skip(1)
+        .take_while(|t| *t != "--")
+        .any(|t| t == "--json")
+}
+
+/// Parses the command line and runs the command.
+fn dispatch(tokens: Vec<OsString>) -> Result<Outcome, Fail> {
+    let matches = match command().try_get_matches_from(tokens) {
+        Ok(matches) => matches,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            // clap's version line has no final newline.
+            return Ok(Outcome::Text(format!(
+                "{}\n",
+                e.render().to_string().trim_end()
+            )));
         }
-        return Err(Fail::usage(format!(
-            "unknown command `{}`; see `vm-verify --help`",
-            report::sanitize(first)
-        )));
+        Err(e) => return Err(usage_fail(&e)),
     };
-    if help {
-        return Ok(Outcome::Text(command_help(command)));
-    }
-    let rest = tokens.split_off(command.name.split(' ').count().min(tokens.len()));
-    let see = |fail: Fail| match fail {
-        Fail::Usage(message) => Fail::Usage(format!(
-            "{message}; see `vm-verify {} --help`",
-            command.name
-        )),
-        other => other,
-    };
-    let args = Args::parse(rest, command.opts).map_err(see)?;
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| usage_fail(&e))?;
     let mut inputs = Inputs::default();
-    (command.run)(&mut inputs, &args)
-        .map(Outcome::Report)
-        .map_err(see)
+    run(&mut inputs, &cli.command).map(Outcome::Report)
 }
 
 /// Writes to standard output; a closed pipe is not an error (the reader chose to stop).
@@ -287,14 +261,15 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 fn main() -> ExitCode {
-    let (globals, tokens) = split_globals(std::env::args_os().skip(1).collect());
+    let tokens: Vec<OsString> = std::env::args_os().collect();
+    let json = wants_json(&tokens);
     // A bug must still end in one line and exit status 2, never a backtrace.
     panic::set_hook(Box::new(|_| {}));
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| dispatch(&globals, tokens)))
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| dispatch(tokens)))
         .unwrap_or_else(|payload| Err(Fail::Internal(panic_message(&*payload))));
     let (bytes, status) = match outcome {
         Ok(Outcome::Text(text)) => (text.into_bytes(), EXIT_VALID),
-        Ok(Outcome::Report(report)) if globals.json => {
+        Ok(Outcome::Report(report)) if json => {
             let mut bytes = report.to_json().to_canonical();
             bytes.push(b'\n');
             (bytes, EXIT_VALID)
@@ -302,7 +277,7 @@ fn main() -> ExitCode {
         Ok(Outcome::Report(report)) => (report.to_text(), EXIT_VALID),
         Err(fail) => {
             let _ = writeln!(io::stderr(), "vm-verify: {}", fail.message());
-            let bytes = if globals.json {
+            let bytes = if json {
                 let mut bytes = fail.to_json().to_canonical();
                 bytes.push(b'\n');
                 bytes

@@ -7,14 +7,13 @@ use vaultmesh_core::merkle::{self, ConsistencyProof, InclusionProof};
 use vaultmesh_core::record::Failure;
 use vaultmesh_core::{Digest, Error};
 
-use crate::args::{Args, Opt};
+use std::ffi::OsString;
+
+use crate::args::{safe_integer, KeyArgs};
 use crate::input::{Inputs, JSONL_DEFAULT_MAX_TOTAL};
-use crate::keys::{self, KEY, KEYRING};
+use crate::keys;
 use crate::records::checkpoint_option;
 use crate::report::{digest, number, owned, Fail, Report};
-use crate::Command;
-
-const MAX_TOTAL: Opt = Opt::value("--max-total", "BYTES");
 
 const SCROLL_HELP: &str = "\
 FILE.jsonl is a scroll in JSON Lines: one record per line, an optional final newline; an empty
@@ -23,118 +22,158 @@ I-JSON record and hashed as leaf_hash = blake3(0x00 || JCS(record)). Each line h
 1 MiB; the whole file at most --max-total BYTES (default 1073741824, 1 GiB). Only the 32-byte
 leaf hashes are kept in memory.";
 
-/// `vm-verify merkle root FILE.jsonl`.
-pub const ROOT: Command = Command {
-    name: "merkle root",
-    usage: "merkle root FILE.jsonl [--max-total BYTES]",
-    summary: "compute the Merkle root and size of a scroll",
-    help: &[SCROLL_HELP],
-    opts: &[MAX_TOTAL],
-    run: root,
-};
+/// `vm-verify merkle SUBCOMMAND`.
+#[derive(clap::Subcommand, Debug)]
+pub enum MerkleCommand {
+    /// Compute the Merkle root and size of a scroll
+    #[command(long_about = SCROLL_HELP)]
+    Root(ScrollArgs),
+    /// Print the inclusion proof of record I (0-based) of a scroll
+    #[command(long_about = PROVE_HELP)]
+    Prove(ProveArgs),
+    /// Print the consistency proof from the first M records to the whole scroll
+    #[command(long_about = CONSISTENCY_HELP)]
+    Consistency(ConsistencyArgs),
+    /// Verify that a record is in a tree
+    #[command(long_about = VERIFY_INCLUSION_HELP)]
+    VerifyInclusion(VerifyInclusionArgs),
+    /// Verify that one tree extends another
+    #[command(long_about = VERIFY_CONSISTENCY_HELP)]
+    VerifyConsistency(VerifyConsistencyArgs),
+}
 
-/// `vm-verify merkle prove FILE.jsonl --index I`.
-pub const PROVE: Command = Command {
-    name: "merkle prove",
-    usage: "merkle prove FILE.jsonl --index I [--max-total BYTES]",
-    summary: "print the inclusion proof of record I (0-based) of a scroll",
-    help: &[
-        "\
+/// Runs a `merkle` subcommand.
+pub fn run(inputs: &mut Inputs, command: &MerkleCommand) -> Result<Report, Fail> {
+    match command {
+        MerkleCommand::Root(args) => root(inputs, args),
+        MerkleCommand::Prove(args) => prove(inputs, args),
+        MerkleCommand::Consistency(args) => consistency(inputs, args),
+        MerkleCommand::VerifyInclusion(args) => verify_inclusion(inputs, args),
+        MerkleCommand::VerifyConsistency(args) => verify_consistency(inputs, args),
+    }
+}
+
+/// A scroll file and its bound.
+#[derive(clap::Args, Debug)]
+pub struct ScrollArgs {
+    /// The scroll, JSON Lines (`-` for standard input).
+    #[arg(value_name = "FILE.jsonl")]
+    file: OsString,
+    /// The most bytes the whole file may hold (default 1073741824, 1 GiB).
+    #[arg(long, value_name = "BYTES", value_parser = safe_integer, allow_hyphen_values = true)]
+    max_total: Option<u64>,
+}
+
+const PROVE_HELP: &str = "\
 Prints the inclusion proof (RFC 9162 section 2.1.3.1) of the record on line I+1 as one JSON
 line, {\"leaf_index\",\"path\",\"tree_size\"}, ready for `merkle verify-inclusion --proof`.
 With --json, the object also has the root, tree_size, leaf_hash and the proof.
-An index not below the number of records is INDEX_OUT_OF_RANGE (exit 2).",
-        SCROLL_HELP,
-    ],
-    opts: &[Opt::value("--index", "I"), MAX_TOTAL],
-    run: prove,
-};
+An index not below the number of records is INDEX_OUT_OF_RANGE (exit 2).
 
-/// `vm-verify merkle consistency FILE.jsonl --old-size M`.
-pub const CONSISTENCY: Command = Command {
-    name: "merkle consistency",
-    usage: "merkle consistency FILE.jsonl --old-size M [--max-total BYTES]",
-    summary: "print the consistency proof from the first M records to the whole scroll",
-    help: &[
-        "\
+FILE.jsonl is a scroll in JSON Lines: one record per line, an optional final newline; an empty
+file is the empty scroll; a blank line is BLANK_LINE (exit 2). Each line is parsed as a strict
+I-JSON record and hashed as leaf_hash = blake3(0x00 || JCS(record)). Each line holds at most
+1 MiB; the whole file at most --max-total BYTES (default 1073741824, 1 GiB). Only the 32-byte
+leaf hashes are kept in memory.";
+
+/// `vm-verify merkle prove FILE.jsonl --index I`.
+#[derive(clap::Args, Debug)]
+pub struct ProveArgs {
+    #[command(flatten)]
+    scroll: ScrollArgs,
+    /// The record's index, 0-based.
+    #[arg(long, value_name = "I", value_parser = safe_integer, allow_hyphen_values = true)]
+    index: u64,
+}
+
+const CONSISTENCY_HELP: &str = "\
 Prints the consistency proof (RFC 9162 section 2.1.4.1) between the tree of the first M
 records and the tree of all N records as one JSON line, {\"new_size\",\"old_size\",\"path\"},
 ready for `merkle verify-consistency --proof`. With --json, the object also has both roots.
-M must satisfy 0 < M <= N, else INVALID_TREE_SIZE (exit 2).",
-        SCROLL_HELP,
-    ],
-    opts: &[Opt::value("--old-size", "M"), MAX_TOTAL],
-    run: consistency,
-};
+M must satisfy 0 < M <= N, else INVALID_TREE_SIZE (exit 2).
 
-/// `vm-verify merkle verify-inclusion`.
-pub const VERIFY_INCLUSION: Command = Command {
-    name: "merkle verify-inclusion",
-    usage: "merkle verify-inclusion --record FILE --proof FILE (--root ROOT --tree-size N | --checkpoint FILE [KEY OPTIONS])",
-    summary: "verify that a record is in a tree",
-    help: &["\
+FILE.jsonl is a scroll in JSON Lines: one record per line, an optional final newline; an empty
+file is the empty scroll; a blank line is BLANK_LINE (exit 2). Each line is parsed as a strict
+I-JSON record and hashed as leaf_hash = blake3(0x00 || JCS(record)). Each line holds at most
+1 MiB; the whole file at most --max-total BYTES (default 1073741824, 1 GiB). Only the 32-byte
+leaf hashes are kept in memory.";
+
+/// `vm-verify merkle consistency FILE.jsonl --old-size M`.
+#[derive(clap::Args, Debug)]
+pub struct ConsistencyArgs {
+    #[command(flatten)]
+    scroll: ScrollArgs,
+    /// The size of the older tree: the first M records.
+    #[arg(long, value_name = "M", value_parser = safe_integer, allow_hyphen_values = true)]
+    old_size: u64,
+}
+
+const VERIFY_INCLUSION_HELP: &str = "\
 Verifies that the record in --record is the leaf at the proof's leaf_index of the tree with the
-given root (RFC 9162 section 2.1.3.2).
-
-  --record FILE      the record (strict I-JSON; its leaf hash is blake3(0x00 || JCS(record)))
-  --proof FILE       an inclusion proof {\"leaf_index\", \"tree_size\", \"path\"}
-  --root ROOT        the tree's root, blake3:<64 hex>
-  --tree-size N      the tree's size; the proof's tree_size must equal it (else
-                     CHECKPOINT_MISMATCH, exit 1). Take ROOT and N from a signed checkpoint.
-  --checkpoint FILE  instead of --root and --tree-size: verify this scroll checkpoint (with the
-                     key options) and take the root and size from it.
+given root (RFC 9162 section 2.1.3.2). Give either --root and --tree-size (take them from a
+signed checkpoint) or --checkpoint.
 
 A proof that does not lead to the root is INCLUSION_PROOF_MISMATCH (exit 1); a proof file that
-is not a well-formed proof is MALFORMED_PROOF (exit 2)."],
-    opts: &[
-        Opt::value("--record", "FILE"),
-        Opt::value("--proof", "FILE"),
-        Opt::value("--root", "ROOT"),
-        Opt::value("--tree-size", "N"),
-        Opt::value("--checkpoint", "FILE"),
-        KEY,
-        KEYRING,
-    ],
-    run: verify_inclusion,
-};
+is not a well-formed proof is MALFORMED_PROOF (exit 2).";
 
-/// `vm-verify merkle verify-consistency`.
-pub const VERIFY_CONSISTENCY: Command = Command {
-    name: "merkle verify-consistency",
-    usage: "merkle verify-consistency --proof FILE (--old-root R1 --new-root R2 | --old-checkpoint FILE --new-checkpoint FILE [KEY OPTIONS])",
-    summary: "verify that one tree extends another",
-    help: &["\
+/// `vm-verify merkle verify-inclusion`.
+#[derive(clap::Args, Debug)]
+pub struct VerifyInclusionArgs {
+    /// The record (strict I-JSON; its leaf hash is blake3(0x00 || JCS(record))).
+    #[arg(long, value_name = "FILE")]
+    record: OsString,
+    /// An inclusion proof {"leaf_index", "tree_size", "path"}.
+    #[arg(long, value_name = "FILE")]
+    proof: OsString,
+    /// The tree's root, blake3:<64 hex>.
+    #[arg(long, value_name = "ROOT")]
+    root: Option<String>,
+    /// The tree's size; the proof's tree_size must equal it (else CHECKPOINT_MISMATCH, exit 1).
+    #[arg(long, value_name = "N", value_parser = safe_integer, allow_hyphen_values = true)]
+    tree_size: Option<u64>,
+    /// Instead of --root and --tree-size: verify this scroll checkpoint (with the key options)
+    /// and take the root and size from it.
+    #[arg(long, value_name = "FILE")]
+    checkpoint: Option<OsString>,
+    #[command(flatten)]
+    keys: KeyArgs,
+}
+
+const VERIFY_CONSISTENCY_HELP: &str = "\
 Verifies a consistency proof (RFC 9162 section 2.1.4.2): the tree with root R2 extends the tree
-with root R1.
-
-  --proof FILE           a consistency proof {\"old_size\", \"new_size\", \"path\"}
-  --old-root R1          the older root, blake3:<64 hex>
-  --new-root R2          the newer root
-  --old-checkpoint FILE  instead of the roots: verify these two scroll checkpoints (with the
-  --new-checkpoint FILE  key options; same mesh and scroll) and take roots and sizes from them.
+with root R1. Give either --old-root and --new-root or --old-checkpoint and --new-checkpoint.
 
 With --old-root/--new-root the tree sizes are the proof's own old_size and new_size: a proof
 does not bind a size to a root, so callers must take the roots and the sizes from signed
 checkpoints and compare the sizes printed here with them (or use the checkpoint options, which
-do). A proof that does not lead to both roots is CONSISTENCY_PROOF_MISMATCH (exit 1)."],
-    opts: &[
-        Opt::value("--proof", "FILE"),
-        Opt::value("--old-root", "R1"),
-        Opt::value("--new-root", "R2"),
-        Opt::value("--old-checkpoint", "FILE"),
-        Opt::value("--new-checkpoint", "FILE"),
-        KEY,
-        KEYRING,
-    ],
-    run: verify_consistency,
-};
+do). A proof that does not lead to both roots is CONSISTENCY_PROOF_MISMATCH (exit 1).";
 
-fn read_scroll(inputs: &mut Inputs, args: &Args) -> Result<(String, Vec<Digest>), Fail> {
-    let path = args.operand("FILE.jsonl")?;
-    let max_total = args
-        .integer("--max-total")?
-        .unwrap_or(JSONL_DEFAULT_MAX_TOTAL);
-    inputs.read_leaves(path, max_total)
+/// `vm-verify merkle verify-consistency`.
+#[derive(clap::Args, Debug)]
+pub struct VerifyConsistencyArgs {
+    /// A consistency proof {"old_size", "new_size", "path"}.
+    #[arg(long, value_name = "FILE")]
+    proof: OsString,
+    /// The older root, blake3:<64 hex>.
+    #[arg(long, value_name = "R1")]
+    old_root: Option<String>,
+    /// The newer root.
+    #[arg(long, value_name = "R2")]
+    new_root: Option<String>,
+    /// Instead of the roots: verify this scroll checkpoint and the --new-checkpoint (with the
+    /// key options; same mesh and scroll) and take roots and sizes from them.
+    #[arg(long, value_name = "FILE")]
+    old_checkpoint: Option<OsString>,
+    /// The newer checkpoint (with --old-checkpoint).
+    #[arg(long, value_name = "FILE")]
+    new_checkpoint: Option<OsString>,
+    #[command(flatten)]
+    keys: KeyArgs,
+}
+
+fn read_scroll(inputs: &mut Inputs, args: &ScrollArgs) -> Result<(String, Vec<Digest>), Fail> {
+    let max_total = args.max_total.unwrap_or(JSONL_DEFAULT_MAX_TOTAL);
+    inputs.read_leaves(&args.file, max_total)
 }
 
 /// A count as the tool reports it (scrolls never approach 2^53 records).
@@ -142,7 +181,7 @@ fn count(n: usize) -> u64 {
     n as u64
 }
 
-fn root(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
+fn root(inputs: &mut Inputs, args: &ScrollArgs) -> Result<Report, Fail> {
     let (name, leaves) = read_scroll(inputs, args)?;
     let root = merkle::root(&leaves);
     Ok(
@@ -159,11 +198,9 @@ fn proof_line(proof: &Value<'_>) -> Vec<u8> {
     line
 }
 
-fn prove(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
-    let index = args
-        .integer("--index")?
-        .ok_or_else(|| Fail::usage("missing option `--index`"))?;
-    let (name, leaves) = read_scroll(inputs, args)?;
+fn prove(inputs: &mut Inputs, args: &ProveArgs) -> Result<Report, Fail> {
+    let index = args.index;
+    let (name, leaves) = read_scroll(inputs, &args.scroll)?;
     let out_of_range = || Fail::Unusable {
         source: "--index".to_string(),
         error: Some(Error::IndexOutOfRange),
@@ -187,11 +224,9 @@ fn prove(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
     )
 }
 
-fn consistency(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
-    let old_size = args
-        .integer("--old-size")?
-        .ok_or_else(|| Fail::usage("missing option `--old-size`"))?;
-    let (name, leaves) = read_scroll(inputs, args)?;
+fn consistency(inputs: &mut Inputs, args: &ConsistencyArgs) -> Result<Report, Fail> {
+    let old_size = args.old_size;
+    let (name, leaves) = read_scroll(inputs, &args.scroll)?;
     let m = usize::try_from(old_size)
         .ok()
         .filter(|&m| m > 0 && m <= leaves.len())
@@ -219,8 +254,8 @@ fn consistency(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
 }
 
 /// A digest given as option `name` (malformed: exit 2).
-fn digest_option(args: &Args, name: &str) -> Result<Option<Digest>, Fail> {
-    let Some(text) = args.text(name)? else {
+fn digest_option(text: Option<&str>, name: &str) -> Result<Option<Digest>, Fail> {
+    let Some(text) = text else {
         return Ok(None);
     };
     Digest::parse(text)
@@ -229,30 +264,44 @@ fn digest_option(args: &Args, name: &str) -> Result<Option<Digest>, Fail> {
 }
 
 /// Usage error unless exactly one of two ways to give the trusted tree head was used.
-fn one_way(args: &Args, direct: &[&str], checkpoints: &[&str]) -> Result<bool, Fail> {
-    let given = |names: &[&str]| names.iter().filter(|n| args.value(n).is_some()).count();
+/// `direct` and `checkpoints` are the options of each way, with whether each was given.
+fn one_way(
+    direct: &[(&'static str, bool)],
+    checkpoints: &[(&'static str, bool)],
+) -> Result<bool, Fail> {
+    fn given(opts: &[(&str, bool)]) -> usize {
+        opts.iter().filter(|(_, given)| *given).count()
+    }
+    fn names(opts: &[(&'static str, bool)]) -> Vec<&'static str> {
+        opts.iter().map(|(n, _)| *n).collect()
+    }
     let (d, c) = (given(direct), given(checkpoints));
     match (d, c) {
         (d, 0) if d == direct.len() => Ok(false),
         (0, c) if c == checkpoints.len() => Ok(true),
         _ => Err(Fail::usage(format!(
             "give either {} or {}",
-            direct.join(" and "),
-            checkpoints.join(" and ")
+            names(direct).join(" and "),
+            names(checkpoints).join(" and ")
         ))),
     }
 }
 
-fn verify_inclusion(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
-    args.no_operands()?;
-    let use_checkpoint = one_way(args, &["--root", "--tree-size"], &["--checkpoint"])?;
-    let record_path = args.required("--record")?;
-    let proof_path = args.required("--proof")?;
-    let root = digest_option(args, "--root")?;
-    let size = args.integer("--tree-size")?;
-    let ring = keys::keyring(inputs, args)?;
+fn verify_inclusion(inputs: &mut Inputs, args: &VerifyInclusionArgs) -> Result<Report, Fail> {
+    let use_checkpoint = one_way(
+        &[
+            ("--root", args.root.is_some()),
+            ("--tree-size", args.tree_size.is_some()),
+        ],
+        &[("--checkpoint", args.checkpoint.is_some())],
+    )?;
+    let record_path = &args.record;
+    let proof_path = &args.proof;
+    let root = digest_option(args.root.as_deref(), "--root")?;
+    let size = args.tree_size;
+    let ring = keys::keyring(inputs, &args.keys)?;
     let cp = if use_checkpoint {
-        checkpoint_option(inputs, args, "--checkpoint", &ring)?
+        checkpoint_option(inputs, args.checkpoint.as_deref(), &ring)?
     } else {
         None
     };
@@ -304,22 +353,26 @@ fn verify_inclusion(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
     .with("leaf_hash", digest(&leaf)))
 }
 
-fn verify_consistency(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
-    args.no_operands()?;
+fn verify_consistency(inputs: &mut Inputs, args: &VerifyConsistencyArgs) -> Result<Report, Fail> {
     let use_checkpoints = one_way(
-        args,
-        &["--old-root", "--new-root"],
-        &["--old-checkpoint", "--new-checkpoint"],
+        &[
+            ("--old-root", args.old_root.is_some()),
+            ("--new-root", args.new_root.is_some()),
+        ],
+        &[
+            ("--old-checkpoint", args.old_checkpoint.is_some()),
+            ("--new-checkpoint", args.new_checkpoint.is_some()),
+        ],
     )?;
-    let proof_path = args.required("--proof")?;
-    let old_root = digest_option(args, "--old-root")?;
-    let new_root = digest_option(args, "--new-root")?;
-    let ring = keys::keyring(inputs, args)?;
+    let proof_path = &args.proof;
+    let old_root = digest_option(args.old_root.as_deref(), "--old-root")?;
+    let new_root = digest_option(args.new_root.as_deref(), "--new-root")?;
+    let ring = keys::keyring(inputs, &args.keys)?;
     let (old_cp, new_cp) = if use_checkpoints {
-        let old = checkpoint_option(inputs, args, "--old-checkpoint", &ring)?;
+        let old = checkpoint_option(inputs, args.old_checkpoint.as_deref(), &ring)?;
         (
             old,
-            checkpoint_option(inputs, args, "--new-checkpoint", &ring)?,
+            checkpoint_option(inputs, args.new_checkpoint.as_deref(), &ring)?,
         )
     } else {
         (None, None)

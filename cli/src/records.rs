@@ -9,67 +9,52 @@ use vaultmesh_core::json::Value;
 use vaultmesh_core::record::{self, Failure, Keyring, Kind, Signer};
 use vaultmesh_core::Error;
 
-use crate::args::{Args, Opt};
-use crate::input::{Input, Inputs};
-use crate::keys::{self, member, KEY, KEYRING};
-use crate::report::{digest, number, owned, sanitize, string, strings, Fail, Report};
-use crate::Command;
+use std::ffi::{OsStr, OsString};
 
-/// `vm-verify canon FILE`.
-pub const CANON: Command = Command {
-    name: "canon",
-    usage: "canon FILE",
-    summary: "print the canonical (RFC 8785) bytes of a record",
-    help: &["\
+use crate::args::{kind_parser, FileArg, KeyArgs};
+use crate::input::{Input, Inputs};
+use crate::keys::{self, member};
+use crate::report::{digest, number, owned, sanitize, string, strings, Fail, Report};
+
+/// Help of `vm-verify canon`.
+pub const CANON_HELP: &str = "\
 Parses FILE as one strict I-JSON record and prints its canonical bytes (RFC 8785 JSON
 Canonicalization Scheme) exactly, with no final newline. With --json, the object's
-\"canonical\" member holds them as a string."],
-    opts: &[],
-    run: canon,
-};
+\"canonical\" member holds them as a string.";
 
-/// `vm-verify hash FILE`.
-pub const HASH: Command = Command {
-    name: "hash",
-    usage: "hash FILE",
-    summary: "print a record's receipt_hash, blake3(JCS(record))",
-    help: &["\
+/// Help of `vm-verify hash`.
+pub const HASH_HELP: &str = "\
 Parses FILE as one strict I-JSON record and prints receipt_hash = blake3(JCS(record)) over the
-complete record, signatures included (wire format section 4). The record is not verified."],
-    opts: &[],
-    run: hash,
-};
+complete record, signatures included (wire format section 4). The record is not verified.";
 
-/// `vm-verify record FILE`.
-pub const RECORD: Command = Command {
-    name: "record",
-    usage: "record FILE [--kind KIND] [--key ACTOR=KEY]... [--keyring FILE]...",
-    summary: "verify a signed record of any kind",
-    help: &["\
+/// Help of `vm-verify record`.
+pub const RECORD_HELP: &str = "\
 Verifies one signed record: strict parse, kind, every defined field, then the strict Ed25519
 signature of the signer its kind names, with the key from the key options. Agreements,
 checkpoints, witness receipts and cross-anchors get their full checks, as with their own
 commands (without --checkpoint / --agreement).
 
-  --kind KIND   the kind to verify as. Required for untyped records: discovery, proposal
-                (trust_proposal), response (proposal_response), agreement. For a typed record
-                it may be given and must then equal its `type` (else KIND_MISMATCH, exit 1).
-                Also accepted: checkpoint, witness, cross-anchor, and every domain name
-                (fed_discovery, scroll_checkpoint, gov_vote, ...).
-
 A discovery record is self-signed with its own public_key; a key given for its mesh_id must
-equal that key (KEY_MISMATCH). An unknown --kind, an untyped record without --kind, or an
-unknown `type` is UNKNOWN_KIND (exit 2: the tool cannot tell what to check)."],
-    opts: &[Opt::value("--kind", "KIND"), KEY, KEYRING],
-    run: verify_record,
-};
+equal that key (KEY_MISMATCH). An untyped record without --kind, or an unknown `type`, is
+UNKNOWN_KIND (exit 2: the tool cannot tell what to check); an unknown --kind is a usage error
+(exit 2) that lists the kinds.";
 
-/// `vm-verify agreement FILE`.
-pub const AGREEMENT: Command = Command {
-    name: "agreement",
-    usage: "agreement FILE [--key ACTOR=KEY]... [--keyring FILE]...",
-    summary: "verify a federation agreement",
-    help: &["\
+/// `vm-verify record FILE [--kind KIND]`.
+#[derive(clap::Args, Debug)]
+pub struct RecordArgs {
+    #[command(flatten)]
+    input: FileArg,
+    /// The kind to verify as. Required for untyped records: discovery, proposal
+    /// (trust_proposal), response (proposal_response), agreement. For a typed record it may be
+    /// given and must then equal its `type` (else KIND_MISMATCH, exit 1).
+    #[arg(long, value_name = "KIND", value_parser = kind_parser())]
+    kind: Option<Kind>,
+    #[command(flatten)]
+    keys: KeyArgs,
+}
+
+/// Help of `vm-verify agreement`.
+pub const AGREEMENT_HELP: &str = "\
 Verifies a federation agreement: at least two distinct parties; key_exchange and signatures
 name exactly the parties; the recomputed agreement_hash equals the record's; every party's
 strict signature over {agreement_hash, signed_at, signer} with its key from key_exchange; trust
@@ -78,71 +63,77 @@ level 0-4.
 Every key in key_exchange that the key options also give must be the same (KEY_MISMATCH). Keys
 the key options do not give are taken from the agreement itself: the output lists them under
 keys_unconfirmed, and such an agreement is only self-consistent, not proven to be by the real
-meshes."],
-    opts: &[KEY, KEYRING],
-    run: verify_agreement_cmd,
-};
+meshes.";
 
-/// `vm-verify checkpoint FILE`.
-pub const CHECKPOINT: Command = Command {
-    name: "checkpoint",
-    usage: "checkpoint FILE [--key ACTOR=KEY]... [--keyring FILE]...",
-    summary: "verify a scroll checkpoint (signed tree head)",
-    help: &["\
+/// Help of `vm-verify checkpoint`.
+pub const CHECKPOINT_HELP: &str = "\
 Verifies a scroll checkpoint: its fields and its signature by the key of mesh_id. Prints the
-mesh, scroll, tree size and root it signs."],
-    opts: &[KEY, KEYRING],
-    run: verify_checkpoint_cmd,
-};
+mesh, scroll, tree size and root it signs.";
 
-/// `vm-verify witness FILE`.
-pub const WITNESS: Command = Command {
-    name: "witness",
-    usage: "witness FILE [--checkpoint FILE] [--key ACTOR=KEY]... [--keyring FILE]...",
-    summary: "verify a witness receipt",
-    help: &["\
+/// `vm-verify agreement FILE` and `vm-verify checkpoint FILE`: a file and the key options.
+#[derive(clap::Args, Debug)]
+pub struct KeyedFileArgs {
+    #[command(flatten)]
+    input: FileArg,
+    #[command(flatten)]
+    keys: KeyArgs,
+}
+
+/// Help of `vm-verify witness`.
+pub const WITNESS_HELP: &str = "\
 Verifies a witness receipt: its fields, its signature by the key of witnessing_mesh, and that
 verification_result agrees with discrepancies (verified: none; discrepancy: some).
 
-  --checkpoint FILE   also verify this scroll checkpoint (signed by the witnessed mesh) and
-                      check that the receipt's witnessed_mesh, scroll, root and tree_size are
-                      the checkpoint's (else CHECKPOINT_MISMATCH, exit 1).
-
 A valid receipt whose verification_result is `discrepancy` or `failed` is still a valid record
-(exit 0); the result is printed."],
-    opts: &[Opt::value("--checkpoint", "FILE"), KEY, KEYRING],
-    run: verify_witness_cmd,
-};
+(exit 0); the result is printed.";
 
-/// `vm-verify cross-anchor FILE`.
-pub const CROSS_ANCHOR: Command = Command {
-    name: "cross-anchor",
-    usage: "cross-anchor FILE [--agreement FILE] [--key ACTOR=KEY]... [--keyring FILE]...",
-    summary: "verify a cross-anchor",
-    help: &["\
+/// `vm-verify witness FILE [--checkpoint FILE]`.
+#[derive(clap::Args, Debug)]
+pub struct WitnessArgs {
+    #[command(flatten)]
+    input: FileArg,
+    /// Also verify this scroll checkpoint (signed by the witnessed mesh) and check that the
+    /// receipt's witnessed_mesh, scroll, root and tree_size are the checkpoint's (else
+    /// CHECKPOINT_MISMATCH, exit 1).
+    #[arg(long, value_name = "FILE")]
+    checkpoint: Option<OsString>,
+    #[command(flatten)]
+    keys: KeyArgs,
+}
+
+/// Help of `vm-verify cross-anchor`.
+pub const CROSS_ANCHOR_HELP: &str = "\
 Verifies a cross-anchor: distinct meshes, non-empty roots_included, the recomputed
-combined_root, and the signature by the key of anchoring_mesh.
+combined_root, and the signature by the key of anchoring_mesh.";
 
-  --agreement FILE   also verify this agreement (as `vm-verify agreement` does, with the same
-                     key options) and check that it is between the two meshes at trust level 3
-                     (attest) or above (else AGREEMENT_MISMATCH / TRUST_LEVEL_TOO_LOW, exit 1).
-                     The parties' keys from its key_exchange are then trusted for the parties
-                     the key options do not give; the output says where the signer's key came
-                     from (signer_key_source: keyring or agreement)."],
-    opts: &[Opt::value("--agreement", "FILE"), KEY, KEYRING],
-    run: verify_cross_anchor_cmd,
-};
+/// `vm-verify cross-anchor FILE [--agreement FILE]`.
+#[derive(clap::Args, Debug)]
+pub struct CrossAnchorArgs {
+    #[command(flatten)]
+    input: FileArg,
+    /// Also verify this agreement (as `vm-verify agreement` does, with the same key options)
+    /// and check that it is between the two meshes at trust level 3 (attest) or above (else
+    /// AGREEMENT_MISMATCH / TRUST_LEVEL_TOO_LOW, exit 1). The parties' keys from its
+    /// key_exchange are then trusted for the parties the key options do not give; the output
+    /// says where the signer's key came from (signer_key_source: keyring or agreement).
+    #[arg(long, value_name = "FILE")]
+    agreement: Option<OsString>,
+    #[command(flatten)]
+    keys: KeyArgs,
+}
 
-fn canon(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
-    let input = inputs.read_record(args.operand("FILE")?)?;
+/// `vm-verify canon FILE`.
+pub fn canon(inputs: &mut Inputs, args: &FileArg) -> Result<Report, Fail> {
+    let input = inputs.read_record(&args.file)?;
     let bytes = input.record()?.to_canonical();
     Ok(Report::new(format!("canonical form of {}", input.name))
         .with("canonical", string(String::from_utf8_lossy(&bytes)))
         .artifact(bytes))
 }
 
-fn hash(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
-    let input = inputs.read_record(args.operand("FILE")?)?;
+/// `vm-verify hash FILE`.
+pub fn hash(inputs: &mut Inputs, args: &FileArg) -> Result<Report, Fail> {
+    let input = inputs.read_record(&args.file)?;
     let hash = record::receipt_hash(&input.record()?);
     Ok(Report::new(format!("receipt_hash of {}", input.name))
         .with("receipt_hash", digest(&hash))
@@ -186,28 +177,11 @@ fn failed(input: &Input, record: &Value<'_>, what: &str, failure: Failure) -> Fa
     }
 }
 
-/// The kind named by `--kind`, if given.
-fn kind_option(args: &Args) -> Result<Option<Kind>, Fail> {
-    let Some(name) = args.text("--kind")? else {
-        return Ok(None);
-    };
-    Kind::from_name(name).map(Some).ok_or_else(|| Fail::Unusable {
-        source: "--kind".to_string(),
-        error: Some(Error::UnknownKind),
-        detail: Some(format!(
-            "unknown kind `{}`; kinds: discovery, proposal, response, agreement, checkpoint, witness, \
-             cross-anchor, gov_proposal, gov_vote, gov_ratification, gov_amendment, gov_executive_order, \
-             gov_violation, gov_enforcement",
-            sanitize(name)
-        )),
-    })
-}
-
-fn verify_record(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
-    let path = args.operand("FILE")?;
-    let kind = kind_option(args)?;
-    let ring = keys::keyring(inputs, args)?;
-    let input = inputs.read_record(path)?;
+/// `vm-verify record FILE`.
+pub fn verify_record(inputs: &mut Inputs, args: &RecordArgs) -> Result<Report, Fail> {
+    let kind = args.kind;
+    let ring = keys::keyring(inputs, &args.keys)?;
+    let input = inputs.read_record(&args.input.file)?;
     let value = input.record()?;
     // The kind to dispatch on: the one named, else the record's own `type`. Anything else is
     // left to the core, which reports the precise reason.
@@ -435,28 +409,28 @@ fn verify_cross_anchor(
     Ok(report)
 }
 
-fn verify_agreement_cmd(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
-    let path = args.operand("FILE")?;
-    let ring = keys::keyring(inputs, args)?;
-    let input = inputs.read_record(path)?;
+/// `vm-verify agreement FILE`.
+pub fn verify_agreement_cmd(inputs: &mut Inputs, args: &KeyedFileArgs) -> Result<Report, Fail> {
+    let ring = keys::keyring(inputs, &args.keys)?;
+    let input = inputs.read_record(&args.input.file)?;
     verify_agreement(&input, &input.record()?, &ring).map(|(_, report)| report)
 }
 
-fn verify_checkpoint_cmd(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
-    let path = args.operand("FILE")?;
-    let ring = keys::keyring(inputs, args)?;
-    let input = inputs.read_record(path)?;
+/// `vm-verify checkpoint FILE`.
+pub fn verify_checkpoint_cmd(inputs: &mut Inputs, args: &KeyedFileArgs) -> Result<Report, Fail> {
+    let ring = keys::keyring(inputs, &args.keys)?;
+    let input = inputs.read_record(&args.input.file)?;
     verify_checkpoint(&input, &input.record()?, &ring).map(|(_, report)| report)
 }
 
-/// Reads and verifies a checkpoint given by option `option` (exit 2 if unusable, 1 if invalid).
+/// Reads and verifies the checkpoint file given by an option, if any (exit 2 if unusable, 1 if
+/// invalid).
 pub fn checkpoint_option(
     inputs: &mut Inputs,
-    args: &Args,
-    option: &str,
+    path: Option<&OsStr>,
     ring: &Keyring,
 ) -> Result<Option<Checkpoint>, Fail> {
-    let Some(path) = args.value(option) else {
+    let Some(path) = path else {
         return Ok(None);
     };
     let input = inputs.read_record(path)?;
@@ -464,24 +438,27 @@ pub fn checkpoint_option(
     verify_checkpoint(&input, &value, ring).map(|(cp, _)| Some(cp))
 }
 
-fn verify_witness_cmd(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
-    let path = args.operand("FILE")?;
-    let ring = keys::keyring(inputs, args)?;
-    let cp = checkpoint_option(inputs, args, "--checkpoint", &ring)?;
-    let input = inputs.read_record(path)?;
+/// `vm-verify witness FILE`.
+pub fn verify_witness_cmd(inputs: &mut Inputs, args: &WitnessArgs) -> Result<Report, Fail> {
+    let ring = keys::keyring(inputs, &args.keys)?;
+    let cp = checkpoint_option(inputs, args.checkpoint.as_deref(), &ring)?;
+    let input = inputs.read_record(&args.input.file)?;
     verify_witness(&input, &input.record()?, &ring, cp.as_ref())
 }
 
-fn verify_cross_anchor_cmd(inputs: &mut Inputs, args: &Args) -> Result<Report, Fail> {
-    let path = args.operand("FILE")?;
-    let ring = keys::keyring(inputs, args)?;
-    let agreement = match args.value("--agreement") {
+/// `vm-verify cross-anchor FILE`.
+pub fn verify_cross_anchor_cmd(
+    inputs: &mut Inputs,
+    args: &CrossAnchorArgs,
+) -> Result<Report, Fail> {
+    let ring = keys::keyring(inputs, &args.keys)?;
+    let agreement = match &args.agreement {
         Some(agreement_path) => {
             let a = inputs.read_record(agreement_path)?;
             Some(verify_agreement(&a, &a.record()?, &ring)?.0)
         }
         None => None,
     };
-    let input = inputs.read_record(path)?;
+    let input = inputs.read_record(&args.input.file)?;
     verify_cross_anchor(&input, &input.record()?, &ring, agreement.as_ref())
 }

@@ -165,26 +165,53 @@ impl Fail {
             }
             return value;
         }
+        let code = self
+            .error()
+            .map_or(Value::Null, |e| number(u64::from(e.code())));
+        let message = string(self.message());
+        let field = match self {
+            Fail::Invalid {
+                failure: Failure {
+                    field: Some(field), ..
+                },
+                ..
+            } => Some(string(*field)),
+            _ => None,
+        };
+        // The HTTP API's error object (docs/node.md): status, code, name, message, field.
+        let mut error = Object::default();
+        error.insert("status", number(u64::from(self.http_status())));
+        error.insert("code", code.clone());
+        error.insert("name", string(self.name()));
+        error.insert("message", message.clone());
+        if let Some(field) = &field {
+            error.insert("field", field.clone());
+        }
         let mut object = Object::default();
         object.insert("valid", Value::Bool(false));
-        object.insert(
-            "code",
-            self.error()
-                .map_or(Value::Null, |e| number(u64::from(e.code()))),
-        );
-        object.insert("error", string(self.name()));
-        object.insert("message", string(self.message()));
-        if let Fail::Invalid {
-            failure: Failure {
-                field: Some(field), ..
-            },
-            ..
-        } = self
-        {
-            object.insert("field", string(*field));
+        object.insert("code", code);
+        object.insert("error", Value::Object(error));
+        object.insert("message", message);
+        if let Some(field) = field {
+            object.insert("field", field);
         }
         object.insert("exit_status", number(u64::from(self.exit_status())));
         Value::Object(object)
+    }
+
+    /// The HTTP status the node answers the same error with (docs/node.md): the core's input
+    /// errors (codes below 200), `USAGE` and `IO` (an input the caller named that cannot be
+    /// read) are 400, `INPUT_TOO_LARGE` 413, other core errors (records, signatures, proofs)
+    /// 422, and `INTERNAL` 500.
+    pub fn http_status(&self) -> u16 {
+        match (self, self.error()) {
+            (Fail::WithReport { fail, .. }, _) => fail.http_status(),
+            (_, Some(Error::InputTooLarge)) => 413,
+            (_, Some(error)) if error.code() < 200 => 400,
+            (_, Some(_)) => 422,
+            (Fail::Internal(_), None) => 500,
+            (_, None) => 400,
+        }
     }
 
     /// What the human output prints on standard output: the report of a

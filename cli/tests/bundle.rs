@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use vaultmesh_core::bundle::BUNDLE_LIMITS;
 use vaultmesh_core::json::{self, Value};
 
-use common::{assert_contains, path_arg, run, test_vectors, TempDir};
+use common::{assert_contains, error_name, path_arg, run, test_vectors, TempDir};
 
 fn bundles() -> PathBuf {
     test_vectors("bundles")
@@ -89,7 +89,7 @@ fn tampered_fails_as_expected() {
     let tampered = path("tampered.json");
     let out = run(&["bundle", &tampered, "--json"]).exits(1);
     let v = parse(&out.stdout);
-    assert_eq!(text(&v, "error"), "SIGNATURE_MISMATCH");
+    assert_eq!(error_name(&v), "SIGNATURE_MISMATCH");
     let report = get(&v, "report");
     assert_eq!(text(report, "verdict"), text(&expect, "verdict"));
     let mut seen = 0;
@@ -147,7 +147,7 @@ fn pinned_keys() {
         .unwrap();
     assert_eq!(text(entry, "source"), "pinned");
     let out = pinning_dublin(oslo).exits(1);
-    assert_eq!(text(&parse(&out.stdout), "error"), "KEY_MISMATCH");
+    assert_eq!(error_name(&parse(&out.stdout)), "KEY_MISMATCH");
 }
 
 #[test]
@@ -169,7 +169,7 @@ fn not_a_bundle_is_unusable() {
         let file = dir.file(name, body);
         let out = run(&["bundle", &file, "--json"]);
         assert_eq!(out.status, 2, "{name}");
-        assert_eq!(text(&parse(&out.stdout), "error"), error, "{name}");
+        assert_eq!(error_name(&parse(&out.stdout)), error, "{name}");
     }
     let out = run(&["bundle", &path("example.json"), "--max-bytes", "100"]).exits(2);
     assert!(out.stderr.contains("INPUT_TOO_LARGE"));

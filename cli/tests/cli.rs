@@ -16,8 +16,8 @@ use vaultmesh_core::record::{sign_record, Kind};
 use vaultmesh_core::{Digest, Error};
 
 use common::{
-    assert_contains, assert_one_line, boolean, member, object, parse_leaked, path_arg, run,
-    run_with, text, uint, Run, TempDir, BAD_JSON,
+    assert_contains, assert_one_line, boolean, error_name, member, object, parse_leaked, path_arg,
+    run, run_with, text, uint, Run, TempDir, BAD_JSON,
 };
 
 const ALICE: &str = "did:vm:human:alice";
@@ -174,10 +174,16 @@ const MERKLE_COMMANDS: &[&str] = &[
 #[test]
 fn help_for_every_command() {
     let top = run(&["--help"]).valid();
+    let merkle = run(&["merkle", "--help"]).valid();
     for command in FILE_COMMANDS.iter().chain(MERKLE_COMMANDS) {
+        // The top-level help lists the commands, `merkle --help` its subcommands.
+        let (listing, word) = match command.split_once(' ') {
+            Some((_, sub)) => (&merkle, sub),
+            None => (&top, *command),
+        };
         assert!(
-            top.stdout().contains(command),
-            "top-level help lists {command}"
+            listing.stdout().contains(&format!("  {word} ")),
+            "help lists {command}"
         );
         let mut args: Vec<&str> = command.split(' ').collect();
         args.push("--help");
@@ -199,7 +205,7 @@ fn help_for_every_command() {
     assert!(run(&["record", "--help"])
         .valid()
         .stdout()
-        .contains("--keyring FILE"));
+        .contains("--keyring <FILE>"));
     assert!(run(&["merkle", "root", "--help"])
         .valid()
         .stdout()
@@ -215,20 +221,36 @@ fn bad_arguments_are_usage_errors() {
     let dir = TempDir::new();
     let file = dir.file("vote.json", bytes(&vote(1)));
     run(&[]).fails(2, "USAGE");
-    run(&["frobnicate"]).fails(2, "unknown command");
-    run(&["merkle"]).fails(2, "missing subcommand");
-    run(&["merkle", "frobnicate"]).fails(2, "unknown subcommand");
-    run(&["hash"]).fails(2, "missing FILE");
+    // The messages are clap's; each names what is wrong and the usage of the command.
+    run(&["frobnicate"]).fails(2, "unrecognized subcommand 'frobnicate'");
+    run(&["recrod"]).fails(2, "a similar subcommand exists: 'record'");
+    run(&["merkle"]).fails(2, "requires a subcommand");
+    run(&["merkle"]).fails(2, "[subcommands: root, prove,");
+    run(&["merkle", "frobnicate"]).fails(2, "unrecognized subcommand");
+    run(&["hash"]).fails(2, "required arguments were not provided: <FILE>");
     run(&["hash", &file, &file]).fails(2, "unexpected argument");
-    run(&["hash", &file, "--nope"]).fails(2, "unknown option `--nope`");
-    run(&["hash", &file, "-x"]).fails(2, "unknown option `-x`");
-    run(&["record", &file, "--kind"]).fails(2, "needs a value");
-    run(&["record", &file, "--kind", "gov_vote", "--kind", "gov_vote"]).fails(2, "more than once");
+    run(&["hash", &file, "--nope"]).fails(2, "unexpected argument '--nope'");
+    run(&["hash", &file, "-x"]).fails(2, "unexpected argument '-x'");
+    run(&["record", &file, "--kid"]).fails(2, "a similar argument exists: '--kind'");
+    run(&["record", &file, "--kind"]).fails(2, "a value is required for '--kind <KIND>'");
+    run(&["record", &file, "--kind", "gov_vote", "--kind", "gov_vote"])
+        .fails(2, "cannot be used multiple times");
+    run(&["record", &file, "--kind", "nope"]).fails(2, "[possible values: discovery, proposal,");
     run(&["record", &file, "--key", "no-equals-sign"]).fails(2, "ACTOR=KEY");
     run(&["merkle", "prove", &file, "--index", "-1"]).fails(2, "--index");
     run(&["merkle", "prove", &file, "--index", "1.0"]).fails(2, "--index");
-    run(&["merkle", "prove", &file]).fails(2, "missing option `--index`");
-    run(&["merkle", "verify-inclusion", "--record", &file]).fails(2, "give either");
+    run(&["merkle", "prove", &file]).fails(2, "--index <I>");
+    run(&["merkle", "verify-inclusion", "--record", &file]).fails(2, "--proof <FILE>");
+    run(&[
+        "merkle",
+        "verify-inclusion",
+        "--record",
+        &file,
+        "--proof",
+        &file,
+    ])
+    .fails(2, "give either");
+    run(&["completions", "tcsh"]).fails(2, "[possible values: bash,");
     // Standard input can be read only once.
     let root = Digest::of(b"").to_string();
     run_with(
@@ -252,8 +274,26 @@ fn bad_arguments_are_usage_errors() {
     let json = out.json();
     assert!(!boolean(&json, "valid"));
     assert_eq!(member(&json, "code"), &Value::Null);
-    assert_eq!(text(&json, "error"), "USAGE");
+    assert_eq!(error_name(&json), "USAGE");
+    assert_eq!(uint(member(&json, "error"), "status"), 400);
     assert_eq!(uint(&json, "exit_status"), 2);
+    // Also for an error clap finds inside a command, with --json anywhere before `--`.
+    let out = run(&["record", "--json", &file, "--kind", "nope"]).fails(2, "USAGE");
+    assert!(text(&out.json(), "message").contains("possible values"));
+    let out = run(&["hash", "--json", "--", "--json"]).fails(2, "IO");
+    assert_eq!(error_name(&out.json()), "IO");
+}
+
+#[test]
+fn shell_completions() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = run(&["completions", shell]).valid();
+        assert!(out.stdout().contains("verify-inclusion"), "{shell}");
+    }
+    let out = run(&["completions", "bash", "--json"]).valid();
+    let json = out.json();
+    assert_eq!(text(&json, "shell"), "bash");
+    assert!(text(&json, "script").contains("--keyring"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -319,7 +359,7 @@ fn unusable_json_is_exit_2() {
             assert!(out.stderr.contains(&file), "names the file: {}", out.stderr);
         }
         let out = run(&["record", &file, "--json"]).fails(2, error);
-        assert_eq!(text(&out.json(), "error"), *error);
+        assert_eq!(error_name(&out.json()), *error);
     }
     let deep = format!("{{\"a\":{}{}}}", "[".repeat(70), "]".repeat(70));
     run(&["hash", &dir.file("deep", deep)]).fails(2, "DEPTH_EXCEEDED");
@@ -328,7 +368,7 @@ fn unusable_json_is_exit_2() {
     run(&["hash", &dir.path("missing.json")]).fails(2, "cannot open");
     run(&["hash", &path_arg(&dir.0)]).fails(2, "cannot read");
     let out = run(&["hash", &dir.path("missing.json"), "--json"]).fails(2, "IO");
-    assert_eq!(text(&out.json(), "error"), "IO");
+    assert_eq!(error_name(&out.json()), "IO");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -503,7 +543,7 @@ fn record_failures() {
     run(&["witness", &good, "--key", &key]).fails(1, "KIND_MISMATCH");
     run(&["cross-anchor", &good, "--key", &key]).fails(1, "KIND_MISMATCH");
     // Unknown kinds: exit 2 (the tool cannot tell what to check).
-    run(&["record", &good, "--kind", "nope"]).fails(2, "UNKNOWN_KIND");
+    run(&["record", &good, "--kind", "nope"]).fails(2, "invalid value 'nope' for '--kind <KIND>'");
     let disco = dir.file("disco.json", bytes(&discovery()));
     run(&["record", &disco]).fails(2, "UNKNOWN_KIND");
     let odd = dir.file("odd.json", bytes(&set(&vote, "type", "\"gov_votes\"")));

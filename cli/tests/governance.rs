@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use vaultmesh_core::json::Value;
 
 use common::{
-    array, assert_contains, boolean, is_null, member, object, path_arg, read_json, run, run_with,
-    test_vectors, text, uint, TempDir, BAD_JSON,
+    array, assert_contains, boolean, error_name, is_null, member, object, path_arg, read_json, run,
+    run_with, test_vectors, text, uint, TempDir, BAD_JSON,
 };
 
 fn vectors_dir() -> PathBuf {
@@ -111,7 +111,7 @@ fn check_chain(path: &Path) {
         let out = json_run.fails_any_stdout(1, error);
         let report = out.json();
         assert!(!boolean(&report, "valid"), "{file}");
-        assert_eq!(text(&report, "error"), error, "{file}");
+        assert_eq!(error_name(&report), error, "{file}");
         assert_eq!(uint(&report, "code"), code, "{file}");
         assert_eq!(uint(&report, "exit_status"), 1);
         assert_eq!(uint(&report, "receipts"), receipts, "{file}");
@@ -299,7 +299,7 @@ fn unusable_input_is_exit_2() {
             assert!(out.stderr.contains(&file), "names the file: {}", out.stderr);
             let out = run(&[command, &file, "--json"]).unusable(error);
             let report = out.json();
-            assert_eq!(text(&report, "error"), *error);
+            assert_eq!(error_name(&report), *error);
             assert_eq!(uint(&report, "exit_status"), 2);
             assert!(!boolean(&report, "valid"));
         }
@@ -331,7 +331,7 @@ fn unusable_input_is_exit_2() {
     run(&["governance", &missing]).unusable("cannot open");
     run(&["constitution", &missing]).unusable("cannot open");
     let out = run(&["governance", &missing, "--json"]).unusable("IO");
-    assert_eq!(text(&out.json(), "error"), "IO");
+    assert_eq!(error_name(&out.json()), "IO");
 
     // Usage.
     run(&["governance"]).unusable("USAGE");
@@ -381,14 +381,14 @@ fn help_and_command_list() {
     assert_contains(top.stdout(), "  constitution ");
     let help = run(&["governance", "--help"]).valid();
     let shown = help.stdout();
-    assert!(shown.starts_with("Usage: vm-verify governance CHAIN.json"));
-    assert!(shown.contains("--max-bytes BYTES"));
+    assert!(shown.starts_with("Usage: vm-verify governance [OPTIONS] <CHAIN.json>"));
+    assert!(shown.contains("--max-bytes <BYTES>"));
     assert!(shown.contains("67108864, 64 MiB"));
     assert!(shown.contains("depth is at most 64"));
     assert!(shown.contains("Exit status"));
     let help = run(&["help", "constitution"]).valid();
     assert!(help
         .stdout()
-        .starts_with("Usage: vm-verify constitution FILE"));
+        .starts_with("Usage: vm-verify constitution [OPTIONS] <FILE>"));
     assert!(help.stdout().contains("constitution_hash"));
 }

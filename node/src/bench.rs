@@ -17,9 +17,10 @@ use vaultmesh_core::merkle::InclusionProof;
 use vaultmesh_core::record::{self, Keyring, Kind};
 use vaultmesh_core::{crypto, Digest};
 
-use crate::cli::{Args, Fail};
+use crate::cli::{BenchArgs, DemoArgs, Fail};
 use crate::client::{Client, Reply};
 use crate::config::{self, DataDir};
+use crate::progress;
 use crate::util;
 
 /// A signer with a fresh random key.
@@ -212,17 +213,17 @@ impl Rng {
 }
 
 /// `vm-node bench`.
-pub fn run(args: &Args) -> Result<(), Fail> {
-    let receipts = args.number("receipts", 200_000)?;
-    let batch = args.number("batch", 1_000)?.max(1) as usize;
-    let connections = args.number("connections", 2)?.max(1) as usize;
-    let proofs = args.number("proofs", 10_000)?;
-    let signers = args.number("signers", 4)?.max(1);
-    let scroll = args.get("scroll").unwrap_or("bench").to_string();
-    let dir = args.data_dir();
+pub fn run(args: &BenchArgs, json: bool) -> Result<(), Fail> {
+    let receipts = args.receipts;
+    let batch = usize::try_from(args.batch.max(1)).unwrap_or(usize::MAX);
+    let connections = usize::try_from(args.connections.clamp(1, 1024)).unwrap_or(1);
+    let proofs = args.proofs;
+    let signers = args.signers.max(1);
+    let scroll = args.scroll.clone();
+    let dir = args.node.data.dir();
     let token = config::admin_token(&dir)?;
-    let url = match args.get("url") {
-        Some(u) => u.to_string(),
+    let url = match &args.node.url {
+        Some(u) => u.clone(),
         None => DataDir::load(&dir)?.config.listen,
     };
     let client = || Client::new(&url).with_token(token.clone());
@@ -236,7 +237,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
         &[200, 201],
     )?;
     let log = |line: String| {
-        if !args.flag("json") {
+        if !json {
             eprintln!("{line}");
         }
     };
@@ -265,6 +266,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
         let next = AtomicUsize::new(0);
         let at = util::now_text();
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let bar = progress::bar(batches as u64, "batches signed", json);
         std::thread::scope(|scope| {
             for _ in 0..threads {
                 scope.spawn(|| loop {
@@ -282,9 +284,11 @@ pub fn run(args: &Args) -> Result<(), Fail> {
                     if let Ok(mut slot) = bodies[b].lock() {
                         *slot = array(&items);
                     }
+                    bar.inc(1);
                 });
             }
         });
+        bar.finish_and_clear();
         let bodies: Vec<Vec<u8>> = bodies
             .into_iter()
             .map(|m| m.into_inner().unwrap_or_default())
@@ -298,6 +302,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
         // Connections are opened (and used once) before the clock starts, as a node's clients
         // keep theirs open.
         let barrier = std::sync::Barrier::new(connections + 1);
+        let bar = progress::bar(bodies.len() as u64, "batches appended", json);
         let started = std::thread::scope(|scope| {
             for _ in 0..connections {
                 scope.spawn(|| {
@@ -316,6 +321,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
                                 if let Ok(mut l) = latencies.lock() {
                                     l.push(t.elapsed());
                                 }
+                                bar.inc(1);
                             }
                             Ok(r) => {
                                 if let Ok(mut f) = failure.lock() {
@@ -337,6 +343,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
             Instant::now()
         });
         let elapsed = started.elapsed().as_secs_f64();
+        bar.finish_and_clear();
         if let Some(f) = failure.into_inner().ok().flatten() {
             return Err(Fail::usage(f));
         }
@@ -378,6 +385,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
                 rng.next() % size
             ));
         }
+        let bar = progress::bar(proofs, "proofs", json);
         let started = Instant::now();
         for k in 0..proofs {
             let index = rng.next() % size;
@@ -386,6 +394,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
                 .get(&format!("/scrolls/{scroll}/proof/inclusion?index={index}"))
                 .map_err(|e| Fail::usage(format!("proof: {e}")))?;
             lat.push(t.elapsed());
+            bar.inc(1);
             if reply.status != 200 {
                 return Err(Fail::usage(format!(
                     "proof: HTTP {} {}",
@@ -399,6 +408,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
             }
         }
         let elapsed = started.elapsed().as_secs_f64();
+        bar.finish_and_clear();
         lat.sort();
         log(format!(
             "{proofs} inclusion proofs at tree_size {size}: p50 {:.3} ms, p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms ({:.0}/s on one connection; {checked} verified with the core)",
@@ -440,7 +450,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
         ));
         report["store"] = serde_json::json!({ "bytes": bytes, "receipts": total, "bytes_per_receipt": bytes as f64 / total as f64 });
     }
-    if args.flag("json") {
+    if json {
         println!("{report}");
     }
     Ok(())
@@ -511,17 +521,28 @@ pub fn forge(receipt: &[u8], field: &str, value: &str) -> Result<Vec<u8>, Fail> 
     Ok(parsed.to_canonical())
 }
 
+/// The lines `vm-node demo` prints before its summary: the length of its progress bar.
+const DEMO_STEPS: u64 = 19;
+
 /// `vm-node demo`: a demo mesh in a temporary directory, end to end.
-pub fn demo(args: &Args) -> Result<(), Fail> {
-    let base = match args.get("dir") {
-        Some(d) => std::path::PathBuf::from(d),
+pub fn demo(args: &DemoArgs, json: bool) -> Result<(), Fail> {
+    let base = match &args.dir {
+        Some(d) => d.clone(),
         None => std::env::temp_dir().join(format!(
             "vaultmesh-demo-{}",
             util::hex(&util::random::<4>()?)
         )),
     };
     let data = base.join("node");
-    let say = |line: String| println!("{line}");
+    // Under --json the steps are not printed; one summary object is, at the end. On a
+    // terminal a bar counts the steps below the lines (printed with the bar suspended).
+    let bar = progress::bar(DEMO_STEPS, "steps", json);
+    let say = |line: String| {
+        if !json {
+            bar.suspend(|| println!("{line}"));
+        }
+        bar.inc(1);
+    };
     say(format!("== VaultMesh demo mesh in {}", base.display()));
     let public_key = config::init(
         &data,
@@ -802,6 +823,18 @@ pub fn demo(args: &Args) -> Result<(), Fail> {
     }
     say(format!("audit   verify-store: {total} receipts in {} scrolls, every leaf, subtree, root, checkpoint and signature re-derived → VALID", audit.scrolls.len()));
     running.stop();
+    bar.finish_and_clear();
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "dir": base, "bundle": bundle_path, "mesh_id": node.mesh_id,
+                "mesh_key": node.public_key.to_string(), "data": data, "files": files,
+                "bundle_verdict": report.overall, "receipts": total,
+            })
+        );
+        return Ok(());
+    }
     say(String::new());
     say(format!("Audit bundle:   {}", bundle_path.display()));
     say(format!(

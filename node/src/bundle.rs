@@ -94,6 +94,28 @@ pub fn export(
     from_checkpoint: Option<u64>,
     to_checkpoint: Option<u64>,
 ) -> Result<Vec<u8>, ExportError> {
+    export_with_progress(
+        store,
+        mesh_id,
+        discovery,
+        keyring,
+        scroll,
+        (from_checkpoint, to_checkpoint),
+        &mut |_, _| {},
+    )
+}
+
+/// [`export`], calling `progress(done, total)` as the receipts' inclusion proofs are built (the
+/// long part; `vm-node export-bundle` draws a progress bar with it).
+pub fn export_with_progress(
+    store: &dyn Store,
+    mesh_id: &str,
+    discovery: &[u8],
+    keyring: &Keyring,
+    scroll: &str,
+    (from_checkpoint, to_checkpoint): (Option<u64>, Option<u64>),
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Vec<u8>, ExportError> {
     let row = store
         .scrolls()
         .map_err(|e| e.to_string())?
@@ -189,8 +211,12 @@ pub fn export(
             Ok(())
         })
         .map_err(|e| e.to_string())?;
+    let total = bodies.len() as u64;
     for (i, body) in bodies.iter().enumerate() {
         let index = start + i as u64;
+        if i % 256 == 0 {
+            progress(i as u64, total);
+        }
         let proof = from_store(reader.as_mut(), row.id, |get| {
             merkle::prove_inclusion_from_subtrees(end, index, get)
         })?
@@ -205,6 +231,7 @@ pub fn export(
         out.push(b'}');
     }
     out.extend_from_slice(b"]}]}\n");
+    progress(total, total);
     Ok(out)
 }
 

@@ -3,11 +3,13 @@
 //! input or failure).
 
 use std::ffi::OsString;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use clap::error::ErrorKind;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use vaultmesh_core::encoding::PublicKey;
 
 use crate::client::Client;
@@ -15,39 +17,263 @@ use crate::config::{self, DataDir, InitOptions};
 use crate::node::Node;
 use crate::store::SqliteStore;
 
-const HELP: &str = "\
-vm-node: the VaultMesh node (durable append-only scrolls, signed checkpoints, proofs over HTTP).
-
-Usage:
-  vm-node init --mesh-id did:vm:mesh:NAME [--data DIR] [--listen ADDR] [--scrolls a,b,c]
-               [--checkpoint-interval SECS]
-  vm-node serve [--data DIR] [--listen ADDR]
-  vm-node append SCROLL FILE|- [--data DIR] [--url URL] [--expect-size N]
-  vm-node checkpoint SCROLL [--data DIR] [--url URL] [--force]
-  vm-node add-key ACTOR KEY [--data DIR] [--url URL]
-  vm-node export-bundle --scroll S [--from-checkpoint N] [--to-checkpoint M] --out FILE
-                        [--data DIR]
-  vm-node verify-bundle FILE [--mesh-key KEY]
-  vm-node verify-store [--data DIR]
-  vm-node bench [--data DIR] [--url URL] [--receipts N] [--batch B] [--connections C]
-                [--proofs P] [--scroll S]
-  vm-node demo [--dir DIR]
-
-Every command takes --json (one JSON object on stdout) and --help.
+/// Shown after every command's help.
+const AFTER_HELP: &str = "\
 DIR defaults to $VM_NODE_DATA, else ./vm-node-data. append, checkpoint and add-key talk to the
-running node (URL from the config's listen address, token from DIR/admin.token); FILE holds
-one receipt, a JSON array of receipts, or JSON Lines. export-bundle and verify-store read the
-store directly and may run beside the node.
+running node (URL from the config's listen address, token from DIR/admin.token); export-bundle
+and verify-store read the store directly and may run beside the node.
 
-Exit status: 0 done, 1 checked and found invalid, 2 unusable input or failure.";
+--json prints exactly one JSON object on standard output: the command's result, or on failure
+{\"error\": {\"status\", \"code\", \"name\", \"message\", ...}, \"exit_status\"} with the HTTP
+API's error object (the node's own when the node refused the request).
 
-/// A command failure: the message and the exit status.
+Exit status: 0 done, 1 checked and found invalid, 2 unusable input, usage or failure.";
+
+/// Usage first, then the description and options.
+const HELP_TEMPLATE: &str =
+    "{usage-heading} {usage}\n\n{about-with-newline}\n{all-args}{after-help}";
+
+/// `vm-node`: the VaultMesh node.
+#[derive(Parser, Debug)]
+#[command(
+    name = "vm-node",
+    version,
+    about = "vm-node: the VaultMesh node (durable append-only scrolls, signed checkpoints, proofs over HTTP).",
+    subcommand_required = true,
+    arg_required_else_help = false
+)]
+pub struct Cli {
+    /// Print exactly one JSON object on standard output, also on failure.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a data directory: config, federation key, admin token, store
+    Init(InitArgs),
+    /// Serve the node over HTTP
+    Serve(ServeArgs),
+    /// Append receipts to a scroll of the running node
+    Append(AppendArgs),
+    /// Sign a checkpoint of a scroll of the running node
+    Checkpoint(CheckpointArgs),
+    /// Register an actor's public key with the running node
+    AddKey(AddKeyArgs),
+    /// Write an audit bundle of a scroll (read from the store; may run beside the node)
+    ExportBundle(ExportBundleArgs),
+    /// Verify an audit bundle with the core's verify_bundle
+    VerifyBundle(VerifyBundleArgs),
+    /// Re-derive every root, subtree, checkpoint and signature of the store
+    VerifyStore(DataArg),
+    /// Load test a running node: appends per second, proof latency, bytes per receipt
+    Bench(BenchArgs),
+    /// A demo mesh in a temporary directory, end to end
+    Demo(DemoArgs),
+    /// Print a shell completion script (bash, elvish, fish, powershell, zsh)
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `--data DIR`.
+#[derive(clap::Args, Debug, Default)]
+pub struct DataArg {
+    /// The data directory (default $VM_NODE_DATA, else ./vm-node-data).
+    #[arg(long = "data", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+}
+
+impl DataArg {
+    /// The data directory.
+    pub fn dir(&self) -> PathBuf {
+        self.data
+            .clone()
+            .or_else(|| std::env::var_os("VM_NODE_DATA").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("vm-node-data"))
+    }
+}
+
+/// `--data DIR --url URL`: the running node of a data directory.
+#[derive(clap::Args, Debug, Default)]
+pub struct NodeArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub data: DataArg,
+    /// The node's URL (default: the config's listen address).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+}
+
+/// A count: digits, `_` allowed as a separator (`1_000_000`).
+pub fn count(text: &str) -> Result<u64, String> {
+    let digits = text.replace('_', "");
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("needs a non-negative integer (digits, `_` allowed)".to_string());
+    }
+    digits
+        .parse()
+        .map_err(|_| "needs an integer below 2^64".to_string())
+}
+
+/// `vm-node init`.
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// The mesh's id, did:vm:mesh:NAME.
+    #[arg(long, value_name = "did:vm:mesh:NAME")]
+    pub mesh_id: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub data: DataArg,
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8420")]
+    pub listen: String,
+    /// The scrolls to create, comma-separated (default: the standard scrolls).
+    #[arg(long, value_name = "a,b,c")]
+    pub scrolls: Option<String>,
+    /// Seconds between automatic checkpoints of scrolls that grew (0: none).
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = count)]
+    pub checkpoint_interval: u64,
+}
+
+/// `vm-node serve`.
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub data: DataArg,
+    /// Listen here instead of the config's address.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+}
+
+/// `vm-node append SCROLL FILE|-`.
+#[derive(clap::Args, Debug)]
+pub struct AppendArgs {
+    /// The scroll.
+    pub scroll: String,
+    /// One receipt, a JSON array of receipts, or JSON Lines; `-` for standard input.
+    #[arg(value_name = "FILE")]
+    pub file: OsString,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub node: NodeArgs,
+    /// Append only if the scroll has exactly N receipts (else SIZE_MISMATCH); makes the append
+    /// idempotent, so the client may retry it after a lost connection.
+    #[arg(long, value_name = "N", value_parser = count)]
+    pub expect_size: Option<u64>,
+}
+
+/// `vm-node checkpoint SCROLL`.
+#[derive(clap::Args, Debug)]
+pub struct CheckpointArgs {
+    /// The scroll.
+    pub scroll: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub node: NodeArgs,
+    /// Sign a new checkpoint even if the scroll did not grow.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `vm-node add-key ACTOR KEY`.
+#[derive(clap::Args, Debug)]
+pub struct AddKeyArgs {
+    /// did:vm:mesh|human|agent:NAME, or engine:NAME.
+    pub actor: String,
+    /// ed25519:z6Mk... or did:key:z6Mk...
+    pub key: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub node: NodeArgs,
+}
+
+/// `vm-node export-bundle`.
+#[derive(clap::Args, Debug)]
+pub struct ExportBundleArgs {
+    /// The scroll.
+    #[arg(long, value_name = "S")]
+    pub scroll: String,
+    /// The first checkpoint (sequence number) to include.
+    #[arg(long, value_name = "N", value_parser = count)]
+    pub from_checkpoint: Option<u64>,
+    /// The last checkpoint to include (default: the latest).
+    #[arg(long, value_name = "M", value_parser = count)]
+    pub to_checkpoint: Option<u64>,
+    /// Where to write the bundle.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub data: DataArg,
+}
+
+/// `vm-node verify-bundle FILE`.
+#[derive(clap::Args, Debug)]
+pub struct VerifyBundleArgs {
+    /// The audit bundle.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Pin the mesh's key (ed25519:z6Mk...); without it the bundle's own keys are trusted.
+    #[arg(long, value_name = "KEY")]
+    pub mesh_key: Option<String>,
+}
+
+/// `vm-node bench`.
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub node: NodeArgs,
+    /// Receipts to sign and append.
+    #[arg(long, value_name = "N", default_value = "200000", value_parser = count)]
+    pub receipts: u64,
+    /// Receipts per append request.
+    #[arg(long, value_name = "B", default_value = "1000", value_parser = count)]
+    pub batch: u64,
+    /// Connections appending at once.
+    #[arg(long, value_name = "C", default_value = "2", value_parser = count)]
+    pub connections: u64,
+    /// Inclusion proofs to ask for after the appends.
+    #[arg(long, value_name = "P", default_value = "10000", value_parser = count)]
+    pub proofs: u64,
+    /// Guardian engine keys signing the receipts.
+    #[arg(long, value_name = "K", default_value = "4", value_parser = count)]
+    pub signers: u64,
+    /// The scroll (created if missing).
+    #[arg(long, value_name = "S", default_value = "Bench")]
+    pub scroll: String,
+}
+
+/// `vm-node demo`.
+#[derive(clap::Args, Debug)]
+pub struct DemoArgs {
+    /// Where to put the demo mesh (default: a new temporary directory).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// A command failure: the message, the exit status, and the error object `--json` prints.
 #[derive(Debug)]
 pub struct Fail {
     /// Exit status (1 invalid, 2 unusable).
     pub status: u8,
     /// What went wrong.
     pub message: String,
+    /// The stable name: `USAGE`, `INVALID`, `FAILED`, or the node's error name.
+    pub name: &'static str,
+    /// The node's own error object, when the node refused the request.
+    pub node_error: Option<serde_json::Value>,
+    /// What the command established before it failed (verify-store's report): its members
+    /// are added to the `--json` object.
+    pub report: Option<serde_json::Value>,
 }
 
 impl Fail {
@@ -56,6 +282,9 @@ impl Fail {
         Fail {
             status: 2,
             message: message.into(),
+            name: "FAILED",
+            node_error: None,
+            report: None,
         }
     }
 
@@ -64,7 +293,64 @@ impl Fail {
         Fail {
             status: 1,
             message: message.into(),
+            name: "INVALID",
+            node_error: None,
+            report: None,
         }
+    }
+
+    /// A command line clap refused (exit 2), as one line.
+    fn command_line(error: &clap::Error) -> Fail {
+        let rendered = error.render().to_string();
+        let mut parts: Vec<String> = Vec::new();
+        let mut usage = None;
+        for line in rendered.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with("For more information") {
+                continue;
+            }
+            if let Some(u) = line.strip_prefix("Usage: ") {
+                usage = Some(u.to_string());
+                continue;
+            }
+            let line = line.strip_prefix("error: ").unwrap_or(line);
+            match parts.last_mut() {
+                Some(last) if last.ends_with(':') => {
+                    last.push(' ');
+                    last.push_str(line);
+                }
+                _ => parts.push(line.to_string()),
+            }
+        }
+        let mut message = parts.join("; ");
+        if let Some(usage) = usage {
+            message.push_str(&format!("; usage: {usage}"));
+        }
+        Fail {
+            name: "USAGE",
+            ..Fail::usage(message)
+        }
+    }
+
+    /// The `--json` object: `{"error": {...}, "exit_status"}`, the error object in the HTTP
+    /// API's shape (docs/node.md). The node's own object is passed on as it answered it.
+    pub fn to_json(&self) -> serde_json::Value {
+        let error = self.node_error.clone().unwrap_or_else(|| {
+            let status = match self.name {
+                "USAGE" => 400,
+                "INVALID" => 422,
+                _ => 500,
+            };
+            serde_json::json!({
+                "status": status, "code": null, "name": self.name, "message": self.message,
+            })
+        });
+        let mut object = match &self.report {
+            Some(serde_json::Value::Object(report)) => report.clone(),
+            _ => serde_json::Map::new(),
+        };
+        object.insert("error".into(), error);
+        object.insert("exit_status".into(), self.status.into());
+        serde_json::Value::Object(object)
     }
 }
 
@@ -74,153 +360,109 @@ impl<E: std::error::Error> From<E> for Fail {
     }
 }
 
-/// Parsed arguments: positionals, `--name value` options and `--flag`s.
-#[derive(Debug, Default)]
-pub struct Args {
-    /// Positional arguments after the command.
-    pub positional: Vec<String>,
-    options: Vec<(String, Option<String>)>,
-}
-
-const FLAGS: &[&str] = &["json", "help", "force"];
-
-impl Args {
-    /// Parses `args` (without the program and command names).
-    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, Fail> {
-        let mut out = Args::default();
-        let mut it = args.into_iter();
-        while let Some(a) = it.next() {
-            if let Some(name) = a.strip_prefix("--") {
-                if let Some((n, v)) = name.split_once('=') {
-                    out.options.push((n.to_string(), Some(v.to_string())));
-                } else if FLAGS.contains(&name) {
-                    out.options.push((name.to_string(), None));
-                } else {
-                    let v = it
-                        .next()
-                        .ok_or_else(|| Fail::usage(format!("--{name} needs a value")))?;
-                    out.options.push((name.to_string(), Some(v)));
-                }
-            } else {
-                out.positional.push(a);
-            }
-        }
-        Ok(out)
-    }
-
-    /// The value of `--name`.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.options
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .and_then(|(_, v)| v.as_deref())
-    }
-
-    /// Whether `--name` was given.
-    pub fn flag(&self, name: &str) -> bool {
-        self.options.iter().any(|(n, _)| n == name)
-    }
-
-    /// `--name` as a number.
-    pub fn number(&self, name: &str, default: u64) -> Result<u64, Fail> {
-        match self.get(name) {
-            None => Ok(default),
-            Some(v) => v
-                .replace('_', "")
-                .parse()
-                .map_err(|_| Fail::usage(format!("--{name} must be a number"))),
-        }
-    }
-
-    fn check_known(&self, known: &[&str]) -> Result<(), Fail> {
-        for (n, _) in &self.options {
-            if !known.contains(&n.as_str()) && !FLAGS.contains(&n.as_str()) {
-                return Err(Fail::usage(format!("unknown option --{n}")));
-            }
-        }
-        Ok(())
-    }
-
-    /// The data directory.
-    pub fn data_dir(&self) -> PathBuf {
-        self.get("data")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("VM_NODE_DATA").map(PathBuf::from))
-            .unwrap_or_else(|| PathBuf::from("vm-node-data"))
-    }
-}
-
 /// Output: human lines, or one JSON object with `--json`.
-fn emit(args: &Args, human: &str, json: serde_json::Value) {
+fn emit(json: bool, human: &str, value: serde_json::Value) {
     let mut out = std::io::stdout().lock();
-    if args.flag("json") {
-        let _ = writeln!(out, "{json}");
+    if json {
+        let _ = writeln!(out, "{value}");
     } else {
         let _ = writeln!(out, "{human}");
     }
 }
 
+/// The clap command with the help layout on every subcommand.
+pub fn command() -> clap::Command {
+    let names: Vec<String> = Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    let mut command = Cli::command()
+        .help_template(HELP_TEMPLATE)
+        .after_help(AFTER_HELP);
+    for name in names {
+        // As before clap, an option given twice takes its last value (scripts append
+        // overrides to a base command line).
+        command = command.mut_subcommand(name, |c| {
+            c.help_template(HELP_TEMPLATE)
+                .after_help(AFTER_HELP)
+                .args_override_self(true)
+        });
+    }
+    command
+}
+
+/// Whether `--json` is on the command line (before `--`), so that a line clap refuses is
+/// answered with one JSON object too.
+fn wants_json(args: &[OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json")
+}
+
 /// Runs `vm-node` with the process arguments.
 pub fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args_os()
-        .skip(1)
-        .map(|a: OsString| a.to_string_lossy().into_owned())
-        .collect();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let json = wants_json(&args);
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             eprintln!("vm-node: {}", f.message);
+            if json {
+                println!("{}", f.to_json());
+            }
             ExitCode::from(f.status)
         }
     }
 }
 
-/// Runs one command line (without the program name).
-pub fn run(args: Vec<String>) -> Result<(), Fail> {
-    let Some((command, rest)) = args.split_first() else {
-        println!("{HELP}");
-        return Ok(());
+/// Runs one command line (with the program name first).
+pub fn run(args: Vec<OsString>) -> Result<(), Fail> {
+    let matches = match command().try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let text = e.render().to_string();
+            // clap's version line has no final newline.
+            println!("{}", text.trim_end());
+            return Ok(());
+        }
+        Err(e) => return Err(Fail::command_line(&e)),
     };
-    let args = Args::parse(rest.iter().cloned())?;
-    if args.flag("help") || command == "--help" || command == "help" || command == "-h" {
-        println!("{HELP}");
-        return Ok(());
-    }
-    match command.as_str() {
-        "init" => init(&args),
-        "serve" => serve(&args),
-        "append" => append(&args),
-        "checkpoint" => checkpoint(&args),
-        "add-key" => add_key(&args),
-        "export-bundle" => export_bundle(&args),
-        "verify-bundle" => verify_bundle(&args),
-        "verify-store" => verify_store(&args),
-        "bench" => crate::bench::run(&args),
-        "demo" => crate::bench::demo(&args),
-        "--version" | "version" => {
-            println!("vm-node {}", env!("CARGO_PKG_VERSION"));
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| Fail::command_line(&e))?;
+    let json = cli.json;
+    match &cli.command {
+        Command::Init(a) => init(a, json),
+        Command::Serve(a) => serve(a, json),
+        Command::Append(a) => append(a, json),
+        Command::Checkpoint(a) => checkpoint(a, json),
+        Command::AddKey(a) => add_key(a, json),
+        Command::ExportBundle(a) => export_bundle(a, json),
+        Command::VerifyBundle(a) => verify_bundle(a, json),
+        Command::VerifyStore(a) => verify_store(a, json),
+        Command::Bench(a) => crate::bench::run(a, json),
+        Command::Demo(a) => crate::bench::demo(a, json),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut command(), "vm-node", &mut script);
+            let script = String::from_utf8_lossy(&script).into_owned();
+            if json {
+                emit(
+                    true,
+                    "",
+                    serde_json::json!({ "shell": shell.to_string(), "script": script }),
+                );
+            } else {
+                print!("{script}");
+            }
             Ok(())
         }
-        other => Err(Fail::usage(format!(
-            "unknown command {other:?} (vm-node --help)"
-        ))),
     }
 }
 
-fn init(args: &Args) -> Result<(), Fail> {
-    args.check_known(&[
-        "mesh-id",
-        "data",
-        "listen",
-        "scrolls",
-        "checkpoint-interval",
-    ])?;
-    let mesh_id = args
-        .get("mesh-id")
-        .ok_or_else(|| Fail::usage("init needs --mesh-id did:vm:mesh:NAME"))?;
-    let dir = args.data_dir();
-    let scrolls: Vec<String> = match args.get("scrolls") {
+fn init(args: &InitArgs, json: bool) -> Result<(), Fail> {
+    let mesh_id = args.mesh_id.as_str();
+    let dir = args.data.dir();
+    let scrolls: Vec<String> = match &args.scrolls {
         Some(list) => list
             .split(',')
             .filter(|s| !s.is_empty())
@@ -233,9 +475,9 @@ fn init(args: &Args) -> Result<(), Fail> {
     };
     let opts = InitOptions {
         mesh_id,
-        listen: args.get("listen").unwrap_or("127.0.0.1:8420"),
+        listen: &args.listen,
         scrolls,
-        checkpoint_interval_secs: args.number("checkpoint-interval", 60)?,
+        checkpoint_interval_secs: args.checkpoint_interval,
     };
     let public_key = config::init(&dir, &opts)?;
     // Create the store now, so `init` leaves a complete data directory.
@@ -243,7 +485,7 @@ fn init(args: &Args) -> Result<(), Fail> {
     let node = Node::open(&data).map_err(|e| Fail::usage(e.to_string()))?;
     let scrolls: Vec<String> = node.scrolls().iter().map(|s| s.name.clone()).collect();
     emit(
-        args,
+        json,
         &format!(
             "initialised mesh {mesh_id} in {}\n  federation key  {public_key}  (secret in {}, mode 0600)\n  admin token     {} (mode 0600)\n  scrolls         {}\n  start it with   vm-node serve --data {}",
             dir.display(),
@@ -269,18 +511,17 @@ pub fn start(dir: &Path, listen: Option<&str>) -> Result<(Arc<Node>, crate::http
     Ok((node, running))
 }
 
-fn serve(args: &Args) -> Result<(), Fail> {
-    args.check_known(&["data", "listen"])?;
-    let dir = args.data_dir();
+fn serve(args: &ServeArgs, json: bool) -> Result<(), Fail> {
+    let dir = args.data.dir();
     crate::http::log::init();
-    let (node, running) = start(&dir, args.get("listen"))?;
+    let (node, running) = start(&dir, args.listen.as_deref())?;
     let scrolls: Vec<String> = node
         .scrolls()
         .iter()
         .map(|s| format!("{} ({})", s.name, s.size()))
         .collect();
     emit(
-        args,
+        json,
         &format!(
             "vm-node listening on {}\n  mesh {}  key {}\n  scrolls {}",
             running.url(),
@@ -296,11 +537,11 @@ fn serve(args: &Args) -> Result<(), Fail> {
 }
 
 /// A client of the running node of a data directory (URL from `--url` or the config).
-fn admin_client(args: &Args) -> Result<Client, Fail> {
-    let dir = args.data_dir();
+fn admin_client(args: &NodeArgs) -> Result<Client, Fail> {
+    let dir = args.data.dir();
     let token = config::admin_token(&dir)?;
-    let url = match args.get("url") {
-        Some(u) => u.to_string(),
+    let url = match &args.url {
+        Some(u) => u.clone(),
         None => DataDir::load(&dir)?.config.listen,
     };
     Ok(Client::new(&url).with_token(token))
@@ -332,19 +573,20 @@ fn node_error(reply: &crate::client::Reply) -> Fail {
     Fail {
         status: if reply.status == 422 { 1 } else { 2 },
         message,
+        name: "NODE_ERROR",
+        node_error: e.is_object().then(|| e.clone()),
+        report: None,
     }
 }
 
-fn append(args: &Args) -> Result<(), Fail> {
-    args.check_known(&["data", "url", "expect-size"])?;
-    let [scroll, file] = args.positional.as_slice() else {
-        return Err(Fail::usage("usage: vm-node append SCROLL FILE|-"));
-    };
+fn append(args: &AppendArgs, json: bool) -> Result<(), Fail> {
+    let (scroll, file) = (&args.scroll, &args.file);
     let mut body = Vec::new();
     if file == "-" {
         std::io::stdin().read_to_end(&mut body)?;
     } else {
-        body = std::fs::read(file).map_err(|e| Fail::usage(format!("cannot read {file}: {e}")))?;
+        body = std::fs::read(file)
+            .map_err(|e| Fail::usage(format!("cannot read {}: {e}", Path::new(file).display())))?;
     }
     // One JSON value (a receipt or an array of them) if it parses as one, else JSON Lines.
     let whole = vaultmesh_core::json::Limits {
@@ -352,9 +594,9 @@ fn append(args: &Args) -> Result<(), Fail> {
         max_depth: 1 << 10,
     };
     let ndjson = vaultmesh_core::json::parse(&body, &whole).is_err();
-    let mut client = admin_client(args)?;
+    let mut client = admin_client(&args.node)?;
     let mut path = format!("/admin/scrolls/{scroll}/receipts");
-    if let Some(n) = args.get("expect-size") {
+    if let Some(n) = args.expect_size {
         path.push_str(&format!("?expect_size={n}"));
     }
     let content_type = if ndjson {
@@ -368,15 +610,15 @@ fn append(args: &Args) -> Result<(), Fail> {
     if reply.status != 200 {
         return Err(node_error(&reply));
     }
-    print_appended(args, scroll, &reply)
+    print_appended(json, scroll, &reply)
 }
 
-fn print_appended(args: &Args, scroll: &str, reply: &crate::client::Reply) -> Result<(), Fail> {
+fn print_appended(json: bool, scroll: &str, reply: &crate::client::Reply) -> Result<(), Fail> {
     let r = reply.json();
     let first = r["first_index"].as_u64().unwrap_or(0);
     let count = r["count"].as_u64().unwrap_or(0);
     emit(
-        args,
+        json,
         &format!(
             "appended {count} receipt(s) to {scroll} at {first}..{} (size {}; {} signature(s) verified, {} unknown signer, {} without a core kind)",
             first + count,
@@ -390,15 +632,12 @@ fn print_appended(args: &Args, scroll: &str, reply: &crate::client::Reply) -> Re
     Ok(())
 }
 
-fn checkpoint(args: &Args) -> Result<(), Fail> {
-    args.check_known(&["data", "url"])?;
-    let [scroll] = args.positional.as_slice() else {
-        return Err(Fail::usage("usage: vm-node checkpoint SCROLL"));
-    };
-    let mut client = admin_client(args)?;
+fn checkpoint(args: &CheckpointArgs, json: bool) -> Result<(), Fail> {
+    let scroll = &args.scroll;
+    let mut client = admin_client(&args.node)?;
     let path = format!(
         "/admin/scrolls/{scroll}/checkpoints{}",
-        if args.flag("force") { "?force" } else { "" }
+        if args.force { "?force" } else { "" }
     );
     let reply = client
         .post(&path, b"")
@@ -409,7 +648,7 @@ fn checkpoint(args: &Args) -> Result<(), Fail> {
     let r = reply.json();
     let cp = &r["checkpoint"];
     emit(
-        args,
+        json,
         &format!(
             "{} checkpoint {} of {scroll}: tree_size {} root {}",
             if r["created"] == true {
@@ -426,12 +665,9 @@ fn checkpoint(args: &Args) -> Result<(), Fail> {
     Ok(())
 }
 
-fn add_key(args: &Args) -> Result<(), Fail> {
-    args.check_known(&["data", "url"])?;
-    let [actor, key] = args.positional.as_slice() else {
-        return Err(Fail::usage("usage: vm-node add-key ACTOR KEY"));
-    };
-    let mut client = admin_client(args)?;
+fn add_key(args: &AddKeyArgs, json: bool) -> Result<(), Fail> {
+    let (actor, key) = (&args.actor, &args.key);
+    let mut client = admin_client(&args.node)?;
     let body = serde_json::json!({ "actor": actor, "key": key }).to_string();
     let reply = client
         .post("/admin/keys", body.as_bytes())
@@ -439,50 +675,39 @@ fn add_key(args: &Args) -> Result<(), Fail> {
     if !matches!(reply.status, 200 | 201) {
         return Err(node_error(&reply));
     }
-    emit(args, &format!("{actor} → {key}"), reply.json());
+    emit(json, &format!("{actor} → {key}"), reply.json());
     Ok(())
 }
 
 /// Opens the node of a data directory on the existing store, read-only.
-fn open_read_only(args: &Args) -> Result<Node, Fail> {
-    let dir = args.data_dir();
+fn open_read_only(args: &DataArg) -> Result<Node, Fail> {
+    let dir = args.dir();
     let data = DataDir::load(&dir)?;
     let store = SqliteStore::open_existing(&data.store_path())?;
     Node::with_store(&data, Box::new(store)).map_err(|e| Fail::usage(e.to_string()))
 }
 
-fn export_bundle(args: &Args) -> Result<(), Fail> {
-    args.check_known(&["data", "scroll", "from-checkpoint", "to-checkpoint", "out"])?;
-    let scroll = args
-        .get("scroll")
-        .ok_or_else(|| Fail::usage("export-bundle needs --scroll S"))?;
-    let out = args
-        .get("out")
-        .ok_or_else(|| Fail::usage("export-bundle needs --out FILE"))?;
-    let to = args
-        .get("to-checkpoint")
-        .map(|_| args.number("to-checkpoint", 1))
-        .transpose()?;
-    let from = args
-        .get("from-checkpoint")
-        .map(|_| args.number("from-checkpoint", 1))
-        .transpose()?;
-    let node = open_read_only(args)?;
-    let bundle = crate::bundle::export(
+fn export_bundle(args: &ExportBundleArgs, json: bool) -> Result<(), Fail> {
+    let scroll = args.scroll.as_str();
+    let out = args.out.display().to_string();
+    let (from, to) = (args.from_checkpoint, args.to_checkpoint);
+    let node = open_read_only(&args.data)?;
+    let bundle = crate::bundle::export_with_progress(
         node.store(),
         &node.mesh_id,
         &node.discovery(),
         &node.keyring(),
         scroll,
-        from,
-        to,
+        (from, to),
+        &mut crate::progress::callback("receipts", json),
     )
     .map_err(|e| Fail::usage(e.to_string()))?;
-    std::fs::write(out, &bundle).map_err(|e| Fail::usage(format!("cannot write {out}: {e}")))?;
+    std::fs::write(&args.out, &bundle)
+        .map_err(|e| Fail::usage(format!("cannot write {out}: {e}")))?;
     let report = crate::bundle::check(&bundle, Some((&node.mesh_id, &node.public_key)))
         .map_err(Fail::invalid)?;
     emit(
-        args,
+        json,
         &format!(
             "wrote {out} ({} bytes, format {} v{}): {} receipts of {scroll} with inclusion proofs, {} checkpoint(s), {} consistency proof(s), tree_size {}; the core's verify_bundle: {}",
             bundle.len(),
@@ -500,16 +725,13 @@ fn export_bundle(args: &Args) -> Result<(), Fail> {
     Ok(())
 }
 
-fn verify_bundle(args: &Args) -> Result<(), Fail> {
-    args.check_known(&["mesh-key"])?;
-    let [file] = args.positional.as_slice() else {
-        return Err(Fail::usage(
-            "usage: vm-node verify-bundle FILE [--mesh-key KEY]",
-        ));
-    };
-    let bytes = std::fs::read(file).map_err(|e| Fail::usage(format!("cannot read {file}: {e}")))?;
+fn verify_bundle(args: &VerifyBundleArgs, json: bool) -> Result<(), Fail> {
+    let file = &args.file;
+    let bytes = std::fs::read(file)
+        .map_err(|e| Fail::usage(format!("cannot read {}: {e}", file.display())))?;
     let key = args
-        .get("mesh-key")
+        .mesh_key
+        .as_deref()
         .map(PublicKey::parse)
         .transpose()
         .map_err(|e| Fail::usage(format!("--mesh-key: {e}")))?;
@@ -531,7 +753,7 @@ fn verify_bundle(args: &Args) -> Result<(), Fail> {
     let r = crate::bundle::check(&bytes, key.as_ref().map(|k| (mesh.as_str(), k)))
         .map_err(Fail::invalid)?;
     emit(
-        args,
+        json,
         &format!(
             "{}: {} of {} items valid — {} receipts of {} ({}) with inclusion proofs, {} checkpoint(s), {} consistency proof(s), tree_size {} (the core's verify_bundle{})",
             r.overall,
@@ -551,24 +773,9 @@ fn verify_bundle(args: &Args) -> Result<(), Fail> {
     Ok(())
 }
 
-fn verify_store(args: &Args) -> Result<(), Fail> {
-    args.check_known(&["data"])?;
+fn verify_store(args: &DataArg, json: bool) -> Result<(), Fail> {
     let node = open_read_only(args)?;
-    let tty = std::io::stderr().is_terminal() && !args.flag("json");
-    let mut progress = |done: u64, total: u64| {
-        if tty && total >= 50_000 {
-            let width = 40;
-            let filled = (done * width / total.max(1)) as usize;
-            eprint!(
-                "\r[{}{}] {done}/{total} receipts",
-                "#".repeat(filled),
-                " ".repeat(width as usize - filled)
-            );
-            if done == total {
-                eprintln!();
-            }
-        }
-    };
+    let mut progress = crate::progress::callback("receipts", json);
     let audit =
         crate::audit::verify_store(node.store(), &node.mesh_id, &node.keyring(), &mut progress)?;
     let mut human = String::new();
@@ -594,14 +801,19 @@ fn verify_store(args: &Args) -> Result<(), Fail> {
         .map(|s| serde_json::json!({ "name": s.name, "size": s.size, "subtrees": s.subtrees, "checkpoints": s.checkpoints,
             "signatures_verified": s.signatures_verified, "unknown_signer": s.unknown_signer, "opaque": s.opaque }))
         .collect();
-    emit(
-        args,
-        &human,
-        serde_json::json!({ "valid": ok, "scrolls": scrolls, "problems": audit.problems }),
-    );
+    let report = serde_json::json!({ "valid": ok, "scrolls": scrolls, "problems": audit.problems });
     if ok {
+        emit(json, &human, report);
         Ok(())
     } else {
-        Err(Fail::invalid("the store failed verification"))
+        // The report goes out once: on stdout in human mode, inside the one error object
+        // under --json.
+        if !json {
+            emit(json, &human, serde_json::Value::Null);
+        }
+        Err(Fail {
+            report: Some(report),
+            ..Fail::invalid("the store failed verification")
+        })
     }
 }

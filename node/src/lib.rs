@@ -9,8 +9,11 @@
 //!   UPDATE and DELETE, complete-subtree hashes for `O(log n)` proofs);
 //! - [`node`]: scrolls, appends, checkpoints, proofs, violation receipts ([`violations`]: how
 //!   many a stranger can cause);
-//! - [`http`]: the HTTP API (hyper through axum on tokio, TLS by rustls); [`client`]: the small HTTP/1.1 client the CLI, bench and tests use;
-//! - [`bundle`]: audit-bundle export and its check; [`bench`](mod@bench): the load tool; [`cli`]: `vm-node`.
+//! - [`http`]: the HTTP API (hyper through axum on tokio, TLS by rustls); [`client`]: the HTTP
+//!   client (reqwest over rustls, timeouts, retries of idempotent requests) the CLI, bench, demo
+//!   and tests use;
+//! - [`bundle`]: audit-bundle export and its check; [`bench`](mod@bench): the load tool;
+//!   [`cli`]: `vm-node`; [`progress`]: progress bars on a terminal.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -27,6 +30,7 @@ pub mod config;
 pub mod http;
 pub mod metrics;
 pub mod node;
+pub mod progress;
 pub mod store;
 pub mod util;
 pub mod violations;

@@ -27,7 +27,8 @@ struct Log {
 }
 
 fn writer(url: String, token: String, signer: Signer, log: Arc<Mutex<Log>>, stop: Arc<AtomicBool>) {
-    let mut c = Client::new(&url).with_token(token);
+    // One attempt per request: the writer is to see the kill, not wait it out in backoff.
+    let mut c = Client::new(&url).with_token(token).with_retries(0);
     let mut n = 0u64;
     while !stop.load(Ordering::Relaxed) {
         let (batch, size) = {

@@ -285,3 +285,22 @@ pub fn parse_leaked(bytes: impl Into<Vec<u8>>) -> Value<'static> {
 pub fn read_json(path: &Path) -> Value<'static> {
     parse_leaked(std::fs::read(path).unwrap())
 }
+
+/// The stable name of a failure's `--json` object, after checking that its `error` member has
+/// the HTTP API's error shape (`status`, `code`, `name`, `message`, `field` when the failure
+/// names one) and agrees with the envelope's `code`, `message` and `field`.
+pub fn error_name<'v>(value: &'v Value<'_>) -> &'v str {
+    assert!(!boolean(value, "valid"), "a failure: {value:?}");
+    let error = member(value, "error");
+    let status = uint(error, "status");
+    assert!((400..600).contains(&status), "HTTP status {status}");
+    assert_eq!(member(error, "code"), member(value, "code"));
+    assert_eq!(text(error, "message"), text(value, "message"));
+    let envelope_field = value.as_object().unwrap().get("field");
+    assert_eq!(error.as_object().unwrap().get("field"), envelope_field);
+    let allowed = ["status", "code", "name", "message", "field"];
+    for (name, _) in &error.as_object().unwrap().members {
+        assert!(allowed.contains(&name.as_ref()), "unexpected member {name}");
+    }
+    text(error, "name")
+}
