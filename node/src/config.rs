@@ -439,10 +439,9 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<PublicKey, ConfigError
     }
     let secret: [u8; 32] = util::random().map_err(|e| err(format!("randomness: {e}")))?;
     let token: [u8; 32] = util::random().map_err(|e| err(format!("randomness: {e}")))?;
-    write_private(
-        &dir.join(KEY_FILE),
-        format!("ed25519-seed:{}\n", util::hex(&secret)).as_bytes(),
-    )?;
+    // The key file format is the core's (docs/SPEC.md §3.2), shared with vm-key and the bindings.
+    let key = vaultmesh_core::sign::SecretKey::from_seed(secret);
+    write_private(&dir.join(KEY_FILE), key.to_key_file().as_bytes())?;
     write_private(
         &dir.join(TOKEN_FILE),
         format!("{}\n", util::hex(&token)).as_bytes(),
@@ -547,20 +546,18 @@ fn check_private(path: &Path) -> Result<(), ConfigError> {
 
 fn read_secret(path: &Path) -> Result<[u8; 32], ConfigError> {
     check_private(path)?;
-    let text = fs::read_to_string(path)
-        .map_err(|e| err(format!("cannot read {}: {e}", path.display())))?;
-    let bytes = text
-        .trim()
-        .strip_prefix("ed25519-seed:")
-        .and_then(util::unhex)
-        .and_then(|b| <[u8; 32]>::try_from(b).ok());
-    // The error names the file, never its contents.
-    bytes.ok_or_else(|| {
+    let text = fs::read(path).map_err(|e| err(format!("cannot read {}: {e}", path.display())))?;
+    // The core reads the key file (docs/SPEC.md §3.2); the error names the file, never its
+    // contents.
+    let key = vaultmesh_core::sign::SecretKey::from_key_file(&text).map_err(|e| {
         err(format!(
-            "{} is not an ed25519-seed key file",
+            "{} is not an ed25519-seed key file ({e})",
             path.display()
         ))
-    })
+    });
+    let mut text = text;
+    text.fill(0);
+    Ok(*key?.seed())
 }
 
 fn read_token(path: &Path) -> Result<String, ConfigError> {
