@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use vaultmesh_core::json::Limits;
+use vaultmesh_core::json::{self, Limits, Number, Object, Value};
 use vaultmesh_core::record::Failure;
 use vaultmesh_core::sign::SecretKey;
 use zeroize::Zeroizing;
@@ -98,21 +98,6 @@ impl Fail {
     }
 }
 
-/// A JSON string literal.
-fn quoted(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 fn read_key(path: &Path) -> Result<SecretKey, Fail> {
     let text = Zeroizing::new(
         std::fs::read(path)
@@ -158,15 +143,57 @@ fn generate(out: &Path) -> Result<SecretKey, Fail> {
     Ok(key)
 }
 
-/// What a command printed: text for a terminal, and the members of its JSON object (each value
-/// already JSON).
+/// What a command printed: text for a terminal, and the members of its JSON object (a signed
+/// record goes in as `"signed"`, the record itself).
 struct Done {
     text: String,
-    members: Vec<(&'static str, String)>,
+    members: Vec<(&'static str, Value<'static>)>,
+    signed: bool,
 }
 
-fn done(text: String, members: Vec<(&'static str, String)>) -> Result<Done, Fail> {
-    Ok(Done { text, members })
+fn done(text: String, members: Vec<(&'static str, Value<'static>)>) -> Result<Done, Fail> {
+    Ok(Done {
+        text,
+        members,
+        signed: false,
+    })
+}
+
+fn uint(n: u16) -> Value<'static> {
+    Value::Number(Number {
+        value: f64::from(n),
+        plain_integer: true,
+    })
+}
+
+fn string(s: impl Into<String>) -> Value<'static> {
+    Value::String(s.into().into())
+}
+
+/// A signed record: printed as it is, and under `--json` as the member `"signed"`.
+fn signed_record(signed: Vec<u8>) -> Result<Done, Fail> {
+    let text = String::from_utf8(signed).map_err(|_| Fail::usage("output is not UTF-8"))?;
+    Ok(Done {
+        text,
+        members: Vec::new(),
+        signed: true,
+    })
+}
+
+/// One JSON object: `members`, `"signed"` when given (canonical JSON already) and `"ok"`.
+fn object(members: Vec<(&'static str, Value<'static>)>, signed: Option<&str>, ok: bool) -> String {
+    let mut o = Object::default();
+    for (k, v) in members {
+        o.insert(k, v);
+    }
+    // The core wrote the record, so it reads back.
+    if let Some(record) =
+        signed.and_then(|s| json::parse_record(s.as_bytes(), &Limits::default()).ok())
+    {
+        o.insert("signed", record);
+    }
+    o.insert("ok", Value::Bool(ok));
+    String::from_utf8_lossy(&Value::Object(o).to_canonical()).into_owned()
 }
 
 /// Runs the command.
@@ -179,14 +206,14 @@ fn run(command: &Command) -> Result<Done, Fail> {
             done(
                 format!("wrote {} (mode 0600); public key {public}", out.display()),
                 vec![
-                    ("key_file", quoted(&out.display().to_string())),
-                    ("public_key", quoted(&public)),
+                    ("key_file", string(out.display().to_string())),
+                    ("public_key", string(public.clone())),
                 ],
             )
         }
         Command::Public { key } => {
             let public = read_key(key)?.public_key().to_string();
-            done(public.clone(), vec![("public_key", quoted(&public))])
+            done(public.clone(), vec![("public_key", string(public))])
         }
         Command::Sign { key, kind, record } => {
             let key = read_key(key)?;
@@ -194,9 +221,7 @@ fn run(command: &Command) -> Result<Done, Fail> {
             let signed = key
                 .sign_named(kind.as_deref(), &input, &limits)
                 .map_err(|f| Fail::refused("not signed", f))?;
-            let signed =
-                String::from_utf8(signed).map_err(|_| Fail::usage("output is not UTF-8"))?;
-            done(signed.clone(), vec![("signed", signed)])
+            signed_record(signed)
         }
         Command::SignAgreement {
             key,
@@ -209,29 +234,28 @@ fn run(command: &Command) -> Result<Done, Fail> {
             let signed = key
                 .sign_agreement(party, signed_at, &input, &limits)
                 .map_err(|f| Fail::refused("not signed", f))?;
-            let signed =
-                String::from_utf8(signed).map_err(|_| Fail::usage("output is not UTF-8"))?;
-            done(signed.clone(), vec![("signed", signed)])
+            signed_record(signed)
         }
     }
 }
 
-/// The failure as the HTTP API's error object: `{"code", "name", "message", "field"?}`.
+/// The failure as the HTTP API's error object `{"code", "name", "message", "field"?}`, with
+/// the exit status.
 fn error_object(fail: &Fail) -> String {
-    let mut members = Vec::new();
+    let mut error = Object::default();
     if let Some(f) = &fail.failure {
-        members.push(format!("\"code\":{}", f.error.code()));
-        members.push(format!("\"name\":{}", quoted(f.error.name())));
+        error.insert("code", uint(f.error.code()));
+        error.insert("name", string(f.error.name()));
         if let Some(field) = f.field {
-            members.push(format!("\"field\":{}", quoted(field)));
+            error.insert("field", string(field));
         }
     }
-    members.push(format!("\"message\":{}", quoted(&fail.message)));
-    format!(
-        "{{\"error\":{{{}}},\"exit_status\":{},\"ok\":false}}",
-        members.join(","),
-        fail.status
-    )
+    error.insert("message", string(fail.message.clone()));
+    let members = vec![
+        ("error", Value::Object(error)),
+        ("exit_status", uint(u16::from(fail.status))),
+    ];
+    object(members, None, false)
 }
 
 fn main() -> ExitCode {
@@ -240,7 +264,7 @@ fn main() -> ExitCode {
         Err(e) => {
             let json = std::env::args().any(|a| a == "--json");
             if json && e.use_stderr() {
-                let fail = Fail::usage(e.kind().to_string());
+                let fail = Fail::usage(vaultmesh_clikit::one_line(&e));
                 println!("{}", error_object(&fail));
                 let _ = e.print();
                 return ExitCode::from(2);
@@ -250,13 +274,13 @@ fn main() -> ExitCode {
         }
     };
     match run(&cli.command) {
-        Ok(Done { text, members }) => {
+        Ok(Done {
+            text,
+            members,
+            signed,
+        }) => {
             if cli.json {
-                let members: Vec<String> = members
-                    .iter()
-                    .map(|(k, v)| format!("{}:{v}", quoted(k)))
-                    .collect();
-                println!("{{{},\"ok\":true}}", members.join(","));
+                println!("{}", object(members, signed.then_some(text.as_str()), true));
             } else {
                 println!("{text}");
             }

@@ -301,30 +301,7 @@ impl Fail {
 
     /// A command line clap refused (exit 2), as one line.
     fn command_line(error: &clap::Error) -> Fail {
-        let rendered = error.render().to_string();
-        let mut parts: Vec<String> = Vec::new();
-        let mut usage = None;
-        for line in rendered.lines().map(str::trim) {
-            if line.is_empty() || line.starts_with("For more information") {
-                continue;
-            }
-            if let Some(u) = line.strip_prefix("Usage: ") {
-                usage = Some(u.to_string());
-                continue;
-            }
-            let line = line.strip_prefix("error: ").unwrap_or(line);
-            match parts.last_mut() {
-                Some(last) if last.ends_with(':') => {
-                    last.push(' ');
-                    last.push_str(line);
-                }
-                _ => parts.push(line.to_string()),
-            }
-        }
-        let mut message = parts.join("; ");
-        if let Some(usage) = usage {
-            message.push_str(&format!("; usage: {usage}"));
-        }
+        let message = vaultmesh_clikit::one_line(error);
         Fail {
             name: "USAGE",
             ..Fail::usage(message)
