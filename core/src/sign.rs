@@ -110,25 +110,23 @@ impl SecretKey {
         input: &[u8],
         limits: &Limits,
     ) -> core::result::Result<Vec<u8>, Failure> {
-        let mut value = json::parse_record(input, limits)?;
-        let Value::Object(object) = &mut value else {
-            return Err(Error::NotAnObject.into());
-        };
         if kind == Some(Kind::Agreement) {
             return Err(Failure::at(Error::UnknownKind, "signatures"));
         }
-        let kind = record::check_shape(object, kind)?;
-        if let Signer::OwnKeyField(field) = kind.spec().signer {
-            let own = object
-                .get(field)
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            if PublicKey::parse(own).ok() != Some(self.public) {
-                return Err(Failure::at(Error::KeyMismatch, field));
+        edit_record(input, limits, |object| {
+            let kind = record::check_shape(object, kind)?;
+            if let Signer::OwnKeyField(field) = kind.spec().signer {
+                let own = object
+                    .get(field)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                if PublicKey::parse(own).ok() != Some(self.public) {
+                    return Err(Failure::at(Error::KeyMismatch, field));
+                }
             }
-        }
-        record::sign_record(object, kind, &self.seed);
-        Ok(value.to_canonical())
+            record::sign_record(object, kind, &self.seed);
+            Ok(())
+        })
     }
 
     /// [`SecretKey::sign`] with the kind given by name, as the bindings receive it: a name of
@@ -158,32 +156,45 @@ impl SecretKey {
         input: &[u8],
         limits: &Limits,
     ) -> core::result::Result<Vec<u8>, Failure> {
-        let mut value = json::parse_record(input, limits)?;
-        let Value::Object(object) = &mut value else {
-            return Err(Error::NotAnObject.into());
-        };
         crate::encoding::timestamp::Timestamp::parse(signed_at)
             .map_err(|e| Failure::at(e, "signed_at"))?;
-        let hash = federation::agreement_hash(object);
-        object.insert("agreement_hash", Value::String(hash.to_string().into()));
-        record::check_shape(object, Some(Kind::Agreement))?;
-        let listed = object
-            .get("parties")
-            .and_then(Value::as_array)
-            .is_some_and(|p| p.iter().any(|v| v.as_str() == Some(party)));
-        if !listed {
-            return Err(Failure::at(Error::PartyMismatch, "parties"));
-        }
-        let exchanged = object
-            .get("key_exchange")
-            .and_then(|k| k.as_object())
-            .and_then(|k| k.get(party))
-            .and_then(Value::as_str)
-            .and_then(|k| PublicKey::parse(k).ok());
-        if exchanged != Some(self.public) {
-            return Err(Failure::at(Error::KeyMismatch, "key_exchange"));
-        }
-        federation::sign_agreement(object, party, signed_at, &self.seed);
-        Ok(value.to_canonical())
+        edit_record(input, limits, |object| {
+            let hash = federation::agreement_hash(object);
+            object.insert("agreement_hash", Value::String(hash.to_string().into()));
+            record::check_shape(object, Some(Kind::Agreement))?;
+            let listed = object
+                .get("parties")
+                .and_then(Value::as_array)
+                .is_some_and(|p| p.iter().any(|v| v.as_str() == Some(party)));
+            if !listed {
+                return Err(Failure::at(Error::PartyMismatch, "parties"));
+            }
+            let exchanged = object
+                .get("key_exchange")
+                .and_then(|k| k.as_object())
+                .and_then(|k| k.get(party))
+                .and_then(Value::as_str)
+                .and_then(|k| PublicKey::parse(k).ok());
+            if exchanged != Some(self.public) {
+                return Err(Failure::at(Error::KeyMismatch, "key_exchange"));
+            }
+            federation::sign_agreement(object, party, signed_at, &self.seed);
+            Ok(())
+        })
     }
+}
+
+/// Reads `input` strictly as a record, lets `edit` check and sign it, and returns the result's
+/// canonical bytes.
+fn edit_record(
+    input: &[u8],
+    limits: &Limits,
+    edit: impl FnOnce(&mut crate::json::Object<'_>) -> core::result::Result<(), Failure>,
+) -> core::result::Result<Vec<u8>, Failure> {
+    let mut value = json::parse_record(input, limits)?;
+    let Value::Object(object) = &mut value else {
+        return Err(Error::NotAnObject.into());
+    };
+    edit(object)?;
+    Ok(value.to_canonical())
 }
