@@ -7,7 +7,9 @@ use vaultmesh_core::json::Limits;
 use vaultmesh_core::sign::SecretKey;
 use zeroize::Zeroizing;
 
-use crate::boundary::{self, bytes, fill_buffer, fill_text, give, handle, optional_text, Handle};
+use crate::boundary::{
+    self, bytes, clear_len, fill_buffer, give, handle, optional_text, write_buffer, Handle,
+};
 use crate::status::vm_status;
 use crate::types::{limits, vm_limits};
 
@@ -77,10 +79,7 @@ pub unsafe extern "C" fn vm_secret_key_to_file(
 ) -> vm_status {
     ffi!({
         // SAFETY: the caller's contract for the pointers.
-        unsafe {
-            let key = handle(key)?;
-            fill_text(out, out_cap, out_len, || Ok(key.to_key_file().to_string()))
-        }
+        unsafe { write_key_text(key, out, out_cap, out_len, SecretKey::to_key_file) }
     })
 }
 
@@ -95,8 +94,9 @@ pub unsafe extern "C" fn vm_secret_key_public(
     ffi!({
         // SAFETY: the caller's contract for the pointers.
         unsafe {
-            let key = handle(key)?;
-            fill_text(out, out_cap, out_len, || Ok(key.public_key().to_string()))
+            write_key_text(key, out, out_cap, out_len, |k| {
+                Zeroizing::new(k.public_key().to_string())
+            })
         }
     })
 }
@@ -137,4 +137,28 @@ pub unsafe extern "C" fn vm_record_sign(
 pub unsafe extern "C" fn vm_secret_key_free(key: *mut vm_secret_key) {
     // SAFETY: the caller's contract: NULL or a live key.
     ffi!({ unsafe { boundary::free(key) } })
+}
+
+/// Writes text made from `key` into the caller's buffer (the buffer convention) straight from
+/// a buffer that is zeroized afterwards, so the key file's secret is never left in a copy.
+///
+/// # Safety
+/// As [`handle`] for `key` and [`write_buffer`] for the output.
+unsafe fn write_key_text(
+    key: *const vm_secret_key,
+    out: *mut c_char,
+    out_cap: usize,
+    out_len: *mut usize,
+    text: impl FnOnce(&SecretKey) -> Zeroizing<String>,
+) -> Result<(), vm_status> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        match handle(key) {
+            Ok(key) => write_buffer(text(key).as_bytes(), out.cast::<u8>(), out_cap, out_len),
+            Err(status) => {
+                clear_len(out_len);
+                Err(status)
+            }
+        }
+    }
 }
