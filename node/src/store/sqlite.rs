@@ -1,10 +1,6 @@
-//! Storage: a narrow trait, and the embedded SQLite implementation.
+//! The embedded store: SQLite in WAL mode.
 //!
-//! The trait is what the node needs and no more: append a batch of receipts with the
-//! complete-subtree hashes they complete (one transaction), append a checkpoint, read receipts,
-//! subtree hashes and checkpoints. A PostgreSQL backend implements the same calls.
-//!
-//! # SQLite layout
+//! # Layout
 //!
 //! - `receipts(key, leaf_hash, body)`: `key = scroll_id << 40 | index` (the rowid, so a receipt
 //!   costs no secondary index), `body` the receipt's canonical (RFC 8785) bytes, `leaf_hash`
@@ -18,155 +14,21 @@
 //! (AXIOM-001): even a process with the file open cannot alter an acknowledged receipt through
 //! SQL without first dropping the triggers.
 
-use std::fmt;
 use std::path::Path;
 use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use vaultmesh_core::Digest;
 
-/// Bits of a receipt key that hold the index: 2^40 receipts per scroll.
-pub const INDEX_BITS: u32 = 40;
-/// The largest index a scroll can hold.
-pub const MAX_INDEX: u64 = (1 << INDEX_BITS) - 1;
-
-/// A store failure.
-#[derive(Debug)]
-pub struct StoreError(pub String);
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for StoreError {}
+use super::{
+    CheckpointRow, Durability, NewReceipt, ReceiptVisitor, Result, ScrollRow, Store, StoreError,
+    StoreRead, Subtree, INDEX_BITS,
+};
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
         StoreError(format!("store: {e}"))
     }
-}
-
-/// Result of store calls.
-pub type Result<T> = std::result::Result<T, StoreError>;
-
-/// A scroll as stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScrollRow {
-    /// Its id, fixed at creation.
-    pub id: i64,
-    /// Its name.
-    pub name: String,
-    /// Whether the federation endpoints serve it.
-    pub public: bool,
-    /// Number of receipts.
-    pub size: u64,
-}
-
-/// A receipt to append: its canonical bytes and leaf hash.
-#[derive(Clone, Copy, Debug)]
-pub struct NewReceipt<'a> {
-    /// Canonical (RFC 8785) bytes.
-    pub body: &'a [u8],
-    /// `leaf_hash(body)`, from the core.
-    pub leaf_hash: Digest,
-}
-
-/// A complete subtree of level ≥ 1: `(level, index, hash)`.
-pub type Subtree = (u32, u64, Digest);
-
-/// A stored signed checkpoint.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CheckpointRow {
-    /// 1, 2, 3, … per scroll.
-    pub seq: u64,
-    /// The size it signs.
-    pub tree_size: u64,
-    /// The root it signs.
-    pub root: Digest,
-    /// The signed record, canonical bytes.
-    pub body: Vec<u8>,
-}
-
-/// A visitor of receipts: `(index, canonical body, leaf hash)`.
-pub type ReceiptVisitor<'f> = dyn FnMut(u64, &[u8], &Digest) -> Result<()> + 'f;
-
-/// Writes. Every call is one transaction, committed before it returns.
-pub trait Store: Send + Sync {
-    /// Every scroll, with its size.
-    fn scrolls(&self) -> Result<Vec<ScrollRow>>;
-    /// Creates a scroll (or returns the existing one of that name).
-    fn create_scroll(&self, name: &str, public: bool, created_at: &str) -> Result<ScrollRow>;
-    /// Appends `receipts` at indexes `first_index…` of scroll `scroll` together with the
-    /// subtrees they complete, in one durable transaction. Fails, changing nothing, unless
-    /// `first_index` is the scroll's size.
-    fn append(
-        &self,
-        scroll: i64,
-        first_index: u64,
-        receipts: &[NewReceipt<'_>],
-        subtrees: &[Subtree],
-    ) -> Result<()>;
-    /// Appends a checkpoint; `seq` must be the next one.
-    fn add_checkpoint(&self, scroll: i64, checkpoint: &CheckpointRow) -> Result<()>;
-    /// Adds a known key (actor → key text); an actor's key is never replaced.
-    fn add_key(&self, actor: &str, key: &str, added_at: &str) -> Result<bool>;
-    /// The known keys added at run time.
-    fn keys(&self) -> Result<Vec<(String, String)>>;
-    /// A reader (a consistent snapshot for the duration of one request).
-    fn reader(&self) -> Result<Box<dyn StoreRead + '_>>;
-    /// Bytes the store occupies on disk.
-    fn disk_bytes(&self) -> u64;
-    /// Prepares for the process to end (a clean shutdown): everything committed is already
-    /// durable; this only tidies (SQLite folds its WAL into the database). The store stays
-    /// usable.
-    fn close(&self) -> Result<()> {
-        Ok(())
-    }
-}
-
-/// Reads.
-pub trait StoreRead {
-    /// The hash of complete subtree `(level, index)` of `scroll`; level 0 is the leaf hash.
-    fn subtree(&mut self, scroll: i64, level: u32, index: u64) -> Result<Digest>;
-    /// Receipt `index`: canonical bytes and leaf hash.
-    fn receipt(&mut self, scroll: i64, index: u64) -> Result<Option<(Vec<u8>, Digest)>>;
-    /// Calls `f(index, body, leaf_hash)` for receipts `from..to` in order.
-    fn each_receipt(
-        &mut self,
-        scroll: i64,
-        from: u64,
-        to: u64,
-        f: &mut ReceiptVisitor<'_>,
-    ) -> Result<()>;
-    /// Calls `f(level, index, hash)` for every stored subtree of level ≥ 1 of `scroll`.
-    fn each_subtree(
-        &mut self,
-        scroll: i64,
-        f: &mut dyn FnMut(u32, u64, &Digest) -> Result<()>,
-    ) -> Result<()>;
-    /// Checkpoints with `seq ≥ from_seq`, at most `limit`, in order.
-    fn checkpoints(&mut self, scroll: i64, from_seq: u64, limit: u64)
-        -> Result<Vec<CheckpointRow>>;
-    /// Checkpoint `seq`.
-    fn checkpoint(&mut self, scroll: i64, seq: u64) -> Result<Option<CheckpointRow>>;
-    /// The latest checkpoint.
-    fn latest_checkpoint(&mut self, scroll: i64) -> Result<Option<CheckpointRow>>;
-    /// The latest checkpoint of size `tree_size`.
-    fn checkpoint_of_size(&mut self, scroll: i64, tree_size: u64) -> Result<Option<CheckpointRow>>;
-    /// The size of `scroll`: its largest index + 1 (`O(log n)`; verify-store checks there is no
-    /// gap).
-    fn size(&mut self, scroll: i64) -> Result<u64>;
-}
-
-/// Commit durability.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Durability {
-    /// `synchronous=FULL`: the WAL is fsynced at every commit.
-    Full,
-    /// `synchronous=NORMAL`: the WAL is written at every commit and fsynced at checkpoints.
-    Normal,
 }
 
 const SCHEMA: &str = "
