@@ -22,7 +22,7 @@ use vaultmesh_core::Digest;
 
 use super::{
     CheckpointRow, Durability, NewReceipt, ReceiptVisitor, Result, ScrollRow, Store, StoreError,
-    StoreRead, Subtree, INDEX_BITS,
+    StoreRead, Subtree, INDEX_BITS, MAX_INDEX,
 };
 
 impl From<rusqlite::Error> for StoreError {
