@@ -27,7 +27,9 @@ use crate::config::{DataDir, GOVERNANCE_SCROLL};
 /// caller (docs/SPEC.md §6, the node's violation receipts).
 pub const UNAUTHENTICATED_ACTOR: &str = "did:vm:agent:unauthenticated";
 use crate::metrics::Metrics;
-use crate::store::{CheckpointRow, Durability, NewReceipt, SqliteStore, Store, StoreRead};
+use crate::store::{
+    CheckpointRow, Durability, NewReceipt, SqliteStore, StatePut, Store, StoreRead,
+};
 use crate::util;
 use crate::violations::{Clock, Decision, Limiter, Summary, SystemClock};
 
@@ -605,8 +607,20 @@ impl Node {
         receipts: &[Vec<u8>],
         expect_size: Option<u64>,
     ) -> Result<Appended> {
+        self.append_with_state(scroll, receipts, expect_size, &[])
+    }
+
+    /// [`Node::append`], writing `state` rows in the same transaction: the receipts and the
+    /// state they justify are committed together or not at all.
+    pub fn append_with_state(
+        &self,
+        scroll: &str,
+        receipts: &[Vec<u8>],
+        expect_size: Option<u64>,
+        state: &[StatePut<'_>],
+    ) -> Result<Appended> {
         let scroll = self.scroll(scroll)?;
-        let result = self.append_to(&scroll, receipts, expect_size);
+        let result = self.append_to(&scroll, receipts, expect_size, state);
         if result.is_err() {
             Metrics::add(&self.metrics.appends_rejected, 1);
         }
@@ -618,6 +632,7 @@ impl Node {
         scroll: &Scroll,
         receipts: &[Vec<u8>],
         expect_size: Option<u64>,
+        state: &[StatePut<'_>],
     ) -> Result<Appended> {
         if receipts.len() > self.config.limits.max_batch {
             return Err(ApiError::node(
@@ -687,7 +702,7 @@ impl Node {
         }
         let started = Instant::now();
         self.store
-            .append(scroll.id, first_index, &rows, &subtrees)?;
+            .append(scroll.id, first_index, &rows, &subtrees, state)?;
         self.metrics
             .commit_seconds
             .inc_by(started.elapsed().as_secs_f64());

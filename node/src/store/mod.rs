@@ -71,6 +71,20 @@ pub struct CheckpointRow {
     pub body: Vec<u8>,
 }
 
+/// A row of protocol state to write: the current summary of something receipts justify (a
+/// federation peer, proposal, agreement or nonce window; governance state in force). Unlike
+/// receipts, state rows are replaced as the thing they describe moves on; the history of every
+/// change is the receipt appended in the same transaction.
+#[derive(Clone, Copy, Debug)]
+pub struct StatePut<'a> {
+    /// The namespace, one per subsystem (`federation.peer`, `federation.proposal`, …).
+    pub space: &'a str,
+    /// The key within the namespace.
+    pub key: &'a str,
+    /// The value (the subsystem's own encoding, usually canonical JSON).
+    pub value: &'a [u8],
+}
+
 /// A visitor of receipts: `(index, canonical body, leaf hash)`.
 pub type ReceiptVisitor<'f> = dyn FnMut(u64, &[u8], &Digest) -> Result<()> + 'f;
 
@@ -81,15 +95,23 @@ pub trait Store: Send + Sync {
     /// Creates a scroll (or returns the existing one of that name).
     fn create_scroll(&self, name: &str, public: bool, created_at: &str) -> Result<ScrollRow>;
     /// Appends `receipts` at indexes `first_index…` of scroll `scroll` together with the
-    /// subtrees they complete, in one durable transaction. Fails, changing nothing, unless
-    /// `first_index` is the scroll's size.
+    /// subtrees they complete and the `state` rows they justify, in one durable transaction.
+    /// Fails, changing nothing, unless `first_index` is the scroll's size.
     fn append(
         &self,
         scroll: i64,
         first_index: u64,
         receipts: &[NewReceipt<'_>],
         subtrees: &[Subtree],
+        state: &[StatePut<'_>],
     ) -> Result<()>;
+    /// Writes state rows (insert or replace) in one durable transaction, without a receipt:
+    /// for state that is not itself a protocol record (a peer's pinned key, a cursor).
+    fn put_state(&self, state: &[StatePut<'_>]) -> Result<()>;
+    /// Records that `origin` used `nonce`, which it may not use again before `expires_at`
+    /// (Unix seconds); `false` when it was already recorded (a replay). Entries that expired
+    /// before `now` are forgotten.
+    fn claim_nonce(&self, origin: &str, nonce: &str, expires_at: u64, now: u64) -> Result<bool>;
     /// Appends a checkpoint; `seq` must be the next one.
     fn add_checkpoint(&self, scroll: i64, checkpoint: &CheckpointRow) -> Result<()>;
     /// Adds a known key (actor → key text); an actor's key is never replaced.
@@ -137,6 +159,10 @@ pub trait StoreRead {
     fn latest_checkpoint(&mut self, scroll: i64) -> Result<Option<CheckpointRow>>;
     /// The latest checkpoint of size `tree_size`.
     fn checkpoint_of_size(&mut self, scroll: i64, tree_size: u64) -> Result<Option<CheckpointRow>>;
+    /// The state row `space`/`key`.
+    fn state(&mut self, space: &str, key: &str) -> Result<Option<Vec<u8>>>;
+    /// Every state row of `space`, in key order.
+    fn states(&mut self, space: &str) -> Result<Vec<(String, Vec<u8>)>>;
     /// The size of `scroll`: its largest index + 1 (`O(log n)`; verify-store checks there is no
     /// gap).
     fn size(&mut self, scroll: i64) -> Result<u64>;

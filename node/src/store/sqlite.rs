@@ -21,8 +21,8 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 use vaultmesh_core::Digest;
 
 use super::{
-    CheckpointRow, Durability, NewReceipt, ReceiptVisitor, Result, ScrollRow, Store, StoreError,
-    StoreRead, Subtree, INDEX_BITS, MAX_INDEX,
+    CheckpointRow, Durability, NewReceipt, ReceiptVisitor, Result, ScrollRow, StatePut, Store,
+    StoreError, StoreRead, Subtree, INDEX_BITS, MAX_INDEX,
 };
 
 impl From<rusqlite::Error> for StoreError {
@@ -67,7 +67,32 @@ CREATE TABLE IF NOT EXISTS keyring (
     public_key TEXT NOT NULL,
     added_at TEXT NOT NULL
 );
+-- Protocol state (store::StatePut): replaced as it moves on, each change justified by a receipt.
+CREATE TABLE IF NOT EXISTS state (
+    space TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (space, key)
+) WITHOUT ROWID;
+-- Nonces of signed inter-mesh requests, kept until the request could no longer be fresh.
+CREATE TABLE IF NOT EXISTS nonces (
+    origin TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (origin, nonce)
+) WITHOUT ROWID;
 ";
+
+fn put_state_rows(tx: &rusqlite::Transaction<'_>, state: &[StatePut<'_>]) -> Result<()> {
+    let mut put = tx.prepare_cached(
+        "INSERT INTO state (space, key, value) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (space, key) DO UPDATE SET value = excluded.value",
+    )?;
+    for row in state {
+        put.execute(params![row.space, row.key, row.value])?;
+    }
+    Ok(())
+}
 
 /// One BEFORE UPDATE and one BEFORE DELETE trigger per append-only table.
 fn append_only_triggers() -> String {
@@ -236,6 +261,7 @@ impl Store for SqliteStore {
         first_index: u64,
         receipts: &[NewReceipt<'_>],
         subtrees: &[Subtree],
+        state: &[StatePut<'_>],
     ) -> Result<()> {
         let last = first_index
             .checked_add(receipts.len() as u64)
@@ -275,8 +301,36 @@ impl Store for SqliteStore {
                 insert.execute(params![scroll, level, *index as i64, &hash.0[..]])?;
             }
         }
+        put_state_rows(&tx, state)?;
         tx.commit()?;
         Ok(())
+    }
+
+    fn put_state(&self, state: &[StatePut<'_>]) -> Result<()> {
+        let mut c = self.lock_writer()?;
+        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        put_state_rows(&tx, state)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn claim_nonce(&self, origin: &str, nonce: &str, expires_at: u64, now: u64) -> Result<bool> {
+        let mut c = self.lock_writer()?;
+        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.prepare_cached("DELETE FROM nonces WHERE expires_at < ?1")?
+            .execute([now.min(i64::MAX as u64) as i64])?;
+        let added = tx
+            .prepare_cached(
+                "INSERT INTO nonces (origin, nonce, expires_at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (origin, nonce) DO NOTHING",
+            )?
+            .execute(params![
+                origin,
+                nonce,
+                expires_at.min(i64::MAX as u64) as i64
+            ])?;
+        tx.commit()?;
+        Ok(added == 1)
     }
 
     fn add_checkpoint(&self, scroll: i64, cp: &CheckpointRow) -> Result<()> {
@@ -514,6 +568,23 @@ impl StoreRead for SqliteReader<'_> {
             .query_row(params![key(scroll, 0), key(scroll + 1, 0)], |r| r.get(0))?;
         Ok(max.map_or(0, |m| (m - key(scroll, 0) + 1) as u64))
     }
+
+    fn state(&mut self, space: &str, key: &str) -> Result<Option<Vec<u8>>> {
+        let c = self.conn()?;
+        Ok(
+            c.prepare_cached("SELECT value FROM state WHERE space = ?1 AND key = ?2")?
+                .query_row(params![space, key], |r| r.get(0))
+                .optional()?,
+        )
+    }
+
+    fn states(&mut self, space: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let c = self.conn()?;
+        let mut stmt =
+            c.prepare_cached("SELECT key, value FROM state WHERE space = ?1 ORDER BY key")?;
+        let rows = stmt.query_map([space], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
 }
 
 #[cfg(test)]
@@ -547,16 +618,16 @@ mod tests {
             leaf_hash: Digest([x; 32]),
         };
         store
-            .append(a.id, 0, &[r(1), r(2)], &[(1, 0, Digest([9; 32]))])
+            .append(a.id, 0, &[r(1), r(2)], &[(1, 0, Digest([9; 32]))], &[])
             .unwrap();
         // Not at the end: refused.
-        assert!(store.append(a.id, 5, &[r(3)], &[]).is_err());
-        assert!(store.append(a.id, 1, &[r(3)], &[]).is_err());
+        assert!(store.append(a.id, 5, &[r(3)], &[], &[]).is_err());
+        assert!(store.append(a.id, 1, &[r(3)], &[], &[]).is_err());
         // A failing row inside the batch (a subtree that already exists) rolls it all back.
         assert!(store
-            .append(a.id, 2, &[r(3), r(4)], &[(1, 0, Digest([8; 32]))])
+            .append(a.id, 2, &[r(3), r(4)], &[(1, 0, Digest([8; 32]))], &[])
             .is_err());
-        store.append(b.id, 0, &[r(5)], &[]).unwrap();
+        store.append(b.id, 0, &[r(5)], &[], &[]).unwrap();
         let mut reader = store.reader().unwrap();
         assert_eq!(
             (reader.size(a.id).unwrap(), reader.size(b.id).unwrap()),
@@ -591,6 +662,7 @@ mod tests {
                     leaf_hash: Digest([1; 32]),
                 }],
                 &[(1, 0, Digest([3; 32]))],
+                &[],
             )
             .unwrap();
         store
@@ -630,6 +702,49 @@ mod tests {
             .is_err());
         assert!(store.add_key("engine:x", "ed25519:other", "t").is_err());
         assert!(!store.add_key("engine:x", "ed25519:z6Mk", "t").unwrap());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn state_moves_with_its_receipts_and_nonces_are_claimed_once() {
+        let (store, dir) = temp_store();
+        let a = store.create_scroll("a", true, "t").unwrap();
+        let put = |value: &'static [u8]| StatePut {
+            space: "federation.proposal",
+            key: "p1",
+            value,
+        };
+        let r = NewReceipt {
+            body: b"{}",
+            leaf_hash: Digest([1; 32]),
+        };
+        store
+            .append(a.id, 0, &[r], &[], &[put(b"offered")])
+            .unwrap();
+        // A failed append (wrong index) writes no state either.
+        assert!(store.append(a.id, 7, &[r], &[], &[put(b"lost")]).is_err());
+        let mut reader = store.reader().unwrap();
+        assert_eq!(
+            reader
+                .state("federation.proposal", "p1")
+                .unwrap()
+                .as_deref(),
+            Some(&b"offered"[..])
+        );
+        drop(reader);
+        store.put_state(&[put(b"accepted")]).unwrap();
+        let mut reader = store.reader().unwrap();
+        assert_eq!(
+            reader.states("federation.proposal").unwrap(),
+            [("p1".to_string(), b"accepted".to_vec())]
+        );
+        assert_eq!(reader.state("federation.peer", "p1").unwrap(), None);
+        drop(reader);
+        assert!(store.claim_nonce("did:vm:mesh:a", "n1", 100, 10).unwrap());
+        assert!(!store.claim_nonce("did:vm:mesh:a", "n1", 100, 50).unwrap());
+        assert!(store.claim_nonce("did:vm:mesh:b", "n1", 100, 50).unwrap());
+        // Once expired it is forgotten (a request that old is refused as stale anyway).
+        assert!(store.claim_nonce("did:vm:mesh:a", "n1", 300, 200).unwrap());
         let _ = std::fs::remove_dir_all(dir);
     }
 }
