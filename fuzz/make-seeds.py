@@ -46,6 +46,14 @@ for name in ["example.json", "tampered.json"]:
     write("bundle", (tv / "bundles" / name).read_bytes())
 for name in ["genesis.json", "invalid-double-vote.json", "invalid-out-of-order.json"]:
     write("governance_chain", (tv / "governance" / name).read_bytes())
+# query_string: the hostile queries of node/tests/hostile.rs and what well-behaved clients send.
+for q in [
+    "from=9223372036854775808", "from=9223372036854775807&limit=10", "index=0&tree_size=1",
+    "index=18446744073709551616", "checkpoint=0", "checkpoint=1&tree_size=5", "expect_size=-1",
+    "sample=1e3", "count=007&from=", "from=1&from=2", "to=&to_size=3", "limit", "&&=&index=%30",
+    "from_checkpoint=1&to_checkpoint=99999999999999999999", "index=١", "tree_size=+5",
+]:
+    write("query_string", q)
 for target in sorted(p.name for p in corpus.iterdir()):
     files = list((corpus / target).iterdir())
     print(f"{target}: {len(files)} seeds, {sum(f.stat().st_size for f in files)} bytes")

@@ -35,7 +35,7 @@ rm -rf "$node_demo"
 
 # ---- fuzzing (fuzz/; scripts/fuzz.sh) ---------------------------------------------------------
 # Every parser of untrusted bytes under libFuzzer for 5 s per target from the committed seeds
-# (about 40 s to build the fuzz workspace, then 6 targets x ~6 s: under 2 minutes in all).
+# (about 40 s to build the fuzz workspace, then 7 targets x ~6 s: under 2 minutes in all).
 step "fuzz: each cargo-fuzz target for 5 s (pinned cargo-fuzz; seeds from test-vectors/)"
 scripts/fuzz.sh 5
 # ---- end of fuzzing ---------------------------------------------------------------------------

@@ -193,6 +193,12 @@ impl std::fmt::Display for ApiError {
     }
 }
 
+impl From<crate::http::query::QueryError> for ApiError {
+    fn from(e: crate::http::query::QueryError) -> ApiError {
+        ApiError::node(NodeCode::BadRequest, e.0)
+    }
+}
+
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> ApiError {
         ApiError::node(NodeCode::Internal, e.0)

@@ -430,7 +430,7 @@ fn route(node: &Node, call: &Call) -> Result<Reply> {
             let index = query.uint("index")?.ok_or_else(|| {
                 ApiError::node(NodeCode::BadRequest, "query parameter index is required")
             })?;
-            let inc = node.inclusion(&scroll, index, query.at("checkpoint", "tree_size")?, None)?;
+            let inc = node.inclusion(&scroll, index, checkpoint_at(&query, "checkpoint", "tree_size")?, None)?;
             json(
                 200,
                 &InclusionOut {
@@ -445,14 +445,14 @@ fn route(node: &Node, call: &Call) -> Result<Reply> {
         }
         (["scrolls", scroll, "proof", "consistency"], true, _) => {
             let scroll = visible(node, caller, scroll)?;
-            let from = query.at("from", "from_size")?;
+            let from = checkpoint_at(&query, "from", "from_size")?;
             if from == At::Latest {
                 return Err(ApiError::node(
                     NodeCode::BadRequest,
                     "from=SEQ or from_size=N is required",
                 ));
             }
-            let (proof, old, new) = node.consistency(&scroll, from, query.at("to", "to_size")?)?;
+            let (proof, old, new) = node.consistency(&scroll, from, checkpoint_at(&query, "to", "to_size")?)?;
             json(
                 200,
                 &ConsistencyOut {
@@ -673,7 +673,7 @@ fn federation_receipts(node: &Node, name: &str, query: &Query<'_>) -> Result<Rep
             format!("no public scroll named {name:?}"),
         ));
     }
-    let checkpoint = node.checkpoint_at(&scroll, query.at("checkpoint", "tree_size")?)?;
+    let checkpoint = node.checkpoint_at(&scroll, checkpoint_at(&query, "checkpoint", "tree_size")?)?;
     let size = checkpoint.tree_size;
     let max = node.config.limits.max_range;
     let indexes: Vec<u64> = if let Some(n) = query.uint("sample")? {
@@ -716,6 +716,17 @@ fn federation_receipts(node: &Node, name: &str, query: &Query<'_>) -> Result<Rep
             checkpoint_seq: checkpoint.seq,
             checkpoint: raw(&checkpoint.body)?,
             receipts,
+        },
+    )
+}
+
+/// `SEQ=n` (a checkpoint number, from 1) or `SIZE=n` (a tree size), else the latest.
+fn checkpoint_at(query: &Query<'_>, seq: &str, size: &str) -> Result<At> {
+    Ok(
+        match (query.uint_in(seq, 1, query::MAX)?, query.uint_in(size, 0, query::MAX)?) {
+            (Some(s), _) => At::Seq(s),
+            (None, Some(n)) => At::Size(n),
+            (None, None) => At::Latest,
         },
     )
 }
