@@ -107,6 +107,9 @@ enum Cmd {
     /// Verify a witness receipt
     #[command(long_about = records::WITNESS_HELP)]
     Witness(records::WitnessArgs),
+    /// Verify a witness's discrepancy evidence (a split view, an inconsistent history, a bad sample)
+    #[command(long_about = records::EVIDENCE_HELP)]
+    Evidence(records::KeyedFileArgs),
     /// Verify a cross-anchor
     #[command(long_about = records::CROSS_ANCHOR_HELP)]
     CrossAnchor(records::CrossAnchorArgs),
@@ -158,6 +161,7 @@ fn run(inputs: &mut Inputs, cmd: &Cmd) -> Result<Report, Fail> {
         Cmd::Agreement(args) => records::verify_agreement_cmd(inputs, args),
         Cmd::Checkpoint(args) => records::verify_checkpoint_cmd(inputs, args),
         Cmd::Witness(args) => records::verify_witness_cmd(inputs, args),
+        Cmd::Evidence(args) => records::verify_evidence_cmd(inputs, args),
         Cmd::CrossAnchor(args) => records::verify_cross_anchor_cmd(inputs, args),
         Cmd::Merkle { command } => merkle::run(inputs, command),
         Cmd::Governance(args) => governance::verify_governance(inputs, args),

@@ -7,7 +7,7 @@
 use vaultmesh_core::federation::{self, Agreement, Checkpoint};
 use vaultmesh_core::json::Value;
 use vaultmesh_core::record::{self, Failure, Keyring, Kind, Signer};
-use vaultmesh_core::Error;
+use vaultmesh_core::{witness, Error};
 
 use std::ffi::{OsStr, OsString};
 
@@ -86,6 +86,17 @@ verification_result agrees with discrepancies (verified: none; discrepancy: some
 
 A valid receipt whose verification_result is `discrepancy` or `failed` is still a valid record
 (exit 0); the result is printed.";
+
+/// Help of `vm-verify evidence`.
+pub const EVIDENCE_HELP: &str = "\
+Verifies a witness's discrepancy evidence (an entry of a fed_witness_event's discrepancies, or
+the file a witness wrote) without trusting the witness: every checkpoint in it is verified with
+the witnessed mesh's key (--key/--keys), they are of one mesh and scroll, and the contradiction
+holds. kind `split_view`: two checkpoints of one size with different roots (conclusive on its
+own); `inconsistent`: the consistency_proof the mesh served does not connect its earlier and
+later checkpoint; `bad_sample`: the inclusion_proof it served for receipt `index` does not lead
+to the signed root. Evidence that verifies but shows no contradiction is EVIDENCE_NOT_CONCLUSIVE
+(exit 1). Prints the contradiction (docs/SPEC.md §7.10).";
 
 /// `vm-verify witness FILE [--checkpoint FILE]`.
 #[derive(clap::Args, Debug)]
@@ -421,6 +432,29 @@ pub fn verify_checkpoint_cmd(inputs: &mut Inputs, args: &KeyedFileArgs) -> Resul
     let ring = keys::keyring(inputs, &args.keys)?;
     let input = inputs.read_record(&args.input.file)?;
     verify_checkpoint(&input, &input.record()?, &ring).map(|(_, report)| report)
+}
+
+/// `vm-verify evidence FILE`.
+pub fn verify_evidence_cmd(inputs: &mut Inputs, args: &KeyedFileArgs) -> Result<Report, Fail> {
+    let ring = keys::keyring(inputs, &args.keys)?;
+    let input = inputs.read_record(&args.input.file)?;
+    let value = input.record()?;
+    let found = witness::verify_evidence(&value, &ring)
+        .map_err(|f| failed(&input, &value, "witness evidence", f))?;
+    let index = match found {
+        witness::Contradiction::BadSample(i) => format!(" at receipt {i}"),
+        _ => String::new(),
+    };
+    let mut report = Report::new(format!(
+        "valid evidence {}: {}{index} proven",
+        input.name,
+        found.kind()
+    ))
+    .with("contradiction", string(found.kind()));
+    if let witness::Contradiction::BadSample(i) = found {
+        report = report.with("index", number(i));
+    }
+    Ok(report)
 }
 
 /// Reads and verifies the checkpoint file given by an option, if any (exit 2 if unusable, 1 if

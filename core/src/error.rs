@@ -145,6 +145,10 @@ errors! {
     EmptyRootsIncluded = 607, "EMPTY_ROOTS_INCLUDED", "roots_included must not be empty";
     /// A cross-anchor's meshes are not the parties of the given agreement.
     AgreementMismatch = 608, "AGREEMENT_MISMATCH", "record is not covered by the given agreement";
+    /// A checkpoint larger than the one the witness accepted came without a consistency proof.
+    ConsistencyProofRequired = 660, "CONSISTENCY_PROOF_REQUIRED", "a larger checkpoint needs a consistency proof from the accepted one";
+    /// Witness evidence verifies but shows no contradiction.
+    EvidenceNotConclusive = 661, "EVIDENCE_NOT_CONCLUSIVE", "evidence does not show a contradiction";
 
     // 7xx: governance (constitution, amendment chains, executive orders, violations).
     /// The constitution document does not follow its schema.

@@ -16,6 +16,7 @@
 //! - [`merkle`]: RFC 9162 trees with BLAKE3, inclusion and consistency proofs;
 //! - [`record`]: record kinds, their fields and signatures, the keyring;
 //! - [`federation`]: agreements, checkpoints, witness receipts, cross-anchors;
+//! - [`witness`]: a witness round's verdict, sampled indexes, discrepancy evidence;
 //! - [`governance`]: the constitution, amendment chains, orders, emergencies, enforcement;
 //! - [`bundle`]: audit bundles, everything an auditor checks in one file;
 //! - `sign` (feature `signing`): the key file and signing records, for partners and the node.
@@ -39,6 +40,7 @@ pub mod merkle;
 pub mod record;
 #[cfg(feature = "signing")]
 pub mod sign;
+pub mod witness;
 
 pub use encoding::Digest;
 pub use error::{Error, Result};

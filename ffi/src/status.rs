@@ -154,6 +154,10 @@ pub enum vm_status {
     EmptyRootsIncluded = 607,
     /// AGREEMENT_MISMATCH: record is not covered by the given agreement.
     AgreementMismatch = 608,
+    /// CONSISTENCY_PROOF_REQUIRED: a larger checkpoint needs a consistency proof from the accepted one.
+    ConsistencyProofRequired = 660,
+    /// EVIDENCE_NOT_CONCLUSIVE: evidence does not show a contradiction.
+    EvidenceNotConclusive = 661,
     /// INVALID_CONSTITUTION: constitution does not follow its schema.
     InvalidConstitution = 700,
     /// AXIOM_IMMUTABLE: axioms cannot be amended.
@@ -298,6 +302,8 @@ impl vm_status {
             606 => vm_status::SelfAnchor,
             607 => vm_status::EmptyRootsIncluded,
             608 => vm_status::AgreementMismatch,
+            660 => vm_status::ConsistencyProofRequired,
+            661 => vm_status::EvidenceNotConclusive,
             700 => vm_status::InvalidConstitution,
             701 => vm_status::AxiomImmutable,
             702 => vm_status::InvalidChange,
@@ -398,6 +404,8 @@ impl vm_status {
         vm_status::SelfAnchor,
         vm_status::EmptyRootsIncluded,
         vm_status::AgreementMismatch,
+        vm_status::ConsistencyProofRequired,
+        vm_status::EvidenceNotConclusive,
         vm_status::InvalidConstitution,
         vm_status::AxiomImmutable,
         vm_status::InvalidChange,

@@ -264,6 +264,14 @@ enum vm_status
    */
   VM_STATUS_AGREEMENT_MISMATCH = 608,
   /**
+   * CONSISTENCY_PROOF_REQUIRED: a larger checkpoint needs a consistency proof from the accepted one.
+   */
+  VM_STATUS_CONSISTENCY_PROOF_REQUIRED = 660,
+  /**
+   * EVIDENCE_NOT_CONCLUSIVE: evidence does not show a contradiction.
+   */
+  VM_STATUS_EVIDENCE_NOT_CONCLUSIVE = 661,
+  /**
    * INVALID_CONSTITUTION: constitution does not follow its schema.
    */
   VM_STATUS_INVALID_CONSTITUTION = 700,

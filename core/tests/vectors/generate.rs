@@ -25,6 +25,8 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("checkpoints-witnesses.json", checkpoints_witnesses()),
         ("cross-anchors.json", cross_anchors()),
         ("signing.json", signing()),
+        // In a folder: the bindings run every top-level file; these are Rust-only for now.
+        ("witness/evidence.json", witness_evidence()),
     ];
     files
         .into_iter()
@@ -2105,4 +2107,167 @@ fn signing() -> J {
     );
     f["key_file"] = J::String(key_file);
     f
+}
+
+// ---------------------------------------------------------------------------------------------
+// Witness rounds and discrepancy evidence (docs/SPEC.md §7.10), from this generator's own
+// Merkle functions and signer.
+
+/// A checkpoint of Dublin's Compliance scroll of size `n` over the leaves `d`.
+fn checkpoint_over(d: &[H]) -> J {
+    signed(
+        json!({"type": "scroll_checkpoint", "mesh_id": MESHES[0], "scroll": "Compliance", "tree_size": d.len(),
+            "root": dtext(&mth(d)), "timestamp": TS}),
+        "scroll_checkpoint",
+        MESHES[0],
+        "signature",
+    )
+}
+
+fn consistency_json(m: usize, d: &[H]) -> J {
+    let p: Vec<String> = if m == 0 || m == d.len() {
+        vec![]
+    } else {
+        subproof(m, d, true).iter().map(dtext).collect()
+    };
+    json!({"old_size": m, "new_size": d.len(), "path": p})
+}
+
+fn inclusion_json(i: usize, d: &[H]) -> J {
+    json!({"leaf_index": i, "tree_size": d.len(), "path": path(i, d).iter().map(dtext).collect::<Vec<_>>()})
+}
+
+fn witness_evidence() -> J {
+    let r = receipts(20);
+    let d = hashes(&r);
+    let mut rewritten = d.clone();
+    rewritten[2] = leaf(&canonical(
+        &json!({"type": "compliance_check", "seq": 2, "rewritten": true}),
+    ));
+    let old = checkpoint_over(&d[..8]);
+    let new = checkpoint_over(&d);
+    let forked = checkpoint_over(&rewritten);
+    let other8 = checkpoint_over(&rewritten[..8]);
+    let mut cases = Vec::new();
+    let ev = |name: &str, evidence: J, expect: J| json!({"name": name, "op": "verify_evidence", "input": canonical(&evidence), "expect": expect});
+    let split = json!({"kind": "split_view", "checkpoints": [old, other8]});
+    cases.push(ev(
+        "split view: one size, two roots",
+        split,
+        valid(json!({"contradiction": "split_view"})),
+    ));
+    cases.push(ev(
+        "the same checkpoint twice",
+        json!({"kind": "split_view", "checkpoints": [old, old]}),
+        invalid(E::EvidenceNotConclusive),
+    ));
+    cases.push(ev(
+        "split view of two sizes",
+        json!({"kind": "split_view", "checkpoints": [old, new]}),
+        invalid(E::EvidenceNotConclusive),
+    ));
+    cases.push(ev("inconsistent: the served proof does not connect the roots",
+        json!({"kind": "inconsistent", "checkpoints": [old, forked], "consistency_proof": consistency_json(8, &rewritten)}),
+        valid(json!({"contradiction": "inconsistent"}))));
+    cases.push(ev("consistent history: nothing shown",
+        json!({"kind": "inconsistent", "checkpoints": [old, new], "consistency_proof": consistency_json(8, &d)}),
+        invalid(E::EvidenceNotConclusive)));
+    let mut wrong = inclusion_json(6, &d);
+    wrong["leaf_index"] = json!(5);
+    cases.push(ev("bad sample: receipt 5 with another position's path",
+        json!({"kind": "bad_sample", "checkpoints": [new], "index": 5, "receipt": serde_json::from_str::<J>(&r[5]).unwrap(), "inclusion_proof": wrong}),
+        valid(json!({"contradiction": "bad_sample", "index": 5}))));
+    cases.push(ev("good sample: nothing shown",
+        json!({"kind": "bad_sample", "checkpoints": [new], "index": 5, "receipt": serde_json::from_str::<J>(&r[5]).unwrap(), "inclusion_proof": inclusion_json(5, &d)}),
+        invalid(E::EvidenceNotConclusive)));
+    cases.push(ev("a checkpoint the mesh did not sign",
+        json!({"kind": "split_view", "checkpoints": [old, with(other8.clone(), "root", json!(dtext(&[3u8; 32])))]}),
+        invalid(E::SignatureMismatch)));
+    cases.push(ev(
+        "unknown kind",
+        json!({"kind": "rumour", "checkpoints": [old]}),
+        invalid(E::InvalidField),
+    ));
+
+    // Rounds: the witness accepted `accepted` and is shown `new` with a proof and samples.
+    let round = |name: &str,
+                 accepted: Option<&J>,
+                 new: &J,
+                 proof: Option<J>,
+                 samples: Vec<J>,
+                 expect: J| {
+        let mut c = json!({"name": name, "op": "witness_round", "input": canonical(new), "samples": samples, "expect": expect});
+        if let Some(a) = accepted {
+            c["accepted"] = J::String(canonical(a));
+        }
+        if let Some(p) = proof {
+            c["consistency_proof"] = p;
+        }
+        c
+    };
+    let sample = |i: usize, proof: J| json!({"index": i, "receipt": r[i], "proof": proof});
+    cases.push(round(
+        "honest peer, two samples",
+        Some(&old),
+        &new,
+        Some(consistency_json(8, &d)),
+        vec![
+            sample(3, inclusion_json(3, &d)),
+            sample(17, inclusion_json(17, &d)),
+        ],
+        valid(json!({"verdict": "verified", "samples_checked": [3, 17]})),
+    ));
+    cases.push(round(
+        "first round",
+        None,
+        &old,
+        None,
+        vec![],
+        valid(json!({"verdict": "verified", "samples_checked": []})),
+    ));
+    cases.push(round(
+        "split view",
+        Some(&old),
+        &other8,
+        None,
+        vec![],
+        valid(json!({"verdict": "discrepancy", "contradiction": "split_view"})),
+    ));
+    cases.push(round(
+        "rewritten history",
+        Some(&old),
+        &forked,
+        Some(consistency_json(8, &rewritten)),
+        vec![],
+        valid(json!({"verdict": "discrepancy", "contradiction": "inconsistent"})),
+    ));
+    cases.push(round(
+        "bad sample",
+        None,
+        &new,
+        None,
+        vec![sample(5, wrong)],
+        valid(json!({"verdict": "discrepancy", "contradiction": "bad_sample", "index": 5})),
+    ));
+    cases.push(round(
+        "older than accepted: out of step",
+        Some(&new),
+        &old,
+        None,
+        vec![],
+        valid(json!({"verdict": "out_of_step", "accepted_size": 20})),
+    ));
+    cases.push(round(
+        "larger without a consistency proof",
+        Some(&old),
+        &new,
+        None,
+        vec![],
+        invalid(E::ConsistencyProofRequired),
+    ));
+    file(
+        "Witness rounds (op witness_round: `accepted` is the checkpoint the witness holds, `input` the one shown, with `consistency_proof` and `samples`) and discrepancy evidence (op verify_evidence), docs/SPEC.md §7.10.",
+        keyring(),
+        cases,
+    )
 }

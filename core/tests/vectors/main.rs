@@ -22,6 +22,7 @@ fn drift() {
     for (name, text) in generate::all() {
         let path = vectors_dir().join(name);
         if bless {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &text).unwrap();
             continue;
         }

@@ -3,12 +3,12 @@
 
 use serde_json::{json, Map, Value as J};
 use vaultmesh_core::encoding::{id, timestamp::Timestamp, Digest, PublicKey, SignatureBytes};
-use vaultmesh_core::federation;
 use vaultmesh_core::json::{self, Limits, Value};
 use vaultmesh_core::merkle::{self, ConsistencyProof, InclusionProof};
 use vaultmesh_core::record::{self, Failure, Keyring, Kind};
 use vaultmesh_core::sign::SecretKey;
 use vaultmesh_core::Error;
+use vaultmesh_core::{federation, witness};
 
 /// The raw input bytes of a case: `input` (text) or `input_hex`.
 pub fn input_bytes(case: &J) -> Vec<u8> {
@@ -225,6 +225,75 @@ pub fn case(file: &J, case: &J) -> J {
             let new = tri!(Digest::parse(case["new_root"].as_str().unwrap()));
             tri!(merkle::verify_consistency(&old, &new, &proof));
             ok(json!({}))
+        }
+        "verify_evidence" => {
+            let found = tri!(witness::verify_evidence(&tri!(parse_text(text())), &keys));
+            match found {
+                witness::Contradiction::BadSample(i) => {
+                    ok(json!({"contradiction": found.kind(), "index": i}))
+                }
+                _ => ok(json!({"contradiction": found.kind()})),
+            }
+        }
+        "witness_round" => {
+            let new = tri!(federation::verify_checkpoint(
+                &tri!(parse_text(text())),
+                &keys
+            ));
+            let accepted = match case["accepted"].as_str() {
+                Some(a) => Some(tri!(federation::verify_checkpoint(
+                    &tri!(parse_text(a)),
+                    &keys
+                ))),
+                None => None,
+            };
+            let consistency = match case.get("consistency_proof") {
+                Some(p) => {
+                    let text = p.to_string();
+                    Some(tri!(ConsistencyProof::from_value(&tri!(json::parse(
+                        text.as_bytes(),
+                        &Limits::default()
+                    )))))
+                }
+                None => None,
+            };
+            let mut held = Vec::new();
+            for s in case["samples"].as_array().unwrap() {
+                let text = s["proof"].to_string();
+                let proof = tri!(InclusionProof::from_value(&tri!(json::parse(
+                    text.as_bytes(),
+                    &Limits::default()
+                ))));
+                let receipt = s["receipt"].as_str().unwrap().as_bytes().to_vec();
+                held.push((s["index"].as_u64().unwrap(), receipt, proof));
+            }
+            let samples: Vec<witness::Sample<'_>> = held
+                .iter()
+                .map(|(index, receipt, proof)| witness::Sample {
+                    index: *index,
+                    receipt,
+                    proof,
+                })
+                .collect();
+            match tri!(witness::judge(
+                accepted.as_ref(),
+                &new,
+                consistency.as_ref(),
+                &samples
+            )) {
+                witness::Verdict::Verified { samples_checked } => {
+                    ok(json!({"verdict": "verified", "samples_checked": samples_checked}))
+                }
+                witness::Verdict::Discrepancy(c) => match c {
+                    witness::Contradiction::BadSample(i) => {
+                        ok(json!({"verdict": "discrepancy", "contradiction": c.kind(), "index": i}))
+                    }
+                    _ => ok(json!({"verdict": "discrepancy", "contradiction": c.kind()})),
+                },
+                witness::Verdict::OutOfStep { accepted_size } => {
+                    ok(json!({"verdict": "out_of_step", "accepted_size": accepted_size}))
+                }
+            }
         }
         op => panic!("unknown op {op}"),
     }
