@@ -366,6 +366,10 @@ fn route(node: &Node, call: &Call) -> Result<Reply> {
         (["federation", "roots"], true, _) => roots(node),
         (["federation", "receipts", scroll], true, _) => federation_receipts(node, scroll, &query),
         (["federation", "verify"], _, true) => json(200, &node.verify_items(&call.body)?),
+        (["governance", rest @ ..], true, _) => Ok(Reply::Json(
+            200,
+            crate::governance::http::get(node, rest, &query)?,
+        )),
         (["scrolls"], true, _) => {
             let list: Vec<_> = node
                 .scrolls()
@@ -430,7 +434,12 @@ fn route(node: &Node, call: &Call) -> Result<Reply> {
             let index = query.uint("index")?.ok_or_else(|| {
                 ApiError::node(NodeCode::BadRequest, "query parameter index is required")
             })?;
-            let inc = node.inclusion(&scroll, index, checkpoint_at(&query, "checkpoint", "tree_size")?, None)?;
+            let inc = node.inclusion(
+                &scroll,
+                index,
+                checkpoint_at(&query, "checkpoint", "tree_size")?,
+                None,
+            )?;
             json(
                 200,
                 &InclusionOut {
@@ -452,7 +461,8 @@ fn route(node: &Node, call: &Call) -> Result<Reply> {
                     "from=SEQ or from_size=N is required",
                 ));
             }
-            let (proof, old, new) = node.consistency(&scroll, from, checkpoint_at(&query, "to", "to_size")?)?;
+            let (proof, old, new) =
+                node.consistency(&scroll, from, checkpoint_at(&query, "to", "to_size")?)?;
             json(
                 200,
                 &ConsistencyOut {
@@ -555,7 +565,12 @@ fn route(node: &Node, call: &Call) -> Result<Reply> {
         _ => {
             let known_path = matches!(
                 segments.as_slice(),
-                ["healthz"] | ["metrics"] | ["federation", ..] | ["scrolls", ..] | ["admin", ..]
+                ["healthz"]
+                    | ["metrics"]
+                    | ["federation", ..]
+                    | ["scrolls", ..]
+                    | ["admin", ..]
+                    | ["governance", ..]
             );
             if known_path {
                 Err(ApiError::node(
@@ -673,7 +688,8 @@ fn federation_receipts(node: &Node, name: &str, query: &Query<'_>) -> Result<Rep
             format!("no public scroll named {name:?}"),
         ));
     }
-    let checkpoint = node.checkpoint_at(&scroll, checkpoint_at(&query, "checkpoint", "tree_size")?)?;
+    let checkpoint =
+        node.checkpoint_at(&scroll, checkpoint_at(&query, "checkpoint", "tree_size")?)?;
     let size = checkpoint.tree_size;
     let max = node.config.limits.max_range;
     let indexes: Vec<u64> = if let Some(n) = query.uint("sample")? {
@@ -723,7 +739,10 @@ fn federation_receipts(node: &Node, name: &str, query: &Query<'_>) -> Result<Rep
 /// `SEQ=n` (a checkpoint number, from 1) or `SIZE=n` (a tree size), else the latest.
 fn checkpoint_at(query: &Query<'_>, seq: &str, size: &str) -> Result<At> {
     Ok(
-        match (query.uint_in(seq, 1, query::MAX)?, query.uint_in(size, 0, query::MAX)?) {
+        match (
+            query.uint_in(seq, 1, query::MAX)?,
+            query.uint_in(size, 0, query::MAX)?,
+        ) {
             (Some(s), _) => At::Seq(s),
             (None, Some(n)) => At::Size(n),
             (None, None) => At::Latest,
