@@ -125,6 +125,7 @@ pub fn pretty(v: &J) -> String {
 // ---------------------------------------------------------------------------------------------
 // The genesis constitution.
 
+#[allow(unused_imports)] // Each includer uses some of them.
 pub use vaultmesh_core::governance::genesis::{
     ALICE, BOB, CAROL, DAVE, ENGINES, ERIN, FRANK, GUARDIAN_AGENT, MALLORY, SOVEREIGN, VOTERS,
 };

@@ -508,6 +508,7 @@ impl Judge {
             }
         }
         self.versions.push((version, constitution));
+        self.documents.push(next.clone());
         self.document = next;
         Ok(())
     }

@@ -33,7 +33,7 @@ mod report;
 mod version;
 mod writes;
 
-pub use apply::{apply, bump_of, check_change};
+pub use apply::{activate_engine, apply, bump_of, check_change};
 pub use chain::{
     verify_chain, verify_chain_json, ChainReport, ChainViolation, ConstitutionVersion, Phase,
     ProposalStatus, Tally,

@@ -403,16 +403,18 @@ impl crate::node::Node {
         };
         let mut refused = refusal_error(&refusal).at(i);
         if let Some((rule, violation_type)) = recorded_rule(&refusal) {
-            let writer = writers
-                .get(i)
-                .cloned()
-                .flatten()
+            let writer = writers.get(i).cloned().flatten();
+            // `details.actor` is an actor DID: an engine or unsigned writer is named in the log.
+            let actor = writer
+                .clone()
+                .filter(|w| w.starts_with("did:vm:"))
                 .unwrap_or_else(|| crate::node::UNAUTHENTICATED_ACTOR.to_string());
+            let writer = writer.unwrap_or_else(|| "an unsigned receipt".to_string());
             let id: [u8; 16] = crate::util::random().map_err(internal)?;
             let hash = receipts.get(i).map_or(Digest([0; 32]), |r| Digest::of(r));
             let body = g.violation_receipt(
                 format!("violation-{}", crate::util::hex(&id)),
-                &writer,
+                &actor,
                 "append_receipt",
                 rule,
                 violation_type,

@@ -689,7 +689,7 @@ fn federation_receipts(node: &Node, name: &str, query: &Query<'_>) -> Result<Rep
         ));
     }
     let checkpoint =
-        node.checkpoint_at(&scroll, checkpoint_at(&query, "checkpoint", "tree_size")?)?;
+        node.checkpoint_at(&scroll, checkpoint_at(query, "checkpoint", "tree_size")?)?;
     let size = checkpoint.tree_size;
     let max = node.config.limits.max_range;
     let indexes: Vec<u64> = if let Some(n) = query.uint("sample")? {
