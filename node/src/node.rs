@@ -739,7 +739,7 @@ impl Node {
                 }
             }
         }
-        // What the constitution decides about this write (docs/SPEC.md §10.7).
+        // What the constitution decides about this write (docs/SPEC.md §10.11).
         let governed = match &self.governance {
             Some(g) => Some(self.check_governed_write(g, scroll, receipts, &keyring, now)?),
             None => None,

@@ -192,7 +192,7 @@ impl Mesh {
 }
 
 /// A receipt of a kind the core does not define, signed by `writer` (its `engine` or `actor`
-/// member, docs/SPEC.md §10.7).
+/// member, docs/SPEC.md §10.11).
 fn opaque(kind: &str, writer_member: &str, writer: &str, key: &SecretKey, n: u64) -> Vec<u8> {
     let text = json!({"type": kind, writer_member: writer, "run": n}).to_string();
     let mut v = json::parse(text.as_bytes(), &Limits::default()).unwrap();
@@ -631,4 +631,28 @@ fn suspensions_engines_orders_and_emergencies_take_effect_and_lapse() {
     assert_eq!(m.get("/governance/constitution")["version"], "1.1.1");
 
     chain_verifies(&m, &files.0);
+}
+
+/// Appending 10,000 governance receipts: the cost per receipt at the end against the start
+/// (docs/PERFORMANCE.md, "Governance appends"). Run with `--ignored --nocapture`; it prints
+/// the figures and asserts only that every receipt was judged and stored.
+#[test]
+#[ignore]
+fn ten_thousand_governance_receipts_cost_the_same_at_the_end() {
+    let dir = TempDir::new("gov-bench");
+    let n = std::env::var("VAULTMESH_GOV_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let r = vaultmesh_node::governance::bench::append_cost(&dir.0, n).unwrap();
+    println!(
+        "governance appends: {} receipts; per append first tenth {:.1} µs, last tenth {:.1} µs (ratio {:.2}); judge alone {:.1} µs → {:.1} µs (ratio {:.2})",
+        r.receipts,
+        r.first_us,
+        r.last_us,
+        r.last_us / r.first_us,
+        r.judge_first_us,
+        r.judge_last_us,
+        r.judge_last_us / r.judge_first_us
+    );
 }

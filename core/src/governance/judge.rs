@@ -1,5 +1,5 @@
 //! The incremental judge: the state in force of a governance chain, and one receipt judged
-//! against it at a time (docs/SPEC.md §10.3, §10.7).
+//! against it at a time (docs/SPEC.md §10.3, §10.11).
 //!
 //! Each receipt is checked in order: its type, its fields and signature (`record::verify_value`
 //! with the keyring of the constitution it is judged by), the chain order of its date, then the
@@ -95,7 +95,7 @@ const GOVERNANCE_KINDS: [Kind; 7] = [
 ];
 
 /// The state in force of a governance chain, judging one receipt at a time
-/// (docs/SPEC.md §10.7).
+/// (docs/SPEC.md §10.11).
 ///
 /// [`Judge::judge`] applies one receipt in work that does not grow with the chain (map lookups
 /// and, for proposals and amendments, one pass over the constitution document); a refused

@@ -1,4 +1,4 @@
-//! Who may write a scroll now (docs/SPEC.md §10.7): what the constitution in force decides about
+//! Who may write a scroll now (docs/SPEC.md §10.11): what the constitution in force decides about
 //! an append, as pure functions of the [`Judge`]'s state and the node's present.
 //!
 //! - An actor (or engine) whose `write` capability is suspended for the scroll (or

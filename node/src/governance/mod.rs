@@ -1,4 +1,4 @@
-//! The mesh's constitution in the node (docs/governance.md, docs/SPEC.md §10.7).
+//! The mesh's constitution in the node (docs/governance.md, docs/SPEC.md §10.11).
 //!
 //! A data directory with `governance/genesis.json` is governed: the node holds a
 //! [`vaultmesh_core::governance::Judge`] of its `Governance` scroll, rebuilt at startup by
@@ -14,6 +14,7 @@
 //! - [`http`]: the `GET /governance/…` endpoints; [`demo`]: the governance part of
 //!   `vm-node demo`.
 
+pub mod bench;
 pub mod clock;
 pub mod demo;
 pub mod genesis;
