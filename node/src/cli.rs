@@ -696,6 +696,8 @@ fn export_bundle(args: &ExportBundleArgs, json: bool) -> Result<(), Fail> {
         &mut crate::progress::callback("receipts", json),
     )
     .map_err(|e| Fail::usage(e.to_string()))?;
+    let bundle = crate::governance::with_chain(&node, scroll, from, bundle)
+        .map_err(|e| Fail::usage(e.to_string()))?;
     std::fs::write(&args.out, &bundle)
         .map_err(|e| Fail::usage(format!("cannot write {out}: {e}")))?;
     let report = crate::bundle::check(&bundle, Some((&node.mesh_id, &node.public_key)))

@@ -103,6 +103,33 @@ impl Mesh {
         }
     }
 
+    /// Stops the node and serves the same data directory again.
+    fn restart(mut self) -> Mesh {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut child = Command::new(BIN)
+            .args(["serve", "--data", self.data.to_str().unwrap()])
+            .env("VAULTMESH_TEST_CLOCK_FILE", &self.clock)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        self.url = line
+            .trim()
+            .strip_prefix("vm-node listening on ")
+            .unwrap()
+            .to_string();
+        self.child = child;
+        self
+    }
+
     fn set_clock(&self, secs: u64) {
         std::fs::write(&self.clock, secs.to_string()).unwrap();
     }
@@ -389,8 +416,27 @@ fn prop_2025_12_001_becomes_constitution_1_1_0_and_every_rule_is_enforced() {
         "AUTHORITY_NOT_GRANTED",
     );
 
+    // The audit bundle of the governance scroll carries the chain: the core (as the auditor
+    // page) verifies the receipts' inclusion and the chain.
+    let r = m
+        .client()
+        .post("/admin/scrolls/Governance/checkpoints", b"")
+        .unwrap();
+    assert!(matches!(r.status, 200 | 201), "{}", r.json());
+    let bundle = m.client().get("/scrolls/Governance/bundle").unwrap();
+    assert_eq!(bundle.status, 200);
+    let b: J = serde_json::from_slice(&bundle.body).unwrap();
+    assert_eq!(b["governance"]["receipts"].as_array().unwrap().len(), 9);
+    let summary = vaultmesh_node::bundle::check(&bundle.body, None).unwrap();
+    assert_eq!(summary.overall, "valid");
+
     // The node restarts: the judge is rebuilt from the scroll and serves the same state.
-    chain_verifies(&m, &files.0);
+    let state = m.state();
+    let m = m.restart();
+    assert_eq!(m.state()["constitution"], state["constitution"]);
+    assert_eq!(m.state()["proposals"], state["proposals"]);
+    m.refused("bob", &["vote", P1, "--vote", "reject"], "PROPOSAL_CLOSED");
+    assert_eq!(chain_verifies(&m, &files.0), hash_1_1_0);
 }
 
 #[test]

@@ -465,3 +465,60 @@ fn judge_owned(v: &Value<'_>) -> Value<'static> {
         }),
     }
 }
+
+/// An audit bundle of the governance scroll from its first receipt, with the governance chain
+/// added (`"governance": {"genesis", "receipts"}`, docs/SPEC.md §11): the auditor page and
+/// `vm-verify bundle` then verify the chain as well as the receipts' inclusion. Other bundles,
+/// and bundles of an ungoverned node, are returned as they are.
+pub fn with_chain(
+    node: &crate::node::Node,
+    scroll: &str,
+    from_checkpoint: Option<u64>,
+    mut bundle: Vec<u8>,
+) -> Result<Vec<u8>, ApiError> {
+    let Some(g) = node.governance() else {
+        return Ok(bundle);
+    };
+    if scroll != crate::config::GOVERNANCE_SCROLL || from_checkpoint.is_some() {
+        return Ok(bundle);
+    }
+    // The export ends with the scrolls array and the object: `]}]}\n`.
+    let Some(end) = bundle.iter().rposition(|b| *b == b'}') else {
+        return Ok(bundle);
+    };
+    let value = json::parse(
+        &bundle,
+        &Limits {
+            max_bytes: bundle.len(),
+            max_depth: 80,
+        },
+    )
+    .map_err(|e| ApiError::core(500, e, Some("bundle")))?;
+    let receipts = value
+        .as_object()
+        .and_then(|o| o.get("scrolls"))
+        .and_then(Value::as_array)
+        .and_then(|s| s.first())
+        .and_then(Value::as_object)
+        .and_then(|s| s.get("receipts"))
+        .and_then(Value::as_array)
+        .map(|r| {
+            r.iter()
+                .filter_map(|item| item.as_object().and_then(|i| i.get("record")))
+                .map(Value::to_canonical)
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    bundle.truncate(end);
+    bundle.extend_from_slice(b",\"governance\":{\"genesis\":");
+    bundle.extend_from_slice(g.genesis());
+    bundle.extend_from_slice(b",\"receipts\":[");
+    for (i, r) in receipts.iter().enumerate() {
+        if i > 0 {
+            bundle.push(b',');
+        }
+        bundle.extend_from_slice(r);
+    }
+    bundle.extend_from_slice(b"]}}\n");
+    Ok(bundle)
+}

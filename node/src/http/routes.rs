@@ -496,6 +496,7 @@ fn route(node: &Node, call: &Call) -> Result<Reply> {
                 crate::bundle::ExportError::TooLarge(m) => ApiError::node(NodeCode::BadRequest, m),
                 crate::bundle::ExportError::Store(m) => ApiError::node(NodeCode::Internal, m),
             })?;
+            let bundle = crate::governance::with_chain(node, &scroll.name, from, bundle)?;
             Ok(Reply::Json(200, bundle))
         }
         (["admin", "scrolls", scroll, "receipts"], _, true) => {
