@@ -27,7 +27,10 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 run() {
   local label="$1" bin="$2" dir="$work/$1-$3" port
   port="$(free_port)"
-  "$bin" init --mesh-id "did:vm:mesh:bench-$label" --data "$dir" --listen "127.0.0.1:$port" >/dev/null
+  # A plain mesh on both builds: the governed default (a constitution, its keys) came later.
+  local plain=()
+  "$bin" init --help 2>&1 | grep -q -- --no-governance && plain=(--no-governance)
+  "$bin" init --mesh-id "did:vm:mesh:bench-$label" --data "$dir" --listen "127.0.0.1:$port" "${plain[@]}" >/dev/null
   "$bin" serve --data "$dir" >"$dir.log" 2>&1 &
   pid=$!
   for _ in $(seq 100); do

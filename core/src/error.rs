@@ -230,6 +230,9 @@ errors! {
     UnknownEnforcement = 738, "UNKNOWN_ENFORCEMENT", "unknown enforcement";
     /// A second review, or a review that changes what it may not.
     ReviewInvalid = 739, "REVIEW_INVALID", "invalid review";
+    /// A receipt judged live (the node's append) is not dated by the judge's clock, within
+    /// `governance::CLOCK_SKEW_SECONDS` (docs/SPEC.md §10.11).
+    ReceiptNotCurrent = 740, "RECEIPT_NOT_CURRENT", "receipt is not dated by the judge's clock";
 
     // 8xx: signing (docs/SPEC.md §3.2).
     /// Key file text is not `ed25519-seed:` and 64 lowercase hex digits.

@@ -179,7 +179,10 @@ fn verdicts() {
     // And every governance error (7xx) has one.
     let missing: Vec<&str> = Error::ALL
         .iter()
-        .filter(|e| e.code() / 100 == 7 && !errors.contains(e.name()))
+        // RECEIPT_NOT_CURRENT is judged live only (a chain file has no present): see
+        // `judge_live_dates_receipts_by_its_clock`.
+        .filter(|e| e.code() / 100 == 7 && **e != Error::ReceiptNotCurrent)
+        .filter(|e| !errors.contains(e.name()))
         .map(|e| e.name())
         .collect();
     assert!(
@@ -503,4 +506,40 @@ fn reordered_and_truncated_chains_do_not_panic() {
             let _ = verify_chain(&parse(&reversed.to_string()));
         }
     }
+}
+
+/// The incremental judge reaches the verdict of `verify_chain` one receipt at a time, and live
+/// (with a present) refuses a receipt not dated by its clock, changing nothing.
+#[test]
+fn judge_live_dates_receipts_by_its_clock() {
+    use vaultmesh_core::encoding::timestamp::Timestamp;
+    use vaultmesh_core::governance::Judge;
+    let text = load("valid-prop-2025-12-001-data-retention.json");
+    let value = parse(&text);
+    let chain = value.as_object().unwrap();
+    let mut judge = Judge::new(chain.get("genesis").unwrap()).unwrap();
+    let receipts = chain.get("receipts").unwrap().as_array().unwrap();
+    let date = |r: &vaultmesh_core::json::Value<'_>| {
+        let o = r.as_object().unwrap();
+        let t = ["submitted_at", "voted_at", "ratified_at", "effective_at"]
+            .iter()
+            .find_map(|f| o.get(f).and_then(|v| v.as_str()))
+            .unwrap();
+        Timestamp::parse(t).unwrap()
+    };
+    let (last, rest) = receipts.split_last().unwrap();
+    for r in rest {
+        judge.judge(r, Some(date(r))).unwrap();
+    }
+    let late = date(last).checked_add_seconds(86_400).unwrap();
+    let refused = judge.judge(last, Some(late)).unwrap_err();
+    assert_eq!(refused.error, Error::ReceiptNotCurrent);
+    assert_eq!(judge.receipts(), rest.len());
+    judge.judge(last, Some(date(last))).unwrap();
+    let report = verify_chain(&value);
+    assert_eq!(
+        judge.versions().last().map(|v| v.hash),
+        report.last_version().map(|v| v.hash)
+    );
+    assert_eq!(judge.constitution().version.to_string(), "1.1.0");
 }

@@ -236,6 +236,8 @@ pub enum vm_status {
     UnknownEnforcement = 738,
     /// REVIEW_INVALID: invalid review.
     ReviewInvalid = 739,
+    /// RECEIPT_NOT_CURRENT: receipt is not dated by the judge's clock.
+    ReceiptNotCurrent = 740,
     /// MALFORMED_SECRET_KEY: malformed secret key file.
     MalformedSecretKey = 800,
     /// NULL_ARGUMENT: a required pointer argument is NULL.
@@ -343,6 +345,7 @@ impl vm_status {
             737 => vm_status::ReviewDeadlineInvalid,
             738 => vm_status::UnknownEnforcement,
             739 => vm_status::ReviewInvalid,
+            740 => vm_status::ReceiptNotCurrent,
             800 => vm_status::MalformedSecretKey,
             900 => vm_status::NullArgument,
             901 => vm_status::ArgumentNotUtf8,
@@ -445,6 +448,7 @@ impl vm_status {
         vm_status::ReviewDeadlineInvalid,
         vm_status::UnknownEnforcement,
         vm_status::ReviewInvalid,
+        vm_status::ReceiptNotCurrent,
         vm_status::MalformedSecretKey,
         vm_status::NullArgument,
         vm_status::ArgumentNotUtf8,

@@ -140,6 +140,10 @@ pub struct InitArgs {
     /// Seconds between automatic checkpoints of scrolls that grew (0: none).
     #[arg(long, value_name = "SECS", default_value = "60", value_parser = count)]
     pub checkpoint_interval: u64,
+    /// No constitution: skip writing governance/ (genesis.json and the members' keys); the
+    /// node then judges nothing and enforces no governance (docs/governance.md).
+    #[arg(long)]
+    pub no_governance: bool,
 }
 
 /// `vm-node serve`.
@@ -457,23 +461,32 @@ fn init(args: &InitArgs, json: bool) -> Result<(), Fail> {
         checkpoint_interval_secs: args.checkpoint_interval,
     };
     let public_key = config::init(&dir, &opts)?;
+    let genesis = match args.no_governance {
+        true => None,
+        false => Some(crate::governance::genesis::init(&dir)?),
+    };
     // Create the store now, so `init` leaves a complete data directory.
     let data = DataDir::load(&dir)?;
     let node = Node::open(&data).map_err(|e| Fail::usage(e.to_string()))?;
     let scrolls: Vec<String> = node.scrolls().iter().map(|s| s.name.clone()).collect();
     emit(
         json,
-        &format!(
+        &(format!(
             "initialised mesh {mesh_id} in {}\n  federation key  {public_key}  (secret in {}, mode 0600)\n  admin token     {} (mode 0600)\n  scrolls         {}\n  start it with   vm-node serve --data {}",
             dir.display(),
             dir.join(config::KEY_FILE).display(),
             dir.join(config::TOKEN_FILE).display(),
             scrolls.join(", "),
             dir.display()
-        ),
+        ) + &genesis.as_ref().map_or(String::new(), |g| format!(
+            "\n  constitution    {} (members' keys in {})",
+            g.display(),
+            crate::governance::genesis::dir_of(&dir).join("keys").display()
+        ))),
         serde_json::json!({
             "mesh_id": mesh_id, "data": dir, "public_key": public_key.to_string(), "scrolls": scrolls,
             "config": dir.join(config::CONFIG_FILE), "admin_token_file": dir.join(config::TOKEN_FILE),
+            "genesis": genesis,
         }),
     );
     Ok(())
@@ -482,7 +495,11 @@ fn init(args: &InitArgs, json: bool) -> Result<(), Fail> {
 /// Opens the node of a data directory and serves it; returns the running server.
 pub fn start(dir: &Path, listen: Option<&str>) -> Result<(Arc<Node>, crate::http::Running), Fail> {
     let data = DataDir::load(dir)?;
-    let node = Arc::new(Node::open(&data).map_err(|e| Fail::usage(e.to_string()))?);
+    let mut node = Node::open(&data).map_err(|e| Fail::usage(e.to_string()))?;
+    if let Some(clock) = crate::governance::clock::test_clock() {
+        node = node.with_clock(Arc::new(clock));
+    }
+    let node = Arc::new(node);
     let listen = listen.unwrap_or(&data.config.listen).to_string();
     let running = crate::http::serve(node.clone(), &listen)?;
     Ok((node, running))
@@ -679,6 +696,8 @@ fn export_bundle(args: &ExportBundleArgs, json: bool) -> Result<(), Fail> {
         &mut crate::progress::callback("receipts", json),
     )
     .map_err(|e| Fail::usage(e.to_string()))?;
+    let bundle = crate::governance::with_chain(&node, scroll, from, bundle)
+        .map_err(|e| Fail::usage(e.to_string()))?;
     std::fs::write(&args.out, &bundle)
         .map_err(|e| Fail::usage(format!("cannot write {out}: {e}")))?;
     let report = crate::bundle::check(&bundle, Some((&node.mesh_id, &node.public_key)))

@@ -509,7 +509,7 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<PublicKey, ConfigError
 
 /// Writes a file readable by its owner only (mode 0600 from creation, so no window where it is
 /// readable by others).
-fn write_private(path: &Path, contents: &[u8]) -> Result<(), ConfigError> {
+pub fn write_private(path: &Path, contents: &[u8]) -> Result<(), ConfigError> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

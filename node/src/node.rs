@@ -63,6 +63,17 @@ pub enum NodeCode {
     NoReceipt = 1011,
     /// The request body did not arrive within `limits.body_timeout_secs`.
     RequestTimeout = 1012,
+    /// The writer's `write` capability is suspended by an enforcement in force.
+    CapabilitySuspended = 1020,
+    /// A write to an engine's scroll not signed by that engine's key.
+    NotEngineKey = 1021,
+    /// A write to the scroll of an engine that is pending (or retired).
+    EngineNotActive = 1022,
+    /// An emergency's `lockdown_scrolls` is in force.
+    ScrollLocked = 1023,
+    /// An engine's activation does not cite a signed checkpoint of the governance scroll that
+    /// includes the amendment that made it pending.
+    AnchorNotCheckpointed = 1024,
 }
 
 impl NodeCode {
@@ -82,6 +93,11 @@ impl NodeCode {
             NodeCode::KeyConflict => "KEY_CONFLICT",
             NodeCode::NoReceipt => "NO_RECEIPT",
             NodeCode::RequestTimeout => "REQUEST_TIMEOUT",
+            NodeCode::CapabilitySuspended => "CAPABILITY_SUSPENDED",
+            NodeCode::NotEngineKey => "NOT_ENGINE_KEY",
+            NodeCode::EngineNotActive => "ENGINE_NOT_ACTIVE",
+            NodeCode::ScrollLocked => "SCROLL_LOCKED",
+            NodeCode::AnchorNotCheckpointed => "ANCHOR_NOT_CHECKPOINTED",
         }
     }
 
@@ -93,11 +109,17 @@ impl NodeCode {
             | NodeCode::NoCheckpoint
             | NodeCode::NoReceipt => 404,
             NodeCode::Unauthorized => 401,
-            NodeCode::AppendOnly | NodeCode::Forbidden => 403,
+            NodeCode::AppendOnly
+            | NodeCode::Forbidden
+            | NodeCode::CapabilitySuspended
+            | NodeCode::NotEngineKey
+            | NodeCode::EngineNotActive
+            | NodeCode::ScrollLocked => 403,
             NodeCode::MethodNotAllowed => 405,
             NodeCode::BadRequest => 400,
             NodeCode::SizeMismatch | NodeCode::KeyConflict => 409,
             NodeCode::Internal => 500,
+            NodeCode::AnchorNotCheckpointed => 422,
             NodeCode::RequestTimeout => 408,
         }
     }
@@ -296,6 +318,7 @@ pub struct Node {
     reject_unknown_signers: bool,
     clock: Arc<dyn Clock>,
     violations: Mutex<Limiter>,
+    governance: Option<crate::governance::Governance>,
 }
 
 impl std::fmt::Debug for Node {
@@ -405,6 +428,7 @@ impl Node {
             metrics: Metrics::default(),
             clock: Arc::new(SystemClock),
             violations: Mutex::new(limiter),
+            governance: crate::governance::Governance::open(&dir.path)?,
         };
         node.reload_keyring()?;
         for row in node.store.scrolls()? {
@@ -414,7 +438,36 @@ impl Node {
                 .map_or(row.public, |w| w.1);
             node.load_scroll(row.id, row.name, public, row.size)?;
         }
+        node.rebuild_governance()?;
         Ok(node)
+    }
+
+    /// The node's governance, when its data directory has a constitution.
+    pub fn governance(&self) -> Option<&crate::governance::Governance> {
+        self.governance.as_ref()
+    }
+
+    /// The node's clock, in Unix seconds (governance decides by it).
+    pub fn now_secs(&self) -> u64 {
+        self.clock.now()
+    }
+
+    /// Rebuilds the governance judge from the stored governance scroll, and the keyring from
+    /// the constitution it ends at.
+    fn rebuild_governance(&self) -> Result<()> {
+        let Some(g) = &self.governance else {
+            return Ok(());
+        };
+        let scroll = self.scroll(GOVERNANCE_SCROLL)?;
+        let mut reader = self.store.reader()?;
+        g.rebuild(&self.record_limits, |visit| {
+            reader
+                .each_receipt(scroll.id, 0, scroll.size(), &mut |i, body, _| {
+                    visit(i, body).map_err(crate::store::StoreError)
+                })
+                .map_err(|e| e.0)
+        })?;
+        self.reload_keyring()
     }
 
     /// The same node reading the time from `clock` (tests move a
@@ -457,6 +510,12 @@ impl Node {
             let key =
                 PublicKey::parse(&key).map_err(|e| ApiError::core(500, e, Some("keyring")))?;
             ring.insert(actor, key);
+        }
+        // The constitution's members: its voters, sovereign and engines sign with these.
+        if let Some(g) = &self.governance {
+            for (actor, key) in g.keyring().iter() {
+                ring.insert(actor, *key);
+            }
         }
         // The mesh's own key always: checkpoints and violation receipts are signed with it.
         ring.insert(self.mesh_id.clone(), self.public_key);
@@ -640,13 +699,20 @@ impl Node {
         expect_size: Option<u64>,
         state: &[StatePut<'_>],
     ) -> Result<Appended> {
-        if receipts.len() > self.config.limits.max_batch {
+        let now = self.clock.now();
+        // `node.max_batch` may be changed by a `parameter_change` order in force.
+        let max_batch = self
+            .governance
+            .as_ref()
+            .map_or(self.config.limits.max_batch, |g| {
+                g.max_batch(self.config.limits.max_batch, now)
+            });
+        if receipts.len() > max_batch {
             return Err(ApiError::node(
                 NodeCode::BadRequest,
                 format!(
-                    "{} receipts in one append; the limit is {}",
+                    "{} receipts in one append; the limit is {max_batch}",
                     receipts.len(),
-                    self.config.limits.max_batch
                 ),
             ));
         }
@@ -673,6 +739,11 @@ impl Node {
                 }
             }
         }
+        // What the constitution decides about this write (docs/SPEC.md §10.11).
+        let governed = match &self.governance {
+            Some(g) => Some(self.check_governed_write(g, scroll, receipts, &keyring, now)?),
+            None => None,
+        };
         let leaves: Vec<Digest> = receipts.iter().map(|r| merkle::leaf_hash(r)).collect();
         let rows: Vec<NewReceipt<'_>> = receipts
             .iter()
@@ -697,6 +768,20 @@ impl Node {
                 .with_detail(serde_json::json!({ "tree_size": first_index })));
             }
         }
+        // Governance receipts are judged in order under the scroll's lock, before the commit.
+        let mut constitution_changed = false;
+        if let (Some(g), Some(values)) = (&self.governance, &governed) {
+            if scroll.name == GOVERNANCE_SCROLL {
+                let checkpoint_root = |size: u64| {
+                    self.store
+                        .reader()
+                        .ok()
+                        .and_then(|mut r| r.checkpoint_of_size(scroll.id, size).ok().flatten())
+                        .map(|c| c.root)
+                };
+                constitution_changed = g.admit(values, now, &checkpoint_root)?;
+            }
+        }
         let mut next = tree.clone();
         let mut subtrees = Vec::with_capacity(receipts.len() + 8);
         for leaf in &leaves {
@@ -707,8 +792,20 @@ impl Node {
             });
         }
         let started = Instant::now();
-        self.store
-            .append(scroll.id, first_index, &rows, &subtrees, state)?;
+        let committed = self
+            .store
+            .append(scroll.id, first_index, &rows, &subtrees, state);
+        if let Err(e) = committed {
+            if governed.is_some() && scroll.name == GOVERNANCE_SCROLL {
+                // The judge went ahead of the store: judge what the store holds again.
+                drop(tree);
+                let _ = self.rebuild_governance();
+            }
+            return Err(e.into());
+        }
+        if constitution_changed {
+            self.reload_keyring()?;
+        }
         self.metrics
             .commit_seconds
             .inc_by(started.elapsed().as_secs_f64());
@@ -750,7 +847,13 @@ impl Node {
         object.insert("scroll", string(scroll.name.clone()));
         object.insert("tree_size", uint(tree_size));
         object.insert("root", string(root.to_string()));
-        object.insert("timestamp", string(util::now_text()));
+        // A governed node dates by its clock (an engine's anchor confirmation is dated by its
+        // checkpoint, and judged by that clock).
+        let timestamp = match self.governance {
+            Some(_) => timestamp_text(self.clock.now()),
+            None => util::now_text(),
+        };
+        object.insert("timestamp", string(timestamp));
         record::sign_record(&mut object, Kind::ScrollCheckpoint, &self.secret);
         let value = Value::Object(object);
         // The core checks what was just signed before it is stored.
@@ -1054,6 +1157,22 @@ impl Node {
         } else {
             UNAUTHENTICATED_ACTOR.to_string()
         };
+        // A governed node's detector is the Guardian engine, which the constitution registers.
+        if let Some(g) = &self.governance {
+            let body = g.violation_receipt(
+                format!("violation-{}", util::hex(&id)),
+                &actor,
+                action,
+                "AXIOM-001",
+                "append_only_breach",
+                log_entries,
+                request_hash,
+                count,
+                self.clock.now(),
+            );
+            let done = self.append(GOVERNANCE_SCROLL, std::slice::from_ref(&body), None)?;
+            return Ok((done.first_index, body));
+        }
         let mut details = Object::default();
         details.insert("actor", string(actor));
         details.insert("action_attempted", string(action));

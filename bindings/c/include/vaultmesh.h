@@ -428,6 +428,10 @@ enum vm_status
    */
   VM_STATUS_REVIEW_INVALID = 739,
   /**
+   * RECEIPT_NOT_CURRENT: receipt is not dated by the judge's clock.
+   */
+  VM_STATUS_RECEIPT_NOT_CURRENT = 740,
+  /**
    * MALFORMED_SECRET_KEY: malformed secret key file.
    */
   VM_STATUS_MALFORMED_SECRET_KEY = 800,

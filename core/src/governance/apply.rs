@@ -379,3 +379,13 @@ pub fn apply<'a>(constitution: &Value<'a>, proposal: &Value<'a>) -> Result<Value
     checked(&next, &mut KeyCache::default())?;
     Ok(next)
 }
+
+/// The constitution after the anchor confirmation of pending engine `engine`: its status
+/// `pending` → `active`, the version's patch bumped — the `constitution_hash_after` of the
+/// activation amendment (docs/SPEC.md §10.3).
+pub fn activate_engine<'a>(constitution: &Value<'a>, engine: &str) -> Result<Value<'a>, Failure> {
+    let current = Constitution::parse(constitution)?;
+    let next = activated_document(constitution, &current, engine)?;
+    checked(&next, &mut KeyCache::default())?;
+    Ok(next)
+}

@@ -235,6 +235,9 @@ pub struct Grant {
     pub temporary: bool,
     /// For [`Power::Emergency`]: the emergency powers that may be invoked.
     pub emergency_powers: Vec<String>,
+    /// For [`Power::ExecutiveOrder`] of type `parameter_change`: the node parameters the
+    /// orders may change (`parameters`, e.g. `node.max_batch`; docs/SPEC.md §10.4).
+    pub parameters: Vec<String>,
 }
 
 /// An article section (`ARTICLE-I.1`) and what it grants.
@@ -516,7 +519,7 @@ fn grant(v: &Value<'_>) -> Result<Grant, Failure> {
         _ => return Err(bad(F)),
     };
     let allowed: &[&str] = match power {
-        Power::ExecutiveOrder => &["power", "holders", "order_types", "temporary"],
+        Power::ExecutiveOrder => &["power", "holders", "order_types", "temporary", "parameters"],
         Power::Emergency => &["power", "holders", "emergency_powers"],
         Power::Enforcement | Power::Review => &["power", "holders"],
     };
@@ -530,6 +533,7 @@ fn grant(v: &Value<'_>) -> Result<Grant, Failure> {
         order_types: Vec::new(),
         temporary: false,
         emergency_powers: Vec::new(),
+        parameters: Vec::new(),
     };
     match power {
         Power::ExecutiveOrder => {
@@ -545,6 +549,12 @@ fn grant(v: &Value<'_>) -> Result<Grant, Failure> {
                 Some(Value::Bool(b)) => *b,
                 Some(_) => return Err(bad(F)),
             };
+            if o.get("parameters").is_some() {
+                g.parameters = strings(o.get("parameters"), F)?;
+                if g.parameters.is_empty() {
+                    return Err(bad(F));
+                }
+            }
         }
         Power::Emergency => {
             g.emergency_powers = strings(o.get("emergency_powers"), F)?;

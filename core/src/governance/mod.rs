@@ -13,6 +13,10 @@
 //! - [`constitution_info`] and [`constitution_hash`]: a constitution's version and
 //!   `blake3(JCS(document))`.
 //! - [`apply`]: constitution + ratified proposal → next constitution.
+//! - [`Judge`]: the state in force, judging one receipt at a time in constant work; the node
+//!   judges every append to its governance scroll with it.
+//! - [`check_write`]: whether a receipt's writer may write a scroll now (suspensions, engine
+//!   registry, emergency lockdown).
 //! - [`verify_chain`]: genesis + receipts → a [`ChainReport`] with every version and hash, the
 //!   final constitution, the first violation (receipt index and error), and the queries
 //!   [`ChainReport::emergency_powers_at`] and [`ChainReport::suspended_capabilities`].
@@ -21,11 +25,15 @@ mod apply;
 mod chain;
 mod constitution;
 mod enforcement;
+#[cfg(feature = "serde")]
+pub mod genesis;
+mod judge;
 mod orders;
 mod report;
 mod version;
+mod writes;
 
-pub use apply::{apply, bump_of, check_change};
+pub use apply::{activate_engine, apply, bump_of, check_change};
 pub use chain::{
     verify_chain, verify_chain_json, ChainReport, ChainViolation, ConstitutionVersion, Phase,
     ProposalStatus, Tally,
@@ -35,8 +43,16 @@ pub use constitution::{
     EngineStatus, Fraction, Grant, Power, ProposalType, Rules, Section, Threshold, RULE_NAMES,
 };
 pub use enforcement::{Action, Enforcement, Review, ReviewOutcome, Suspension, Violation};
+pub use judge::{Judge, CLOCK_SKEW_SECONDS};
+pub use orders::PARAMETER_CHANGE;
 pub use orders::{EmergencyPower, Order, OrderKind};
 pub use version::{Bump, Version};
+#[cfg(feature = "signing")]
+pub use writes::sign_opaque;
+pub use writes::{
+    check_write, scroll_owner, verify_opaque, writer_of, WriteRefusal, LOCKDOWN_POWER,
+    WRITE_CAPABILITY,
+};
 
 use crate::encoding::timestamp::Timestamp;
 use crate::error::Error;

@@ -57,6 +57,9 @@ pub struct Order {
     pub renewals: u64,
     /// For an issued order: when it was revoked.
     pub revoked_at: Option<Timestamp>,
+    /// For a `parameter_change` order: the parameter (`content.parameter`) and its value
+    /// while the order is in force (`content.value`, a non-negative integer).
+    pub parameter: Option<(String, u64)>,
     /// Index of the receipt in the chain.
     pub index: usize,
 }
@@ -92,6 +95,8 @@ pub(crate) struct Orders {
 struct Granted {
     /// Orders of this type must carry `duration.expires_at`.
     temporary: bool,
+    /// For `parameter_change`: the parameters the section lets the issuer change.
+    parameters: Vec<String>,
     /// For emergencies: every power the section grants the issuer.
     emergency_powers: Vec<String>,
 }
@@ -115,6 +120,7 @@ fn grants_order(
         for g in held.filter(|g| g.power == Power::Emergency) {
             let entry = granted.get_or_insert(Granted {
                 temporary: true,
+                parameters: Vec::new(),
                 emergency_powers: Vec::new(),
             });
             entry
@@ -128,12 +134,32 @@ fn grants_order(
         })
         .map(|g| Granted {
             temporary: g.temporary,
+            parameters: g.parameters.clone(),
             emergency_powers: Vec::new(),
         })
     }
 }
 
 const POWERS: &str = "content.powers_invoked";
+
+/// The order type that changes a node parameter the constitution names.
+pub const PARAMETER_CHANGE: &str = "parameter_change";
+
+/// `content.parameter` and `content.value` of a `parameter_change` order: the parameter must
+/// be one the cited section grants (`AUTHORITY_NOT_GRANTED`), the value a plain non-negative
+/// integer.
+fn parameter_of(o: &Object<'_>, granted: &Granted) -> Result<(String, u64), Failure> {
+    let name = nested(o, "content", "parameter")
+        .and_then(Value::as_str)
+        .ok_or(Failure::at(Error::MissingField, "content.parameter"))?;
+    if !granted.parameters.iter().any(|p| p == name) {
+        return Err(Failure::at(Error::AuthorityNotGranted, "content.parameter"));
+    }
+    let value = nested(o, "content", "value")
+        .and_then(Value::as_u64)
+        .ok_or(Failure::at(Error::InvalidField, "content.value"))?;
+    Ok((name.to_string(), value))
+}
 const EXPIRES: &str = "duration.expires_at";
 
 fn powers_of(o: &Object<'_>) -> Result<Option<Vec<String>>, Failure> {
@@ -209,6 +235,7 @@ impl Orders {
             until: expires_at,
             renewals: 0,
             revoked_at: None,
+            parameter: None,
             index,
         };
 
@@ -240,6 +267,9 @@ impl Orders {
                 (true, None) => return Err(Failure::at(Error::OrderExpiryInvalid, EXPIRES)),
                 (_, e) => e,
             };
+            if order_type == PARAMETER_CHANGE {
+                order.parameter = Some(parameter_of(o, &granted)?);
+            }
             if emergency {
                 let invoked = powers
                     .as_deref()

@@ -366,6 +366,10 @@ fn route(node: &Node, call: &Call) -> Result<Reply> {
         (["federation", "roots"], true, _) => roots(node),
         (["federation", "receipts", scroll], true, _) => federation_receipts(node, scroll, &query),
         (["federation", "verify"], _, true) => json(200, &node.verify_items(&call.body)?),
+        (["governance", rest @ ..], true, _) => Ok(Reply::Json(
+            200,
+            crate::governance::http::get(node, rest, &query)?,
+        )),
         (["scrolls"], true, _) => {
             let list: Vec<_> = node
                 .scrolls()
@@ -492,6 +496,7 @@ fn route(node: &Node, call: &Call) -> Result<Reply> {
                 crate::bundle::ExportError::TooLarge(m) => ApiError::node(NodeCode::BadRequest, m),
                 crate::bundle::ExportError::Store(m) => ApiError::node(NodeCode::Internal, m),
             })?;
+            let bundle = crate::governance::with_chain(node, &scroll.name, from, bundle)?;
             Ok(Reply::Json(200, bundle))
         }
         (["admin", "scrolls", scroll, "receipts"], _, true) => {
@@ -561,7 +566,12 @@ fn route(node: &Node, call: &Call) -> Result<Reply> {
         _ => {
             let known_path = matches!(
                 segments.as_slice(),
-                ["healthz"] | ["metrics"] | ["federation", ..] | ["scrolls", ..] | ["admin", ..]
+                ["healthz"]
+                    | ["metrics"]
+                    | ["federation", ..]
+                    | ["scrolls", ..]
+                    | ["admin", ..]
+                    | ["governance", ..]
             );
             if known_path {
                 Err(ApiError::node(

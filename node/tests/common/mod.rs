@@ -41,7 +41,9 @@ pub fn vm_node(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// `vm-node init` into `dir/node` with port 0 and no interval checkpoints.
+/// `vm-node init` into `dir/node` with port 0, no interval checkpoints and no constitution
+/// (`--no-governance`: these tests write engines' scrolls without engine keys; governed nodes
+/// are tested in governance.rs).
 pub fn init(dir: &Path, extra: &[&str]) -> PathBuf {
     let data = dir.join("node");
     let mut args = vec![
@@ -54,6 +56,7 @@ pub fn init(dir: &Path, extra: &[&str]) -> PathBuf {
         "127.0.0.1:0",
         "--checkpoint-interval",
         "0",
+        "--no-governance",
     ];
     args.extend_from_slice(extra);
     let (status, out, err) = vm_node(&args);

@@ -1,0 +1,1 @@
+//! The governance part of `vm-node demo`.
