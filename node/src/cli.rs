@@ -151,6 +151,10 @@ pub struct ServeArgs {
     /// Listen here instead of the config's address.
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<String>,
+    /// Tests only: read the node's clock (Unix seconds) from FILE at every reading
+    /// (`crate::federation::clock`).
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub test_clock: Option<PathBuf>,
 }
 
 /// `vm-node append SCROLL FILE|-`.
@@ -481,8 +485,21 @@ fn init(args: &InitArgs, json: bool) -> Result<(), Fail> {
 
 /// Opens the node of a data directory and serves it; returns the running server.
 pub fn start(dir: &Path, listen: Option<&str>) -> Result<(Arc<Node>, crate::http::Running), Fail> {
+    start_with_clock(dir, listen, None)
+}
+
+/// [`start`] with the node reading `clock` (tests: `serve --test-clock`).
+pub fn start_with_clock(
+    dir: &Path,
+    listen: Option<&str>,
+    clock: Option<Arc<dyn crate::violations::Clock>>,
+) -> Result<(Arc<Node>, crate::http::Running), Fail> {
     let data = DataDir::load(dir)?;
-    let node = Arc::new(Node::open(&data).map_err(|e| Fail::usage(e.to_string()))?);
+    let mut node = Node::open(&data).map_err(|e| Fail::usage(e.to_string()))?;
+    if let Some(clock) = clock {
+        node = node.with_clock(clock);
+    }
+    let node = Arc::new(node);
     let listen = listen.unwrap_or(&data.config.listen).to_string();
     let running = crate::http::serve(node.clone(), &listen)?;
     Ok((node, running))
@@ -491,7 +508,10 @@ pub fn start(dir: &Path, listen: Option<&str>) -> Result<(Arc<Node>, crate::http
 fn serve(args: &ServeArgs, json: bool) -> Result<(), Fail> {
     let dir = args.data.dir();
     crate::http::log::init();
-    let (node, running) = start(&dir, args.listen.as_deref())?;
+    let clock = args.test_clock.clone().map(|path| {
+        Arc::new(crate::federation::clock::FileClock(path)) as Arc<dyn crate::violations::Clock>
+    });
+    let (node, running) = start_with_clock(&dir, args.listen.as_deref(), clock)?;
     let scrolls: Vec<String> = node
         .scrolls()
         .iter()

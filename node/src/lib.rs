@@ -27,6 +27,7 @@ pub mod bundle;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod federation;
 pub mod http;
 pub mod metrics;
 pub mod node;

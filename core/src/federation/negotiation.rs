@@ -364,6 +364,7 @@ pub fn standing_after(next: Phase, responder: &str, proposer: &str, target: &str
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -282,6 +282,7 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 #[cfg(all(test, feature = "signing"))]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
