@@ -17,6 +17,19 @@ use super::SCROLL;
 use crate::node::{ApiError, Node, NodeCode, Result};
 use crate::util;
 
+/// Serialises the federation's state changes in this process: a check of a proposal's or an
+/// agreement's state and the commit that moves it happen under it, so two requests cannot
+/// both move the same negotiation. Never held while calling a peer (the peer may be calling
+/// back).
+static STATE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn lock() -> std::sync::MutexGuard<'static, ()> {
+    // A panic elsewhere cannot leave the state half-written (commits are transactions).
+    STATE_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn parse<'a>(bytes: &'a [u8]) -> Result<Value<'a>> {
     let limits = Limits {
         max_bytes: bytes.len().max(Limits::default().max_bytes),
@@ -301,6 +314,7 @@ pub fn receive_proposal(
     auth: &Authenticated,
     body: &[u8],
 ) -> Result<(u16, serde_json::Value)> {
+    let _guard = lock();
     let value = parse(body)?;
     let ring = keyring(node, &auth.mesh_id, &auth.key);
     record::verify_value(&value, Some(Kind::TrustProposal), &ring).map_err(|f| refused(422, f))?;
@@ -522,6 +536,11 @@ pub fn respond(node: &Node, id: &str, input: &ResponseInput) -> Result<serde_jso
         kinds.push(Kind::Agreement);
         agreement_row = Some(a);
     }
+    let _guard = lock();
+    if load_proposal(node, id)? != p {
+        let now = load_proposal(node, id)?;
+        return Err(conflict(&now, Error::NegotiationConflict));
+    }
     commit(node, &row, agreement_row.as_ref(), &receipts, &kinds, &ring)?;
     Ok(proposal_view(&row, agreement_row.as_ref()))
 }
@@ -574,6 +593,7 @@ pub fn receive_response(
     id: &str,
     body: &[u8],
 ) -> Result<serde_json::Value> {
+    let _guard = lock();
     let message = parse(body)?;
     let message = message.as_object().ok_or_else(|| {
         ApiError::node(
@@ -753,6 +773,10 @@ pub fn revoke(
     if reply.status != 200 {
         return Err(peer_refused(&a.peer, &reply));
     }
+    let _guard = lock();
+    if load_agreement(node, id)? != a {
+        return Err(ApiError::core(409, Error::RevocationInvalid, None));
+    }
     store_revocation(node, a, &bytes, checked.effective_at.unix_seconds() as u64)
 }
 
@@ -785,6 +809,7 @@ pub fn receive_revocation(
     id: &str,
     body: &[u8],
 ) -> Result<serde_json::Value> {
+    let _guard = lock();
     let a = load_agreement(node, id)?;
     if a.peer != auth.mesh_id {
         return Err(ApiError::node(
