@@ -73,3 +73,16 @@ pub fn level_name(level: u64) -> &'static str {
         _ => "integrate",
     }
 }
+
+/// Every agreement record this mesh holds (canonical bytes, signed by both parties), for the
+/// audit bundle; revoked and lapsed ones too (nothing is deleted).
+pub fn agreement_records(reader: &mut dyn crate::store::StoreRead) -> Result<Vec<Vec<u8>>, String> {
+    let rows = reader.states(state::AGREEMENT).map_err(|e| e.to_string())?;
+    rows.into_iter()
+        .map(|(_, bytes)| {
+            serde_json::from_slice::<state::Agreement>(&bytes)
+                .map(|a| a.agreement.into_bytes())
+                .map_err(|e| e.to_string())
+        })
+        .collect()
+}
