@@ -695,3 +695,59 @@ fn untyped_records_must_name_their_kind_and_forged_agreements_are_refused() {
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["verified"], 1);
 }
+
+#[test]
+fn a_changed_discovery_key_is_refused_until_accepted() {
+    let dir = TempDir::new("fed-pin");
+    let clock = dir.0.join("clock");
+    set_clock(&clock, T0);
+    let a = Mesh::init(&dir.0, "dublin", &clock);
+    let b = Mesh::init(&dir.0, "berlin", &clock);
+    a.discover(&b);
+    // Another node claiming to be Berlin, with another key.
+    let impostor = Mesh::init(&dir.0.join("other"), "berlin", &clock);
+    let r = a.post(
+        "/admin/federation/discover",
+        serde_json::json!({ "url": impostor.url }),
+    );
+    assert_eq!(
+        (r.status, error_name(&r).as_str()),
+        (409, "PEER_KEY_CHANGED"),
+        "{}",
+        r.text()
+    );
+    let pinned = a.get("/admin/federation/peers")["peers"][0]["public_key"].clone();
+    assert_eq!(pinned, b.get("/admin/federation/status")["public_key"]);
+    // Requests signed with the new key are not accepted meanwhile.
+    let params = request::Params {
+        created: T0,
+        expires: T0 + 300,
+        nonce: "p1".into(),
+        keyid: b.id.clone(),
+    };
+    let h = request::sign(
+        &impostor.secret(),
+        "GET",
+        "/federation/agreements",
+        b"",
+        &params,
+    );
+    let r = send(&a, "GET", "/federation/agreements", b"", &h);
+    assert_eq!(
+        (r.status, error_name(&r).as_str()),
+        (401, "SIGNATURE_MISMATCH"),
+        "{}",
+        r.text()
+    );
+    // Accepted explicitly: the new key is pinned.
+    let r = a.post(
+        "/admin/federation/discover",
+        serde_json::json!({ "url": impostor.url, "accept_new_key": true }),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["outcome"], "key_replaced");
+    assert_eq!(
+        a.get("/admin/federation/peers")["peers"][0]["public_key"],
+        impostor.get("/admin/federation/status")["public_key"]
+    );
+}
