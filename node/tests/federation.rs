@@ -120,6 +120,19 @@ impl Mesh {
         self.url = url;
     }
 
+    /// Restarts with the test hook that aborts after the peer commits and before this node does.
+    fn restart_crashing_before_commit(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let (child, url) = spawn_with(
+            &self.data,
+            &self.clock,
+            &[("VM_NODE_TEST_FED_CRASH", "before-commit")],
+        );
+        self.child = child;
+        self.url = url;
+    }
+
     fn federation_size(&self) -> u64 {
         self.get("/scrolls/Federation")["tree_size"]
             .as_u64()
@@ -152,6 +165,10 @@ fn send(to: &Mesh, method: &str, path: &str, body: &[u8], h: &request::SignedHea
 }
 
 fn spawn(data: &Path, clock: &Path) -> (Child, String) {
+    spawn_with(data, clock, &[])
+}
+
+fn spawn_with(data: &Path, clock: &Path, env: &[(&str, &str)]) -> (Child, String) {
     let mut child = Command::new(BIN)
         .args([
             "serve",
@@ -161,6 +178,7 @@ fn spawn(data: &Path, clock: &Path) -> (Child, String) {
             clock.to_str().unwrap(),
         ])
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -750,4 +768,58 @@ fn a_changed_discovery_key_is_refused_until_accepted() {
         a.get("/admin/federation/peers")["peers"][0]["public_key"],
         impostor.get("/admin/federation/status")["public_key"]
     );
+}
+
+#[test]
+fn a_node_killed_after_its_peer_committed_resyncs_from_the_peer() {
+    let dir = TempDir::new("fed-resync");
+    let clock = dir.0.join("clock");
+    set_clock(&clock, T0);
+    let mut a = Mesh::init(&dir.0, "dublin", &clock);
+    let b = Mesh::init(&dir.0, "berlin", &clock);
+    b.discover(&a);
+    a.restart_crashing_before_commit();
+    a.discover(&b);
+    b.discover(&a);
+    let id = propose(&a, &b, 2, &["Compliance"]);
+    let r = respond(
+        &b,
+        &id,
+        serde_json::json!({ "decision": "counter", "trust_level": 1 }),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    // Dublin accepts; Berlin countersigns and commits; Dublin dies before its own commit.
+    let died = a.admin().post(
+        &format!("/admin/federation/proposals/{id}"),
+        br#"{"decision":"accept"}"#,
+    );
+    assert!(died.is_err() || died.unwrap().status >= 500);
+    let _ = a.child.wait();
+    assert_eq!(state(&b, &id), "agreed");
+    a.restart();
+    a.discover(&b);
+    b.discover(&a);
+    assert_eq!(state(&a, &id), "countered");
+    // The next message (a minute later, so not the same bytes as the lost one, which Berlin
+    // would simply answer again) finds Berlin ahead; Dublin verifies Berlin's records and
+    // adopts them.
+    set_clock(&clock, T0 + 60);
+    let r = respond(&a, &id, serde_json::json!({ "decision": "accept" }));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["resynced"], true);
+    assert_eq!(state(&a, &id), "agreed");
+    assert_eq!(a.federation_size(), 4);
+    assert_eq!(b.federation_size(), 4);
+    let path = format!(
+        "/admin/federation/agreements/{}",
+        negotiation::agreement_id(&id)
+    );
+    assert_eq!(
+        canonical(&a.get(&path)["agreement"]),
+        canonical(&b.get(&path)["agreement"])
+    );
+    // Once more changes nothing.
+    let r = respond(&a, &id, serde_json::json!({ "decision": "accept" }));
+    assert_eq!(r.status, 409, "{}", r.text());
+    assert_eq!(a.federation_size(), 4);
 }

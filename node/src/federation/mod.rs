@@ -20,6 +20,12 @@ mod state;
 
 pub use http::{route, takes_body, Request, SignatureHeaders};
 
+/// Test hook: abort after a peer committed a step and before this node commits it (set by
+/// `vm-node serve --test-clock … ` when `VM_NODE_TEST_FED_CRASH=before-commit`; never
+/// otherwise).
+pub static CRASH_BEFORE_COMMIT: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
 /// The scroll federation records are appended to.
 pub const SCROLL: &str = "Federation";
 

@@ -510,8 +510,20 @@ pub fn respond(node: &Node, id: &str, input: &ResponseInput) -> Result<serde_jso
         &format!("/federation/proposals/{id}"),
         &body,
     )?;
+    if reply.status == 409 {
+        // The peer may be ahead: it committed a step of ours that we lost (killed between its
+        // commit and ours). Adopt its records if they check out, else pass its refusal on.
+        if let Some(view) = resync(node, &p, &peer.url, &ring)? {
+            return Ok(view);
+        }
+    }
     if reply.status != 200 {
         return Err(peer_refused(&peer_id, &reply));
+    }
+    if super::CRASH_BEFORE_COMMIT.load(std::sync::atomic::Ordering::Relaxed) {
+        // Test hook (`serve --test-clock` with VM_NODE_TEST_FED_CRASH=before-commit): die as
+        // a SIGKILL would, after the peer committed and before this node does.
+        std::process::abort();
     }
     let mut row = p.clone();
     row.responses.push(text(&response_bytes));
@@ -543,6 +555,119 @@ pub fn respond(node: &Node, id: &str, input: &ResponseInput) -> Result<serde_jso
     }
     commit(node, &row, agreement_row.as_ref(), &receipts, &kinds, &ring)?;
     Ok(proposal_view(&row, agreement_row.as_ref()))
+}
+
+/// Resynchronises a negotiation from the peer's copy (`GET /federation/proposals/{id}`,
+/// signed) when the peer holds every record we hold and more: each further response is
+/// verified by the core (signature by its responder, the state machine at its
+/// `responded_at`), an acceptance's agreement must be the one derived here and signed by
+/// both; then the missing records are appended with the state they justify. `None` when the
+/// peer is not ahead of us in that way.
+fn resync(
+    node: &Node,
+    p: &Proposal,
+    url: &str,
+    ring: &Keyring,
+) -> Result<Option<serde_json::Value>> {
+    let reply = signed::call(
+        node,
+        url,
+        "GET",
+        &format!("/federation/proposals/{}", p.proposal_id),
+        b"",
+    )?;
+    if reply.status != 200 {
+        return Ok(None);
+    }
+    let theirs = reply.json();
+    let canon = |v: &serde_json::Value| core_value(v).ok();
+    if canon(&theirs["proposal"]).as_deref() != Some(p.proposal.as_bytes()) {
+        return Ok(None);
+    }
+    let responses: Vec<Vec<u8>> = theirs["responses"]
+        .as_array()
+        .map(|r| r.iter().filter_map(canon).collect())
+        .unwrap_or_default();
+    let known = p.responses.len();
+    if responses.len() <= known
+        || responses[..known]
+            .iter()
+            .zip(&p.responses)
+            .any(|(a, b)| a.as_slice() != b.as_bytes())
+    {
+        return Ok(None);
+    }
+    let expires = expiry(p)?;
+    let mut row = p.clone();
+    let mut receipts = Vec::new();
+    let mut kinds = Vec::new();
+    let mut agreement_row = None;
+    for bytes in &responses[known..] {
+        let value = parse(bytes)?;
+        record::verify_value(&value, Some(Kind::ProposalResponse), ring)
+            .map_err(|f| refused(502, f))?;
+        let r = object_of(&value)?;
+        let field = |f: &str| {
+            r.get(f)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let responder = field("responder");
+        let at =
+            Timestamp::parse(&field("responded_at")).map_err(|e| ApiError::core(502, e, None))?;
+        let decision = Decision::from_name(&field("decision")).unwrap_or(Decision::Reject);
+        let phase = Phase::from_name(&row.phase).unwrap_or(Phase::Rejected);
+        let next = core_neg::respond(
+            phase,
+            row.awaiting.as_deref().unwrap_or_default(),
+            &responder,
+            decision,
+            at,
+            expires,
+        )
+        .map_err(|e| ApiError::core(502, e, None))?;
+        if decision == Decision::Accept {
+            let full = canon(&theirs["agreement"])
+                .ok_or_else(|| ApiError::core(502, Error::MissingField, Some("agreement")))?;
+            let agreement = parse(&full)?;
+            federation::verify_agreement(&agreement, ring).map_err(|f| refused(502, f))?;
+            let expected = derived(node, &row, &field("responded_at"))?;
+            core_neg::check_derived(object_of(&agreement)?, &expected)
+                .map_err(|f| refused(502, f))?;
+            let a = agreement_state(&agreement, other_party(p, &node.mesh_id), &full);
+            row.agreement_id = Some(a.agreement_id.clone());
+            agreement_row = Some((a, full));
+        }
+        row.responses.push(text(bytes));
+        let standing = core_neg::standing_after(next, &responder, &p.proposer, &p.target);
+        row.phase = standing.phase.name().into();
+        row.awaiting = standing.awaiting;
+        receipts.push(bytes.clone());
+        kinds.push(Kind::ProposalResponse);
+    }
+    let agreement = agreement_row.map(|(a, full)| {
+        receipts.push(full);
+        kinds.push(Kind::Agreement);
+        a
+    });
+    let _guard = lock();
+    if load_proposal(node, &p.proposal_id)? != *p {
+        return Ok(None);
+    }
+    commit(node, &row, agreement.as_ref(), &receipts, &kinds, ring)?;
+    let mut view = proposal_view(&row, agreement.as_ref());
+    view["resynced"] = true.into();
+    Ok(Some(view))
+}
+
+fn expiry(p: &Proposal) -> Result<Timestamp> {
+    Ok(parse(p.proposal.as_bytes())?
+        .as_object()
+        .and_then(|o| o.get("expires_at"))
+        .and_then(Value::as_str)
+        .and_then(|t| Timestamp::parse(t).ok())
+        .unwrap_or(Timestamp::UNIX_EPOCH))
 }
 
 fn agreement_state(value: &Value<'_>, peer: &str, bytes: &[u8]) -> Agreement {
