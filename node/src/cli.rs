@@ -172,6 +172,10 @@ pub struct AppendArgs {
     /// idempotent, so the client may retry it after a lost connection.
     #[arg(long, value_name = "N", value_parser = count)]
     pub expect_size: Option<u64>,
+    /// The kind of records without `type` (discovery, proposal, response, agreement): every
+    /// receipt of the batch is verified as it; such records are refused without it.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
 }
 
 /// `vm-node checkpoint SCROLL`.
@@ -598,8 +602,16 @@ fn append(args: &AppendArgs, json: bool) -> Result<(), Fail> {
     let ndjson = vaultmesh_core::json::parse(&body, &whole).is_err();
     let mut client = admin_client(&args.node)?;
     let mut path = format!("/admin/scrolls/{scroll}/receipts");
+    let mut query = Vec::new();
     if let Some(n) = args.expect_size {
-        path.push_str(&format!("?expect_size={n}"));
+        query.push(format!("expect_size={n}"));
+    }
+    if let Some(k) = &args.kind {
+        query.push(format!("kind={k}"));
+    }
+    if !query.is_empty() {
+        path.push('?');
+        path.push_str(&query.join("&"));
     }
     let content_type = if ndjson {
         "application/x-ndjson"
