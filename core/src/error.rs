@@ -145,6 +145,26 @@ errors! {
     EmptyRootsIncluded = 607, "EMPTY_ROOTS_INCLUDED", "roots_included must not be empty";
     /// A cross-anchor's meshes are not the parties of the given agreement.
     AgreementMismatch = 608, "AGREEMENT_MISMATCH", "record is not covered by the given agreement";
+    /// A `Signature-Input`, `Signature` or `Content-Digest` header is missing or not of the RFC 9421 subset (docs/SPEC.md §7.6).
+    MalformedRequestSignature = 610, "MALFORMED_REQUEST_SIGNATURE", "request signature headers missing or malformed";
+    /// A request's `Content-Digest` is not the SHA-256 of its body (RFC 9530).
+    ContentDigestMismatch = 611, "CONTENT_DIGEST_MISMATCH", "Content-Digest does not match the body";
+    /// A request signature was created too far from the verifier's clock, or has expired.
+    RequestStale = 612, "REQUEST_STALE", "request signature is stale or expired";
+    /// A request's nonce was used before (a replay).
+    RequestReplayed = 613, "REQUEST_REPLAYED", "request nonce already used";
+    /// A negotiation message does not fit the negotiation's current state.
+    NegotiationConflict = 614, "NEGOTIATION_CONFLICT", "message does not fit the negotiation state";
+    /// A proposal is past its `expires_at`.
+    ProposalExpired = 615, "PROPOSAL_EXPIRED", "proposal has expired";
+    /// A proposal is not addressed to the mesh that received it.
+    WrongTarget = 616, "WRONG_TARGET", "proposal is addressed to another mesh";
+    /// A proposal or counter is outside the receiving mesh's trust policy.
+    PolicyRefused = 617, "POLICY_REFUSED", "outside the mesh's trust policy";
+    /// An agreement differs from the one derived from the accepted terms.
+    AgreementTermsMismatch = 618, "AGREEMENT_TERMS_MISMATCH", "agreement differs from the accepted terms";
+    /// A revocation is not by a party, or its notice period is inconsistent.
+    RevocationInvalid = 619, "REVOCATION_INVALID", "invalid revocation";
     /// A checkpoint larger than the one the witness accepted came without a consistency proof.
     ConsistencyProofRequired = 660, "CONSISTENCY_PROOF_REQUIRED", "a larger checkpoint needs a consistency proof from the accepted one";
     /// Witness evidence verifies but shows no contradiction.

@@ -154,6 +154,26 @@ pub enum vm_status {
     EmptyRootsIncluded = 607,
     /// AGREEMENT_MISMATCH: record is not covered by the given agreement.
     AgreementMismatch = 608,
+    /// MALFORMED_REQUEST_SIGNATURE: request signature headers missing or malformed.
+    MalformedRequestSignature = 610,
+    /// CONTENT_DIGEST_MISMATCH: Content-Digest does not match the body.
+    ContentDigestMismatch = 611,
+    /// REQUEST_STALE: request signature is stale or expired.
+    RequestStale = 612,
+    /// REQUEST_REPLAYED: request nonce already used.
+    RequestReplayed = 613,
+    /// NEGOTIATION_CONFLICT: message does not fit the negotiation state.
+    NegotiationConflict = 614,
+    /// PROPOSAL_EXPIRED: proposal has expired.
+    ProposalExpired = 615,
+    /// WRONG_TARGET: proposal is addressed to another mesh.
+    WrongTarget = 616,
+    /// POLICY_REFUSED: outside the mesh's trust policy.
+    PolicyRefused = 617,
+    /// AGREEMENT_TERMS_MISMATCH: agreement differs from the accepted terms.
+    AgreementTermsMismatch = 618,
+    /// REVOCATION_INVALID: invalid revocation.
+    RevocationInvalid = 619,
     /// CONSISTENCY_PROOF_REQUIRED: a larger checkpoint needs a consistency proof from the accepted one.
     ConsistencyProofRequired = 660,
     /// EVIDENCE_NOT_CONCLUSIVE: evidence does not show a contradiction.
@@ -304,6 +324,16 @@ impl vm_status {
             606 => vm_status::SelfAnchor,
             607 => vm_status::EmptyRootsIncluded,
             608 => vm_status::AgreementMismatch,
+            610 => vm_status::MalformedRequestSignature,
+            611 => vm_status::ContentDigestMismatch,
+            612 => vm_status::RequestStale,
+            613 => vm_status::RequestReplayed,
+            614 => vm_status::NegotiationConflict,
+            615 => vm_status::ProposalExpired,
+            616 => vm_status::WrongTarget,
+            617 => vm_status::PolicyRefused,
+            618 => vm_status::AgreementTermsMismatch,
+            619 => vm_status::RevocationInvalid,
             660 => vm_status::ConsistencyProofRequired,
             661 => vm_status::EvidenceNotConclusive,
             700 => vm_status::InvalidConstitution,
@@ -407,6 +437,16 @@ impl vm_status {
         vm_status::SelfAnchor,
         vm_status::EmptyRootsIncluded,
         vm_status::AgreementMismatch,
+        vm_status::MalformedRequestSignature,
+        vm_status::ContentDigestMismatch,
+        vm_status::RequestStale,
+        vm_status::RequestReplayed,
+        vm_status::NegotiationConflict,
+        vm_status::ProposalExpired,
+        vm_status::WrongTarget,
+        vm_status::PolicyRefused,
+        vm_status::AgreementTermsMismatch,
+        vm_status::RevocationInvalid,
         vm_status::ConsistencyProofRequired,
         vm_status::EvidenceNotConclusive,
         vm_status::InvalidConstitution,

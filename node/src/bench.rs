@@ -522,7 +522,7 @@ pub fn forge(receipt: &[u8], field: &str, value: &str) -> Result<Vec<u8>, Fail> 
 }
 
 /// The lines `vm-node demo` prints before its summary: the length of its progress bar.
-const DEMO_STEPS: u64 = 19;
+const DEMO_STEPS: u64 = 27;
 
 /// `vm-node demo`: a demo mesh in a temporary directory, end to end.
 pub fn demo(args: &DemoArgs, json: bool) -> Result<(), Fail> {
@@ -783,6 +783,9 @@ pub fn demo(args: &DemoArgs, json: bool) -> Result<(), Fail> {
         serde_json::json!({ "did:vm:mesh:demo": node.public_key.to_string(), "engine:guardian": guardian.key.to_string() }).to_string(),
     )?;
 
+    // Federation: two more meshes; one proposal countered then accepted, one rejected.
+    let fed = crate::federation::demo::run(&base, &url, &mut c, &files, &mut |l| say(l))?;
+
     let bundle_path = base.join("guardian-bundle.json");
     let bundle = crate::bundle::export(
         node.store(),
@@ -811,6 +814,12 @@ pub fn demo(args: &DemoArgs, json: bool) -> Result<(), Fail> {
         report.valid,
         report.items,
         report.overall.to_uppercase()
+    ));
+    let in_bundle =
+        crate::federation::demo::agreements_in_bundle(&bundle, &node.mesh_id, &node.public_key)?;
+    say(format!(
+        "verify  {in_bundle} agreement(s) in the bundle ({}) verified by verify_bundle, both signatures",
+        fed.agreement_id
     ));
     let audit =
         crate::audit::verify_store(node.store(), &node.mesh_id, &node.keyring(), &mut |_, _| {})?;

@@ -7,6 +7,7 @@
 //! {"type": "vaultmesh_audit_bundle", "version": 1, "created_at", "description",
 //!  "keys": {actor: key, …}            the mesh's key and every signer key the node knows
 //!  "discovery": [the mesh's self-signed discovery record],
+//!  "agreements": [its federation agreements, signed by both parties]   (when it has any)
 //!  "scrolls": [{"mesh_id", "scroll",
 //!               "checkpoints": [signed checkpoints from --from-checkpoint N on, size > 0],
 //!               "consistency": [a proof between each two consecutive checkpoint sizes],
@@ -184,6 +185,12 @@ pub fn export_with_progress(
     head.push_str("},\"discovery\":[");
     out.extend_from_slice(head.as_bytes());
     out.extend_from_slice(discovery);
+    // The mesh's federation agreements, signed by both parties (the core verifies them).
+    let agreements = crate::federation::agreement_records(reader.as_mut())?;
+    if !agreements.is_empty() {
+        out.extend_from_slice(b"],\"agreements\":[");
+        out.extend_from_slice(&agreements.join(&b',')[..]);
+    }
     let head = format!(
         "],\"scrolls\":[{{\"mesh_id\":{},\"scroll\":{},\"checkpoints\":[",
         json_string(mesh_id),

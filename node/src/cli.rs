@@ -155,6 +155,10 @@ pub struct ServeArgs {
     /// Listen here instead of the config's address.
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<String>,
+    /// Tests only: read the node's clock (Unix seconds) from FILE at every reading
+    /// (`crate::clock`).
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub test_clock: Option<PathBuf>,
 }
 
 /// `vm-node append SCROLL FILE|-`.
@@ -172,6 +176,10 @@ pub struct AppendArgs {
     /// idempotent, so the client may retry it after a lost connection.
     #[arg(long, value_name = "N", value_parser = count)]
     pub expect_size: Option<u64>,
+    /// The kind of records without `type` (discovery, proposal, response, agreement): every
+    /// receipt of the batch is verified as it; such records are refused without it.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
 }
 
 /// `vm-node checkpoint SCROLL`.
@@ -494,10 +502,19 @@ fn init(args: &InitArgs, json: bool) -> Result<(), Fail> {
 
 /// Opens the node of a data directory and serves it; returns the running server.
 pub fn start(dir: &Path, listen: Option<&str>) -> Result<(Arc<Node>, crate::http::Running), Fail> {
+    start_with_clock(dir, listen, None)
+}
+
+/// [`start`] with the node reading `clock` (tests: `serve --test-clock`).
+pub fn start_with_clock(
+    dir: &Path,
+    listen: Option<&str>,
+    clock: Option<Arc<dyn crate::violations::Clock>>,
+) -> Result<(Arc<Node>, crate::http::Running), Fail> {
     let data = DataDir::load(dir)?;
     let mut node = Node::open(&data).map_err(|e| Fail::usage(e.to_string()))?;
-    if let Some(clock) = crate::governance::clock::test_clock() {
-        node = node.with_clock(Arc::new(clock));
+    if let Some(clock) = clock {
+        node = node.with_clock(clock);
     }
     let node = Arc::new(node);
     let listen = listen.unwrap_or(&data.config.listen).to_string();
@@ -508,7 +525,16 @@ pub fn start(dir: &Path, listen: Option<&str>) -> Result<(Arc<Node>, crate::http
 fn serve(args: &ServeArgs, json: bool) -> Result<(), Fail> {
     let dir = args.data.dir();
     crate::http::log::init();
-    let (node, running) = start(&dir, args.listen.as_deref())?;
+    if args.test_clock.is_some()
+        && std::env::var("VM_NODE_TEST_FED_CRASH").as_deref() == Ok("before-commit")
+    {
+        crate::federation::CRASH_BEFORE_COMMIT.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+    let clock = args
+        .test_clock
+        .clone()
+        .map(|path| Arc::new(crate::clock::FileClock(path)) as Arc<dyn crate::violations::Clock>);
+    let (node, running) = start_with_clock(&dir, args.listen.as_deref(), clock)?;
     let scrolls: Vec<String> = node
         .scrolls()
         .iter()
@@ -590,8 +616,16 @@ fn append(args: &AppendArgs, json: bool) -> Result<(), Fail> {
     let ndjson = vaultmesh_core::json::parse(&body, &whole).is_err();
     let mut client = admin_client(&args.node)?;
     let mut path = format!("/admin/scrolls/{scroll}/receipts");
+    let mut query = Vec::new();
     if let Some(n) = args.expect_size {
-        path.push_str(&format!("?expect_size={n}"));
+        query.push(format!("expect_size={n}"));
+    }
+    if let Some(k) = &args.kind {
+        query.push(format!("kind={k}"));
+    }
+    if !query.is_empty() {
+        path.push('?');
+        path.push_str(&query.join("&"));
     }
     let content_type = if ndjson {
         "application/x-ndjson"

@@ -127,6 +127,19 @@ impl Client {
         content_type: Option<&str>,
         body: &[u8],
     ) -> io::Result<Reply> {
+        self.request_with(method, path, content_type, body, &[])
+    }
+
+    /// [`Client::request`] with extra headers (a federation request's RFC 9421 signature
+    /// headers, `crate::federation::signed`).
+    pub fn request_with(
+        &mut self,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: &[u8],
+        headers: &[(&str, String)],
+    ) -> io::Result<Reply> {
         let retries = if idempotent(method, path) {
             self.retries
         } else {
@@ -135,7 +148,7 @@ impl Client {
         let mut wait = FIRST_BACKOFF;
         let mut attempt = 0;
         loop {
-            let result = self.once(method, path, content_type, body);
+            let result = self.once(method, path, content_type, body, headers);
             let transient = match &result {
                 Ok(reply) => matches!(reply.status, 502..=504),
                 Err(e) => e.kind() != io::ErrorKind::InvalidInput,
@@ -155,6 +168,7 @@ impl Client {
         path: &str,
         content_type: Option<&str>,
         body: &[u8],
+        headers: &[(&str, String)],
     ) -> io::Result<Reply> {
         let http = self
             .http
@@ -168,6 +182,9 @@ impl Client {
         }
         if let Some(ct) = content_type {
             request = request.header(reqwest::header::CONTENT_TYPE, ct);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, value.as_str());
         }
         let response = request.body(body.to_vec()).send().map_err(to_io)?;
         let status = response.status().as_u16();

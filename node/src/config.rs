@@ -101,6 +101,9 @@ pub struct Config {
     /// Known signers: actor id or engine id → `ed25519:z…` key.
     #[serde(default)]
     pub keyring: BTreeMap<String, String>,
+    /// `[federation]`: the trust policy proposals are checked against.
+    #[serde(default)]
+    pub federation: crate::federation::FederationConfig,
 }
 
 /// One scroll of the config.
@@ -480,6 +483,12 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<PublicKey, ConfigError
          [violations]\n\
          max_per_window = {}\n\
          window_secs = {}\n\n\
+         # The trust policy federation proposals and counters are checked against (docs/node.md).\n\
+         [federation]\n\
+         accepts_proposals = true\n\
+         min_trust_level = 1\n\
+         max_trust_level = 4\n\
+         requires_mutual = true\n\n\
          # Known signers (actor DID or engine id -> key); more can be added with POST /admin/keys.\n\
          [keyring]\n",
         opts.mesh_id,

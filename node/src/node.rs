@@ -33,6 +33,9 @@ use crate::store::{
 use crate::util;
 use crate::violations::{Clock, Decision, Limiter, Summary, SystemClock};
 
+/// The names `?kind=` accepts for records without `type` (the core's `Kind::from_name`).
+pub const UNTYPED_KIND_NAMES: &[&str] = &["discovery", "proposal", "response", "agreement"];
+
 /// Node error codes, outside the core's table (which stops below 1000). Names are stable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u16)]
@@ -63,6 +66,20 @@ pub enum NodeCode {
     NoReceipt = 1011,
     /// The request body did not arrive within `limits.body_timeout_secs`.
     RequestTimeout = 1012,
+    /// A record without `type` was appended without naming its kind (`?kind=`).
+    KindRequired = 1013,
+    /// A federation request is signed by a mesh this node has not discovered.
+    UnknownPeer = 1014,
+    /// The caller's agreement grants a lower trust level than the endpoint needs.
+    TrustLevel = 1015,
+    /// A peer's discovery record carries another key than the one pinned.
+    PeerKeyChanged = 1016,
+    /// A peer did not answer, or answered with an error.
+    PeerFailed = 1017,
+    /// No such proposal or agreement.
+    UnknownNegotiation = 1018,
+    /// The endpoint needs a signed request (RFC 9421) from a peer mesh.
+    SignatureRequired = 1019,
     /// The writer's `write` capability is suspended by an enforcement in force.
     CapabilitySuspended = 1020,
     /// A write to an engine's scroll not signed by that engine's key.
@@ -93,6 +110,13 @@ impl NodeCode {
             NodeCode::KeyConflict => "KEY_CONFLICT",
             NodeCode::NoReceipt => "NO_RECEIPT",
             NodeCode::RequestTimeout => "REQUEST_TIMEOUT",
+            NodeCode::KindRequired => "KIND_REQUIRED",
+            NodeCode::UnknownPeer => "UNKNOWN_PEER",
+            NodeCode::TrustLevel => "TRUST_LEVEL",
+            NodeCode::PeerKeyChanged => "PEER_KEY_CHANGED",
+            NodeCode::PeerFailed => "PEER_FAILED",
+            NodeCode::UnknownNegotiation => "UNKNOWN_NEGOTIATION",
+            NodeCode::SignatureRequired => "SIGNATURE_REQUIRED",
             NodeCode::CapabilitySuspended => "CAPABILITY_SUSPENDED",
             NodeCode::NotEngineKey => "NOT_ENGINE_KEY",
             NodeCode::EngineNotActive => "ENGINE_NOT_ACTIVE",
@@ -107,14 +131,19 @@ impl NodeCode {
             NodeCode::UnknownScroll
             | NodeCode::NotFound
             | NodeCode::NoCheckpoint
-            | NodeCode::NoReceipt => 404,
-            NodeCode::Unauthorized => 401,
+            | NodeCode::NoReceipt
+            | NodeCode::UnknownNegotiation => 404,
+            NodeCode::Unauthorized | NodeCode::UnknownPeer | NodeCode::SignatureRequired => 401,
             NodeCode::AppendOnly
             | NodeCode::Forbidden
+            | NodeCode::TrustLevel
             | NodeCode::CapabilitySuspended
             | NodeCode::NotEngineKey
             | NodeCode::EngineNotActive
             | NodeCode::ScrollLocked => 403,
+            NodeCode::KindRequired => 400,
+            NodeCode::PeerKeyChanged => 409,
+            NodeCode::PeerFailed => 502,
             NodeCode::MethodNotAllowed => 405,
             NodeCode::BadRequest => 400,
             NodeCode::SizeMismatch | NodeCode::KeyConflict => 409,
@@ -477,6 +506,16 @@ impl Node {
         self
     }
 
+    /// The node's clock, Unix seconds (federation expiries, notices and request signatures).
+    pub fn now(&self) -> u64 {
+        self.clock.now()
+    }
+
+    /// The mesh's federation secret, for the federation module's signatures only.
+    pub(crate) fn federation_secret(&self) -> &[u8; 32] {
+        &self.secret
+    }
+
     fn load_scroll(&self, id: i64, name: String, public: bool, size: u64) -> Result<Arc<Scroll>> {
         let mut reader = self.store.reader()?;
         let frontier = with_subtrees(reader.as_mut(), id, |get| {
@@ -684,8 +723,24 @@ impl Node {
         expect_size: Option<u64>,
         state: &[StatePut<'_>],
     ) -> Result<Appended> {
+        self.append_records(scroll, receipts, expect_size, &[], None, state)
+    }
+
+    /// [`Node::append_with_state`] with the kinds of untyped records named (`kinds`: empty,
+    /// none named; one, every receipt is verified as that kind; else one per receipt) and,
+    /// for federation records, the keyring to verify them with (the node's otherwise).
+    /// Agreements are verified by the core's `verify_agreement`, every party's signature.
+    pub fn append_records(
+        &self,
+        scroll: &str,
+        receipts: &[Vec<u8>],
+        expect_size: Option<u64>,
+        kinds: &[Kind],
+        keyring: Option<&Keyring>,
+        state: &[StatePut<'_>],
+    ) -> Result<Appended> {
         let scroll = self.scroll(scroll)?;
-        let result = self.append_to(&scroll, receipts, expect_size, state);
+        let result = self.append_to(&scroll, receipts, expect_size, kinds, keyring, state);
         if result.is_err() {
             Metrics::add(&self.metrics.appends_rejected, 1);
         }
@@ -697,6 +752,8 @@ impl Node {
         scroll: &Scroll,
         receipts: &[Vec<u8>],
         expect_size: Option<u64>,
+        kinds: &[Kind],
+        keyring: Option<&Keyring>,
         state: &[StatePut<'_>],
     ) -> Result<Appended> {
         let now = self.clock.now();
@@ -716,15 +773,55 @@ impl Node {
                 ),
             ));
         }
-        let keyring = self.keyring();
+        let own = self.keyring();
+        let keyring = keyring.unwrap_or(&own);
         let inputs: Vec<&[u8]> = receipts.iter().map(Vec::as_slice).collect();
         let seed: [u8; 32] = util::random().map_err(internal)?;
-        let verdicts = record::verify_batch(&inputs, None, &keyring, &self.record_limits, &seed);
+        let one_kind = match kinds {
+            [] => Some(None),
+            [k] if *k != Kind::Agreement => Some(Some(*k)),
+            _ => None,
+        };
+        let verdicts = if let Some(kind) = one_kind {
+            record::verify_batch(&inputs, kind, keyring, &self.record_limits, &seed)
+                .into_iter()
+                .map(|v| v.map(|_| ()))
+                .collect()
+        } else {
+            // Named kinds one by one (federation records: a few per append).
+            inputs
+                .iter()
+                .enumerate()
+                .map(|(i, input)| {
+                    let kind = kinds.get(i).or(kinds.first()).copied();
+                    let value = json::parse_record(input, &self.record_limits)?;
+                    match kind {
+                        Some(Kind::Agreement) => {
+                            federation::verify_agreement(&value, keyring).map(|_| ())
+                        }
+                        kind => record::verify_value(&value, kind, keyring).map(|_| ()),
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
         let (mut verified, mut unknown_signer, mut opaque) = (0, 0, 0);
         for (i, verdict) in verdicts.into_iter().enumerate() {
             match verdict {
                 Ok(_) => verified += 1,
-                // No `type`, or a type the core has no kind for: an engine's own receipt.
+                // No `type` at all: the core cannot tell which record it is, so the caller
+                // must name its kind (wire format §9), or a forged agreement would pass as
+                // an engine receipt.
+                Err(f) if f.error == Error::UnknownKind && f.field.is_none() => {
+                    return Err(ApiError::node(
+                        NodeCode::KindRequired,
+                        format!(
+                            "a record without \"type\" must name its kind: ?kind= one of {}",
+                            UNTYPED_KIND_NAMES.join(", ")
+                        ),
+                    )
+                    .at(i))
+                }
+                // A type the core has no kind for: an engine's own receipt.
                 Err(f) if f.error == Error::UnknownKind => opaque += 1,
                 Err(f) if f.error == Error::UnknownSigner && !self.reject_unknown_signers => {
                     unknown_signer += 1
@@ -992,12 +1089,11 @@ impl Node {
         let mut endpoints = Object::default();
         endpoints.insert("federation", string(format!("{base}/federation")));
         endpoints.insert("verification", string(format!("{base}/federation/verify")));
-        // Proposals are not served yet (the federation endpoints answer 405), so the node says
-        // it does not accept them.
+        let fed = &self.config.federation;
         let mut policy = Object::default();
-        policy.insert("accepts_proposals", Value::Bool(false));
-        policy.insert("min_trust_level", uint(1));
-        policy.insert("requires_mutual", Value::Bool(true));
+        policy.insert("accepts_proposals", Value::Bool(fed.accepts_proposals));
+        policy.insert("min_trust_level", uint(fed.min_trust_level));
+        policy.insert("requires_mutual", Value::Bool(fed.requires_mutual));
         let mut object = Object::default();
         object.insert("mesh_id", string(self.mesh_id.clone()));
         object.insert(

@@ -212,9 +212,17 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
         .iter()
         .any(|r| federation::verify_checkpoint(r, &keyring)
             .is_ok_and(|c| c.scroll == "Guardian" && c.tree_size == 37)));
+    // Receipt samples need a signed peer of trust level 1 (or the admin); unsigned: 401.
+    refused(
+        node.public()
+            .get("/federation/receipts/Guardian?from=3&count=5"),
+        401,
+        "SIGNATURE_REQUIRED",
+        1019,
+    );
     for query in ["from=3&count=5", "sample=8", "sample=4&checkpoint=1"] {
         let r = node
-            .public()
+            .admin()
             .get(&format!("/federation/receipts/Guardian?{query}"))
             .unwrap();
         assert_eq!(r.status, 200, "{}", r.text());
@@ -230,7 +238,7 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
 
     // POST /federation/verify: a valid item, and the same receipt tampered.
     let r = node
-        .public()
+        .admin()
         .get("/federation/receipts/Guardian?from=4&count=1")
         .unwrap();
     let v = strict(&r.body);
@@ -242,7 +250,13 @@ fn appends_checkpoints_and_proofs_verify_with_the_core() {
     let body = format!(
         "{{\"items\":[{{\"receipt\":{receipt},\"proof\":{proof},\"checkpoint\":{checkpoint}}},{{\"receipt\":{receipt},\"proof\":{proof},\"scroll\":\"Guardian\"}},{{\"receipt\":{tampered},\"proof\":{proof},\"checkpoint\":{checkpoint}}}]}}"
     );
-    let r = ok(node.public().post("/federation/verify", body.as_bytes()));
+    refused(
+        node.public().post("/federation/verify", body.as_bytes()),
+        401,
+        "SIGNATURE_REQUIRED",
+        1019,
+    );
+    let r = ok(node.admin().post("/federation/verify", body.as_bytes()));
     assert_eq!(r["valid"], false);
     assert_eq!(r["results"][0]["valid"], true, "{r}");
     assert_eq!(r["results"][0]["signature"]["verified"], true);
@@ -582,7 +596,7 @@ fn private_scrolls_unknown_signers_and_restart() {
         1000,
     );
     refused(
-        node.public().get("/federation/receipts/internal?from=0"),
+        node.admin().get("/federation/receipts/internal?from=0"),
         404,
         "UNKNOWN_SCROLL",
         1000,

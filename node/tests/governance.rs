@@ -1,5 +1,5 @@
 //! Governance that governs: a real governed `vm-node serve` (the test clock under the test's
-//! control, `VAULTMESH_TEST_CLOCK_FILE`) driven through `vm-gov` with the members' own key
+//! control, `serve --test-clock FILE`) driven through `vm-gov` with the members' own key
 //! files: PROP-2025-12-001 from proposal to constitution 1.1.0, the exported chain verified by
 //! `vm-verify governance`, every refusal of the acceptance list with nothing changed, and
 //! orders and emergencies that lapse by the clock alone.
@@ -71,8 +71,8 @@ impl Mesh {
         let clock = dir.0.join("clock");
         std::fs::write(&clock, T0.to_string()).unwrap();
         let mut child = Command::new(BIN)
-            .args(["serve", "--data", data.to_str().unwrap()])
-            .env("VAULTMESH_TEST_CLOCK_FILE", &clock)
+            .args(["serve", "--data", data.to_str().unwrap(), "--test-clock"])
+            .arg(&clock)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -108,8 +108,13 @@ impl Mesh {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let mut child = Command::new(BIN)
-            .args(["serve", "--data", self.data.to_str().unwrap()])
-            .env("VAULTMESH_TEST_CLOCK_FILE", &self.clock)
+            .args([
+                "serve",
+                "--data",
+                self.data.to_str().unwrap(),
+                "--test-clock",
+            ])
+            .arg(&self.clock)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -264,6 +264,46 @@ enum vm_status
    */
   VM_STATUS_AGREEMENT_MISMATCH = 608,
   /**
+   * MALFORMED_REQUEST_SIGNATURE: request signature headers missing or malformed.
+   */
+  VM_STATUS_MALFORMED_REQUEST_SIGNATURE = 610,
+  /**
+   * CONTENT_DIGEST_MISMATCH: Content-Digest does not match the body.
+   */
+  VM_STATUS_CONTENT_DIGEST_MISMATCH = 611,
+  /**
+   * REQUEST_STALE: request signature is stale or expired.
+   */
+  VM_STATUS_REQUEST_STALE = 612,
+  /**
+   * REQUEST_REPLAYED: request nonce already used.
+   */
+  VM_STATUS_REQUEST_REPLAYED = 613,
+  /**
+   * NEGOTIATION_CONFLICT: message does not fit the negotiation state.
+   */
+  VM_STATUS_NEGOTIATION_CONFLICT = 614,
+  /**
+   * PROPOSAL_EXPIRED: proposal has expired.
+   */
+  VM_STATUS_PROPOSAL_EXPIRED = 615,
+  /**
+   * WRONG_TARGET: proposal is addressed to another mesh.
+   */
+  VM_STATUS_WRONG_TARGET = 616,
+  /**
+   * POLICY_REFUSED: outside the mesh's trust policy.
+   */
+  VM_STATUS_POLICY_REFUSED = 617,
+  /**
+   * AGREEMENT_TERMS_MISMATCH: agreement differs from the accepted terms.
+   */
+  VM_STATUS_AGREEMENT_TERMS_MISMATCH = 618,
+  /**
+   * REVOCATION_INVALID: invalid revocation.
+   */
+  VM_STATUS_REVOCATION_INVALID = 619,
+  /**
    * CONSISTENCY_PROOF_REQUIRED: a larger checkpoint needs a consistency proof from the accepted one.
    */
   VM_STATUS_CONSISTENCY_PROOF_REQUIRED = 660,

@@ -55,6 +55,17 @@ fn verdicts() {
         }
     }
     assert!(cases > 150, "only {cases} vector cases");
+    // The federation protocol's vectors (test-vectors/federation/, run and drift-checked by
+    // core/tests/federation_vectors.rs) count too.
+    for entry in std::fs::read_dir(vectors_dir().join("federation")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let file: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for case in file["cases"].as_array().unwrap() {
+            if let Some(e) = case["expect"]["error"].as_str() {
+                seen_errors.insert(e.to_string());
+            }
+        }
+    }
     // Every rejection rule of the format (1xx–6xx) has at least one negative case.
     let missing: Vec<&str> = vaultmesh_core::Error::ALL
         .iter()

@@ -15,7 +15,6 @@
 //!   `vm-node demo`.
 
 pub mod bench;
-pub mod clock;
 pub mod demo;
 pub mod genesis;
 pub mod http;

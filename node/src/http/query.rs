@@ -77,6 +77,20 @@ impl<'a> Query<'a> {
             .transpose()
     }
 
+    /// `name`'s value if present, which must be one of `allowed` (the error lists them).
+    pub fn one_of(&self, name: &str, allowed: &[&str]) -> Result<Option<&'a str>> {
+        match self.get(name) {
+            Some(v) if !allowed.contains(&v) => {
+                let shown: String = v.chars().take(ECHO).collect();
+                Err(QueryError(format!(
+                    "query parameter {name} must be one of {}, not {shown:?}",
+                    allowed.join(", ")
+                )))
+            }
+            v => Ok(v),
+        }
+    }
+
     /// `name` as a number in `0..=MAX`, if present.
     pub fn uint(&self, name: &str) -> Result<Option<u64>> {
         self.uint_in(name, 0, MAX)
@@ -86,6 +100,18 @@ impl<'a> Query<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_of_names_the_valid_values() {
+        let q = Query::parse("kind=agreement&bad=x");
+        assert_eq!(
+            q.one_of("kind", &["proposal", "agreement"]),
+            Ok(Some("agreement"))
+        );
+        assert_eq!(q.one_of("missing", &["a"]), Ok(None));
+        let e = q.one_of("bad", &["proposal", "agreement"]).unwrap_err();
+        assert!(e.0.contains("proposal, agreement"), "{e}");
+    }
 
     #[test]
     fn numbers_stay_in_their_range() {

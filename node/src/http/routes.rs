@@ -133,6 +133,9 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'sta
 /// Routes whose body is read: checked for the admin token first, so a stranger cannot make
 /// the node read a body it would refuse.
 fn body_route(method: &Method, segments: &[&str]) -> Option<bool> {
+    if crate::federation::takes_body(method.as_str(), segments) {
+        return Some(segments.first() == Some(&"admin"));
+    }
     if method != Method::POST {
         return None;
     }
@@ -300,6 +303,27 @@ async fn api(State(node): State<Arc<Node>>, request: Request) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("ndjson"));
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let signature = match (
+        header("content-digest"),
+        header("signature-input"),
+        header("signature"),
+    ) {
+        (Some(content_digest), Some(input), Some(signature)) => {
+            Some(crate::federation::SignatureHeaders {
+                content_digest,
+                input,
+                signature,
+            })
+        }
+        _ => None,
+    };
     let request = Call {
         method,
         path,
@@ -307,6 +331,7 @@ async fn api(State(node): State<Arc<Node>>, request: Request) -> Response {
         caller,
         ndjson,
         body: content.unwrap_or_default(),
+        signature,
     };
     match blocking(move || route(&node, &request)).await {
         Ok(reply) => answer(reply, unread),
@@ -322,6 +347,7 @@ struct Call {
     caller: Caller,
     ndjson: bool,
     body: Vec<u8>,
+    signature: Option<crate::federation::SignatureHeaders>,
 }
 
 /// A scroll the caller may read.
@@ -361,6 +387,20 @@ fn route(node: &Node, call: &Call) -> Result<Reply> {
     let caller = &call.caller;
     let get = method == Method::GET || method == Method::HEAD;
     let post = method == Method::POST;
+    let federated = crate::federation::route(
+        node,
+        &crate::federation::Request {
+            method: method.as_str(),
+            path,
+            segments: &segments,
+            body: &call.body,
+            signature: call.signature.clone(),
+            admin: caller.admin,
+        },
+    )?;
+    if let Some((status, body)) = federated {
+        return Ok(Reply::Json(status, body));
+    }
     match (segments.as_slice(), get, post) {
         (["federation", "discovery"], true, _) => Ok(Reply::Json(200, node.discovery())),
         (["federation", "roots"], true, _) => roots(node),
@@ -508,7 +548,8 @@ fn route(node: &Node, call: &Call) -> Result<Reply> {
                 .inspect_err(|_| {
                     crate::metrics::Metrics::add(&node.metrics.appends_rejected, 1);
                 })?;
-            let done = node.append(scroll, &receipts, expect_size)?;
+            let kinds = append_kinds(&query)?;
+            let done = node.append_records(scroll, &receipts, expect_size, &kinds, None, &[])?;
             json(
                 200,
                 &serde_json::json!({
@@ -586,6 +627,19 @@ fn route(node: &Node, call: &Call) -> Result<Reply> {
             }
         }
     }
+}
+
+/// `?kind=NAME` of an append: the kind every receipt of the batch is verified as (records
+/// without `type` must name one).
+fn append_kinds(query: &Query<'_>) -> Result<Vec<vaultmesh_core::record::Kind>> {
+    use vaultmesh_core::record::Kind;
+    let mut names: Vec<&str> = crate::node::UNTYPED_KIND_NAMES.to_vec();
+    names.extend(Kind::ALL.iter().map(|k| k.domain()));
+    Ok(query
+        .one_of("kind", &names)?
+        .and_then(Kind::from_name)
+        .into_iter()
+        .collect())
 }
 
 fn scroll_info(scroll: &Scroll) -> serde_json::Value {

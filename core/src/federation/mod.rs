@@ -2,6 +2,12 @@
 //! proofs checked against signed checkpoints (wire format §3–§9).
 //!
 //! A proof does not bind a tree size to a root, so sizes always come from a signed checkpoint.
+//! Requests between meshes are signed as [`request`] says; negotiations move as
+//! [`negotiation`] says; agreements end by [`revocation`].
+
+pub mod negotiation;
+pub mod request;
+pub mod revocation;
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;

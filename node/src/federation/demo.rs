@@ -1,0 +1,205 @@
+//! The demo's federation part (`vm-node demo`): two more meshes on loopback, `berlin` and
+//! `paris`; the demo mesh and each discover the other; the demo mesh proposes to Berlin,
+//! Berlin counters, the demo mesh accepts, and both sign one agreement; Paris proposes to the
+//! demo mesh, which rejects. The agreement is written for `vm-verify agreement` and lands in
+//! the exported bundle (`crate::bundle`).
+
+use std::path::Path;
+
+use vaultmesh_core::federation;
+use vaultmesh_core::json::{self, Limits};
+use vaultmesh_core::record::Keyring;
+
+use crate::cli::Fail;
+use crate::client::Client;
+use crate::config;
+
+/// What the federation part of the demo produced.
+pub struct Outcome {
+    /// The agreement's id.
+    pub agreement_id: String,
+    /// Where the agreement (signed by both) was written.
+    pub agreement_file: std::path::PathBuf,
+}
+
+fn call(
+    c: &mut Client,
+    method: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> Result<serde_json::Value, Fail> {
+    let bytes = if body.is_null() {
+        Vec::new()
+    } else {
+        body.to_string().into_bytes()
+    };
+    let reply = c
+        .request(method, path, Some("application/json"), &bytes)
+        .map_err(|e| Fail::usage(format!("{method} {path}: {e}")))?;
+    if (200..300).contains(&reply.status) {
+        Ok(reply.json())
+    } else {
+        Err(Fail::usage(format!(
+            "{method} {path}: HTTP {} {}",
+            reply.status,
+            reply.text()
+        )))
+    }
+}
+
+/// Runs the federation steps against the demo mesh at `url` (admin client `demo`), with the
+/// other meshes' data under `base`; writes `files/agreement.json`; reports through `say`.
+pub fn run(
+    base: &Path,
+    url: &str,
+    demo: &mut Client,
+    files: &Path,
+    say: &mut dyn FnMut(String),
+) -> Result<Outcome, Fail> {
+    let mut peers = Vec::new();
+    for name in ["berlin", "paris"] {
+        let data = base.join(name);
+        let mesh_id = format!("did:vm:mesh:{name}");
+        config::init(
+            &data,
+            &config::InitOptions {
+                mesh_id: &mesh_id,
+                listen: "127.0.0.1:0",
+                scrolls: config::DEFAULT_SCROLLS
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+                checkpoint_interval_secs: 0,
+            },
+        )?;
+        let (_node, running) = crate::cli::start(&data, None)?;
+        let peer_url = format!("http://{}", running.addr);
+        let client = Client::new(&peer_url).with_token(config::admin_token(&data)?);
+        peers.push((mesh_id, peer_url, client, running));
+    }
+    let [(berlin, berlin_url, b, berlin_running), (paris, paris_url, p, paris_running)] =
+        <[_; 2]>::try_from(peers).map_err(|_| Fail::usage("two meshes"))?;
+    let (mut b, mut p) = (b, p);
+    say(format!(
+        "mesh    {berlin} at {berlin_url} and {paris} at {paris_url} (each its own key and store)"
+    ));
+
+    let discover = |c: &mut Client, other: &str| {
+        call(
+            c,
+            "POST",
+            "/admin/federation/discover",
+            serde_json::json!({ "url": other }),
+        )
+    };
+    discover(demo, &berlin_url)?;
+    discover(&mut b, url)?;
+    discover(demo, &paris_url)?;
+    discover(&mut p, url)?;
+    say("discover demo <-> berlin, demo <-> paris: self-signed discovery records verified, keys pinned (POST /admin/federation/discover)".into());
+
+    let proposal = call(
+        demo,
+        "POST",
+        "/admin/federation/proposals",
+        serde_json::json!({ "target": berlin, "trust_level": 2, "scrolls": ["Compliance"],
+            "terms": { "verification_frequency": "hourly", "retention_period_days": 365, "data_jurisdiction": "EU", "audit_rights": true } }),
+    )?;
+    let id = proposal["proposal_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    say(format!("propose {id}: demo -> berlin, trust level 2 (verify), scrolls Compliance; signed record and signed request (RFC 9421)"));
+    call(
+        &mut b,
+        "POST",
+        &format!("/admin/federation/proposals/{id}"),
+        serde_json::json!({ "decision": "counter", "trust_level": 3, "scrolls": ["Compliance", "Drills"] }),
+    )?;
+    say("counter berlin: trust level 3 (attest), scrolls Compliance, Drills".into());
+    let agreed = call(
+        demo,
+        "POST",
+        &format!("/admin/federation/proposals/{id}"),
+        serde_json::json!({ "decision": "accept" }),
+    )?;
+    let agreement_id = agreed["agreement_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let path = format!("/admin/federation/agreements/{agreement_id}");
+    let ours = call(demo, "GET", &path, serde_json::Value::Null)?;
+    let theirs = call(&mut b, "GET", &path, serde_json::Value::Null)?;
+    let canonical = |v: &serde_json::Value| {
+        json::canonicalize(v["agreement"].to_string().as_bytes(), &Limits::default())
+            .map_err(|e| Fail::invalid(e.to_string()))
+    };
+    let (ours, theirs) = (canonical(&ours)?, canonical(&theirs)?);
+    if ours != theirs {
+        return Err(Fail::invalid("the two stored agreements differ"));
+    }
+    let value =
+        json::parse_record(&ours, &Limits::default()).map_err(|e| Fail::invalid(e.to_string()))?;
+    let verified = federation::verify_agreement(&value, &Keyring::new())
+        .map_err(|f| Fail::invalid(f.to_string()))?;
+    say(format!(
+        "agree   {agreement_id}: derived from the accepted terms, signed by demo, countersigned by berlin; both stores hold the same {} bytes; verified with the core (level {}, hash {})",
+        ours.len(),
+        verified.trust_level,
+        verified.agreement_hash
+    ));
+
+    let rejected = call(
+        &mut p,
+        "POST",
+        "/admin/federation/proposals",
+        serde_json::json!({ "target": "did:vm:mesh:demo", "trust_level": 1, "scrolls": ["Drills"] }),
+    )?;
+    let rid = rejected["proposal_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    call(
+        demo,
+        "POST",
+        &format!("/admin/federation/proposals/{rid}"),
+        serde_json::json!({ "decision": "reject", "reason": "no federation with paris this quarter" }),
+    )?;
+    say(format!(
+        "reject  {rid}: paris -> demo, rejected by demo (signed response; final)"
+    ));
+
+    let agreement_file = files.join("agreement.json");
+    std::fs::write(&agreement_file, &ours)?;
+    say(format!(
+        "file    {} (check it: vm-verify agreement {})",
+        agreement_file.display(),
+        agreement_file.display()
+    ));
+    berlin_running.stop();
+    paris_running.stop();
+    Ok(Outcome {
+        agreement_id,
+        agreement_file,
+    })
+}
+
+/// How many agreements `bundle` carries, each verified by the core's `verify_bundle` (with the
+/// mesh's key pinned); an invalid one is an error.
+pub fn agreements_in_bundle(
+    bundle: &[u8],
+    mesh_id: &str,
+    key: &vaultmesh_core::encoding::PublicKey,
+) -> Result<usize, Fail> {
+    use vaultmesh_core::bundle::{verify_bundle, BUNDLE_LIMITS};
+    let mut keys = Keyring::new();
+    keys.insert(mesh_id, *key);
+    let report =
+        verify_bundle(bundle, &keys, &BUNDLE_LIMITS).map_err(|f| Fail::invalid(f.to_string()))?;
+    if let Some((_, failure)) = report.agreements.iter().find_map(|i| i.failure()) {
+        return Err(Fail::invalid(format!(
+            "an agreement in the bundle: {failure}"
+        )));
+    }
+    Ok(report.agreements.len())
+}
