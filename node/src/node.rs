@@ -728,7 +728,9 @@ impl Node {
 
     /// [`Node::append_with_state`] with the kinds of untyped records named (`kinds`: empty,
     /// none named; one, every receipt is verified as that kind; else one per receipt) and,
-    /// for federation records, the keyring to verify them with (the node's otherwise).
+    /// for the federation module's own records, the keyring to verify them with (the node's
+    /// otherwise); such appends write the Federation scroll as the engine the node hosts,
+    /// `engine:federation` (docs/SPEC.md §10.11).
     /// Agreements are verified by the core's `verify_agreement`, every party's signature.
     pub fn append_records(
         &self,
@@ -773,6 +775,8 @@ impl Node {
                 ),
             ));
         }
+        // Only the node's federation module brings its own keyring (its peers' keys).
+        let keyring_given = keyring.is_some();
         let own = self.keyring();
         let keyring = keyring.unwrap_or(&own);
         let inputs: Vec<&[u8]> = receipts.iter().map(Vec::as_slice).collect();
@@ -838,7 +842,14 @@ impl Node {
         }
         // What the constitution decides about this write (docs/SPEC.md §10.11).
         let governed = match &self.governance {
-            Some(g) => Some(self.check_governed_write(g, scroll, receipts, &keyring, now)?),
+            Some(g) => {
+                let named = match (keyring_given, kinds.is_empty()) {
+                    (true, _) => crate::governance::Named::ByFederation,
+                    (false, false) => crate::governance::Named::ByCaller,
+                    (false, true) => crate::governance::Named::None,
+                };
+                Some(self.check_governed_write(g, scroll, receipts, &keyring, named, now)?)
+            }
             None => None,
         };
         let leaves: Vec<Digest> = receipts.iter().map(|r| merkle::leaf_hash(r)).collect();

@@ -708,8 +708,28 @@ fn untyped_records_must_name_their_kind_and_forged_agreements_are_refused() {
         r.text()
     );
     assert_eq!(a.federation_size(), 0);
-    // The genuine one, named: verified and stored.
+    // The genuine one, named, passes the core; the Federation scroll is engine:federation's
+    // (the constitution's registry), so the operator's own append of it is still refused.
     let r = append("?kind=agreement", &body);
+    assert_eq!(
+        (r.status, error_name(&r).as_str()),
+        (403, "NOT_ENGINE_KEY"),
+        "{}",
+        r.text()
+    );
+    assert_eq!(a.federation_size(), 0);
+    // On a scroll of the operator's own it is verified and stored.
+    let mut admin = a.admin();
+    let r = admin
+        .post("/admin/scrolls", br#"{"name":"Archive"}"#)
+        .unwrap();
+    assert!(matches!(r.status, 200 | 201), "{}", r.text());
+    let r = admin
+        .post(
+            "/admin/scrolls/Archive/receipts?kind=agreement",
+            body.as_bytes(),
+        )
+        .unwrap();
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["verified"], 1);
 }

@@ -921,7 +921,7 @@ fn store_revocation(
         &[bytes.to_vec()],
         None,
         &[],
-        None,
+        Some(&node.keyring()),
         &[state::put(state::AGREEMENT, &a.agreement_id, &encoded)],
     )?;
     Ok(agreement_view(&a, node.now()))

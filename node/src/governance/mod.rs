@@ -306,6 +306,20 @@ fn check_anchor(
     }
 }
 
+/// The engine whose scroll the federation records go to (the node hosts it).
+pub const FEDERATION_ENGINE: &str = "engine:federation";
+
+/// Who named the kinds of an append's records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Named {
+    /// Nobody: every record carries its `type`.
+    None,
+    /// The client, with `?kind=`.
+    ByCaller,
+    /// The node's federation module, which verified each record against its peers' keys.
+    ByFederation,
+}
+
 /// The writer of a parsed receipt: the signer its kind names (its signature was checked by the
 /// append), or for a kind the core does not define, the signer of its `signature` — verified
 /// here with `keyring`. An unsigned receipt, or one whose signer has no known key, has no
@@ -388,6 +402,7 @@ impl crate::node::Node {
         scroll: &crate::node::Scroll,
         receipts: &[Vec<u8>],
         keyring: &Keyring,
+        named: Named,
         now: u64,
     ) -> Result<Vec<Value<'static>>, ApiError> {
         let mut values = Vec::with_capacity(receipts.len());
@@ -395,7 +410,16 @@ impl crate::node::Node {
         for (i, r) in receipts.iter().enumerate() {
             let value = json::parse_record(r, &self.record_limits)
                 .map_err(|e| ApiError::core(400, e, None).at(i))?;
-            writers.push(writer(&value, keyring).map_err(|e| e.at(i))?);
+            let untyped = value.as_object().is_some_and(|o| o.get("type").is_none());
+            let w = match named {
+                // The node's federation module writes its scroll as the engine it hosts.
+                Named::ByFederation => Some(FEDERATION_ENGINE.to_string()),
+                // A record without `type` appended with `?kind=` (an agreement): signed by
+                // parties, none of them a writer the constitution knows.
+                Named::ByCaller if untyped => None,
+                _ => writer(&value, keyring).map_err(|e| e.at(i))?,
+            };
+            writers.push(w);
             values.push(judge_owned(&value));
         }
         let Err((i, refusal)) = g.check_writes(&scroll.name, &writers, now) else {
