@@ -585,6 +585,35 @@ fn every_refusal_is_clear_and_leaves_no_state() {
     let r = respond(&b, &low, serde_json::json!({ "decision": "accept" }));
     assert_eq!(r.status, 200, "{}", r.text());
     let size = a.federation_size();
+    // A counter to the accepted proposal, sent by Berlin itself: 409 with the state.
+    let counter = {
+        let text = serde_json::json!({ "proposal_id": low, "responder": b.id, "responded_at": "2025-12-06T10:00:30Z", "decision": "counter", "counter_trust_level": 2 }).to_string();
+        let Value::Object(mut o) = json::parse_record(text.as_bytes(), &Limits::default()).unwrap()
+        else {
+            panic!()
+        };
+        record::sign_record(&mut o, Kind::ProposalResponse, &bsecret);
+        format!(
+            "{{\"response\":{}}}",
+            String::from_utf8(Value::Object(o).to_canonical()).unwrap()
+        )
+    };
+    let r = b.signed(
+        &a,
+        "PUT",
+        &format!("/federation/proposals/{low}"),
+        counter.as_bytes(),
+        "n12",
+        T0,
+    );
+    assert_eq!(
+        (r.status, error_name(&r).as_str()),
+        (409, "NEGOTIATION_CONFLICT"),
+        "{}",
+        r.text()
+    );
+    assert_eq!(r.json()["error"]["detail"]["state"], "agreed");
+    assert_eq!(a.federation_size(), size);
     let r = b.signed(
         &a,
         "POST",
