@@ -428,13 +428,7 @@ pub fn respond(node: &Node, id: &str, input: &ResponseInput) -> Result<serde_jso
             "decision must be accept, reject or counter",
         )
     })?;
-    let proposal = parse(p.proposal.as_bytes())?;
-    let expires = proposal
-        .as_object()
-        .and_then(|o| o.get("expires_at"))
-        .and_then(Value::as_str)
-        .and_then(|t| Timestamp::parse(t).ok())
-        .unwrap_or(Timestamp::UNIX_EPOCH);
+    let expires = expiry(&p)?;
     let phase = Phase::from_name(&p.phase).unwrap_or(Phase::Rejected);
     let awaiting = p.awaiting.clone().unwrap_or_default();
     let next = core_neg::respond(
@@ -665,6 +659,8 @@ fn resync(
     Ok(Some(view))
 }
 
+/// The proposal's `expires_at` (a stored, verified record; the epoch if unreadable, which
+/// refuses every response).
 fn expiry(p: &Proposal) -> Result<Timestamp> {
     Ok(parse(p.proposal.as_bytes())?
         .as_object()
@@ -780,12 +776,7 @@ pub fn receive_response(
         return Ok(answer(&p, a.as_ref()));
     }
     let decision = Decision::from_name(&field("decision")).unwrap_or(Decision::Reject);
-    let expires = parse(p.proposal.as_bytes())?
-        .as_object()
-        .and_then(|o| o.get("expires_at"))
-        .and_then(Value::as_str)
-        .and_then(|t| Timestamp::parse(t).ok())
-        .unwrap_or(Timestamp::UNIX_EPOCH);
+    let expires = expiry(&p)?;
     let phase = Phase::from_name(&p.phase).unwrap_or(Phase::Rejected);
     let next = core_neg::respond(
         phase,
