@@ -22,6 +22,7 @@ node_check() {
 node_check bundle "$mesh/guardian-bundle.json" --keyring "$f/keyring.json"
 node_check checkpoint "$f/checkpoint.json" --keyring "$f/keyring.json"
 node_check record "$f/receipt.json" --keyring "$f/keyring.json"
+node_check agreement "$f/agreement.json" --keyring "$f/keyring.json"
 node_check merkle verify-inclusion --record "$f/receipt.json" --proof "$f/proof.json" \
   --root "$(cat "$f/root.txt")" --tree-size "$(cat "$f/tree_size.txt")"
 printf '(DEMO=%s; audit bundle: %s)\n\n== The auditor'"'"'s examples from test-vectors/\n' "$mesh" "$mesh/guardian-bundle.json"

@@ -525,10 +525,17 @@ pub fn start_with_clock(
 fn serve(args: &ServeArgs, json: bool) -> Result<(), Fail> {
     let dir = args.data.dir();
     crate::http::log::init();
-    if args.test_clock.is_some()
-        && std::env::var("VM_NODE_TEST_FED_CRASH").as_deref() == Ok("before-commit")
-    {
-        crate::federation::CRASH_BEFORE_COMMIT.store(true, std::sync::atomic::Ordering::Relaxed);
+    if args.test_clock.is_some() {
+        // Test hooks (docs/node.md "Federation"), never without --test-clock.
+        let hook = std::env::var("VM_NODE_TEST_FED_CRASH").unwrap_or_default();
+        let flag = match hook.as_str() {
+            "before-commit" => Some(&crate::federation::CRASH_BEFORE_COMMIT),
+            "after-proposal" => Some(&crate::federation::CRASH_AFTER_PROPOSAL),
+            _ => None,
+        };
+        if let Some(flag) = flag {
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
     }
     let clock = args
         .test_clock

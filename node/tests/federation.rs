@@ -122,13 +122,14 @@ impl Mesh {
 
     /// Restarts with the test hook that aborts after the peer commits and before this node does.
     fn restart_crashing_before_commit(&mut self) {
+        self.restart_with_hook("before-commit");
+    }
+
+    /// Restarts with a `VM_NODE_TEST_FED_CRASH` test hook.
+    fn restart_with_hook(&mut self, hook: &str) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let (child, url) = spawn_with(
-            &self.data,
-            &self.clock,
-            &[("VM_NODE_TEST_FED_CRASH", "before-commit")],
-        );
+        let (child, url) = spawn_with(&self.data, &self.clock, &[("VM_NODE_TEST_FED_CRASH", hook)]);
         self.child = child;
         self.url = url;
     }
@@ -585,6 +586,35 @@ fn every_refusal_is_clear_and_leaves_no_state() {
     let r = respond(&b, &low, serde_json::json!({ "decision": "accept" }));
     assert_eq!(r.status, 200, "{}", r.text());
     let size = a.federation_size();
+    // A counter to the accepted proposal, sent by Berlin itself: 409 with the state.
+    let counter = {
+        let text = serde_json::json!({ "proposal_id": low, "responder": b.id, "responded_at": "2025-12-06T10:00:30Z", "decision": "counter", "counter_trust_level": 2 }).to_string();
+        let Value::Object(mut o) = json::parse_record(text.as_bytes(), &Limits::default()).unwrap()
+        else {
+            panic!()
+        };
+        record::sign_record(&mut o, Kind::ProposalResponse, &bsecret);
+        format!(
+            "{{\"response\":{}}}",
+            String::from_utf8(Value::Object(o).to_canonical()).unwrap()
+        )
+    };
+    let r = b.signed(
+        &a,
+        "PUT",
+        &format!("/federation/proposals/{low}"),
+        counter.as_bytes(),
+        "n12",
+        T0,
+    );
+    assert_eq!(
+        (r.status, error_name(&r).as_str()),
+        (409, "NEGOTIATION_CONFLICT"),
+        "{}",
+        r.text()
+    );
+    assert_eq!(r.json()["error"]["detail"]["state"], "agreed");
+    assert_eq!(a.federation_size(), size);
     let r = b.signed(
         &a,
         "POST",
@@ -842,4 +872,47 @@ fn a_node_killed_after_its_peer_committed_resyncs_from_the_peer() {
     let r = respond(&a, &id, serde_json::json!({ "decision": "accept" }));
     assert_eq!(r.status, 409, "{}", r.text());
     assert_eq!(a.federation_size(), 4);
+}
+
+#[test]
+fn a_proposer_killed_after_the_target_took_its_proposal_recovers_it() {
+    let dir = TempDir::new("fed-lost");
+    let clock = dir.0.join("clock");
+    set_clock(&clock, T0);
+    let mut a = Mesh::init(&dir.0, "dublin", &clock);
+    let b = Mesh::init(&dir.0, "berlin", &clock);
+    a.restart_with_hook("after-proposal");
+    a.discover(&b);
+    b.discover(&a);
+    let died = a.admin().post(
+        "/admin/federation/proposals",
+        serde_json::json!({ "target": b.id, "trust_level": 2, "scrolls": ["Compliance"] })
+            .to_string()
+            .as_bytes(),
+    );
+    assert!(died.is_err() || died.unwrap().status >= 500);
+    let _ = a.child.wait();
+    a.restart();
+    a.discover(&b);
+    b.discover(&a);
+    assert_eq!(proposal_count(&a), 0);
+    let list = b.get("/admin/federation/proposals");
+    let id = list["proposals"][0]["proposal_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Berlin's counter reaches Dublin, which recovers its proposal from Berlin (signed by its
+    // own key) and applies the counter.
+    let r = respond(
+        &b,
+        &id,
+        serde_json::json!({ "decision": "counter", "trust_level": 1 }),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(state(&a, &id), "countered");
+    assert_eq!(a.federation_size(), 2);
+    let r = respond(&a, &id, serde_json::json!({ "decision": "accept" }));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(state(&b, &id), "agreed");
+    assert_eq!((a.federation_size(), b.federation_size()), (4, 4));
 }

@@ -25,6 +25,11 @@ pub use http::{route, takes_body, Request, SignatureHeaders};
 pub static CRASH_BEFORE_COMMIT: std::sync::atomic::AtomicBool =
     std::sync::atomic::AtomicBool::new(false);
 
+/// Test hook: abort after the target took a proposal of ours, before we store it
+/// (`VM_NODE_TEST_FED_CRASH=after-proposal`, with `--test-clock` only).
+pub static CRASH_AFTER_PROPOSAL: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
 /// The scroll federation records are appended to.
 pub const SCROLL: &str = "Federation";
 

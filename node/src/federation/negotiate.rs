@@ -277,6 +277,10 @@ pub fn propose(
     if reply.status != 201 && reply.status != 200 {
         return Err(peer_refused(target, &reply));
     }
+    if super::CRASH_AFTER_PROPOSAL.load(std::sync::atomic::Ordering::Relaxed) {
+        // Test hook (see `respond`): die after the target took the proposal.
+        std::process::abort();
+    }
     let id = proposal["proposal_id"]
         .as_str()
         .unwrap_or_default()
@@ -424,13 +428,7 @@ pub fn respond(node: &Node, id: &str, input: &ResponseInput) -> Result<serde_jso
             "decision must be accept, reject or counter",
         )
     })?;
-    let proposal = parse(p.proposal.as_bytes())?;
-    let expires = proposal
-        .as_object()
-        .and_then(|o| o.get("expires_at"))
-        .and_then(Value::as_str)
-        .and_then(|t| Timestamp::parse(t).ok())
-        .unwrap_or(Timestamp::UNIX_EPOCH);
+    let expires = expiry(&p)?;
     let phase = Phase::from_name(&p.phase).unwrap_or(Phase::Rejected);
     let awaiting = p.awaiting.clone().unwrap_or_default();
     let next = core_neg::respond(
@@ -661,6 +659,8 @@ fn resync(
     Ok(Some(view))
 }
 
+/// The proposal's `expires_at` (a stored, verified record; the epoch if unreadable, which
+/// refuses every response).
 fn expiry(p: &Proposal) -> Result<Timestamp> {
     Ok(parse(p.proposal.as_bytes())?
         .as_object()
@@ -718,7 +718,6 @@ pub fn receive_response(
     id: &str,
     body: &[u8],
 ) -> Result<serde_json::Value> {
-    let _guard = lock();
     let message = parse(body)?;
     let message = message.as_object().ok_or_else(|| {
         ApiError::node(
@@ -749,6 +748,12 @@ pub fn receive_response(
             Some("proposal_id"),
         ));
     }
+    if state::get::<Proposal>(node, state::PROPOSAL, id)?.is_none() {
+        // Our own proposal, lost when we were killed after the target took it: recover it
+        // from the target (never while holding the lock: that is a call to the peer).
+        adopt_own_proposal(node, auth, id, &ring)?;
+    }
+    let _guard = lock();
     let p = load_proposal(node, id)?;
     if p.proposer != auth.mesh_id && p.target != auth.mesh_id {
         return Err(ApiError::node(
@@ -771,12 +776,7 @@ pub fn receive_response(
         return Ok(answer(&p, a.as_ref()));
     }
     let decision = Decision::from_name(&field("decision")).unwrap_or(Decision::Reject);
-    let expires = parse(p.proposal.as_bytes())?
-        .as_object()
-        .and_then(|o| o.get("expires_at"))
-        .and_then(Value::as_str)
-        .and_then(|t| Timestamp::parse(t).ok())
-        .unwrap_or(Timestamp::UNIX_EPOCH);
+    let expires = expiry(&p)?;
     let phase = Phase::from_name(&p.phase).unwrap_or(Phase::Rejected);
     let next = core_neg::respond(
         phase,
@@ -837,6 +837,72 @@ pub fn receive_response(
     }
     commit(node, &row, agreement_row.as_ref(), &receipts, &kinds, &ring)?;
     Ok(answer(&row, agreement_row.as_ref()))
+}
+
+/// Recovers a proposal this mesh made and lost (killed after the target stored it, before
+/// its own commit) from the target's copy: signed by our own key, from us, to the target, with
+/// no response yet. Stored as if just proposed; anything else is `UNKNOWN_NEGOTIATION`.
+fn adopt_own_proposal(node: &Node, auth: &Authenticated, id: &str, ring: &Keyring) -> Result<()> {
+    let unknown = || ApiError::node(NodeCode::UnknownNegotiation, format!("no proposal {id:?}"));
+    let peer = peers::known(node, &auth.mesh_id)?;
+    let reply = signed::call(
+        node,
+        &peer.url,
+        "GET",
+        &format!("/federation/proposals/{id}"),
+        b"",
+    )?;
+    if reply.status != 200 {
+        return Err(unknown());
+    }
+    let theirs = reply.json();
+    if theirs["responses"]
+        .as_array()
+        .is_some_and(|r| !r.is_empty())
+    {
+        return Err(unknown());
+    }
+    let bytes = core_value(&theirs["proposal"])?;
+    let value = parse(&bytes)?;
+    record::verify_value(&value, Some(Kind::TrustProposal), ring).map_err(|f| refused(502, f))?;
+    let o = object_of(&value)?;
+    let field = |f: &str| {
+        o.get(f)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    if field("proposer") != node.mesh_id
+        || field("target") != auth.mesh_id
+        || field("proposal_id") != id
+    {
+        return Err(unknown());
+    }
+    let row = Proposal {
+        proposal_id: id.to_string(),
+        proposer: node.mesh_id.clone(),
+        target: auth.mesh_id.clone(),
+        phase: Phase::Proposed.name().into(),
+        awaiting: Some(auth.mesh_id.clone()),
+        proposal: text(&bytes),
+        responses: Vec::new(),
+        agreement_id: None,
+    };
+    let _guard = lock();
+    if state::get::<Proposal>(node, state::PROPOSAL, id)?.is_some() {
+        return Ok(());
+    }
+    ensure_scroll(node)?;
+    let encoded = state::encode(&row)?;
+    node.append_records(
+        SCROLL,
+        &[bytes],
+        None,
+        &[Kind::TrustProposal],
+        Some(ring),
+        &[state::put(state::PROPOSAL, id, &encoded)],
+    )?;
+    Ok(())
 }
 
 fn answer(p: &Proposal, a: Option<&Agreement>) -> serde_json::Value {
