@@ -67,6 +67,15 @@ fuzz_target!(|data: &[u8]| {
             check(name, q.get(name), q.uint_in(name, min, max), min, max);
         }
     }
+    // A name from a list (`?kind=` of an append).
+    let kinds = ["discovery", "proposal", "response", "agreement"];
+    match q.one_of("kind", &kinds) {
+        Ok(Some(v)) => assert!(kinds.contains(&v)),
+        Ok(None) => assert!(q.get("kind").is_none()),
+        Err(e) => {
+            assert!(e.0.contains("kind") && e.0.len() < MAX_MESSAGE, "{e}");
+        }
+    }
     // A path segment (`/receipts/{index}`, `/checkpoints/{seq}`).
     check(
         "receipt index",
