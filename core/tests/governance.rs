@@ -534,6 +534,10 @@ fn judge_live_dates_receipts_by_its_clock() {
     let late = date(last).checked_add_seconds(86_400).unwrap();
     let refused = judge.judge(last, Some(late)).unwrap_err();
     assert_eq!(refused.error, Error::ReceiptNotCurrent);
+    // Nor dated after the present.
+    let early = date(last).checked_add_seconds(-1).unwrap();
+    let refused = judge.judge(last, Some(early)).unwrap_err();
+    assert_eq!(refused.error, Error::ReceiptNotCurrent);
     assert_eq!(judge.receipts(), rest.len());
     judge.judge(last, Some(date(last))).unwrap();
     let report = verify_chain(&value);

@@ -522,7 +522,7 @@ pub fn forge(receipt: &[u8], field: &str, value: &str) -> Result<Vec<u8>, Fail> 
 }
 
 /// The lines `vm-node demo` prints before its summary: the length of its progress bar.
-const DEMO_STEPS: u64 = 27;
+const DEMO_STEPS: u64 = 27 + crate::governance::demo::STEPS;
 
 /// `vm-node demo`: a demo mesh in a temporary directory, end to end.
 pub fn demo(args: &DemoArgs, json: bool) -> Result<(), Fail> {
@@ -832,6 +832,8 @@ pub fn demo(args: &DemoArgs, json: bool) -> Result<(), Fail> {
     }
     say(format!("audit   verify-store: {total} receipts in {} scrolls, every leaf, subtree, root, checkpoint and signature re-derived → VALID", audit.scrolls.len()));
     running.stop();
+    // Governance that governs, on a second, governed mesh with a clock the demo moves.
+    let governed = crate::governance::demo::run(&base, &say).map_err(Fail::invalid)?;
     bar.finish_and_clear();
     if json {
         println!(
@@ -839,7 +841,7 @@ pub fn demo(args: &DemoArgs, json: bool) -> Result<(), Fail> {
             serde_json::json!({
                 "dir": base, "bundle": bundle_path, "mesh_id": node.mesh_id,
                 "mesh_key": node.public_key.to_string(), "data": data, "files": files,
-                "bundle_verdict": report.overall, "receipts": total,
+                "bundle_verdict": report.overall, "receipts": total, "governance": governed,
             })
         );
         return Ok(());

@@ -26,10 +26,11 @@ const HOUR: u64 = 3_600;
 fn sibling(name: &str) -> PathBuf {
     static BUILD: Once = Once::new();
     BUILD.call_once(|| {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "-q", "-p", "vaultmesh-govcli", "-p", "vm-verify"])
-            .status()
-            .unwrap();
+        let mut args = vec!["build", "-q", "-p", "vaultmesh-govcli", "-p", "vm-verify"];
+        if !cfg!(debug_assertions) {
+            args.push("--release");
+        }
+        let status = Command::new(env!("CARGO")).args(&args).status().unwrap();
         assert!(status.success(), "building vm-gov and vm-verify failed");
     });
     Path::new(BIN).with_file_name(name)

@@ -25,12 +25,14 @@ use crate::error::Error;
 use crate::json::{Object, Value};
 use crate::record::{verify_value, Failure, Kind};
 
-/// How far a receipt's own date may be from the judge's present, in seconds (clock skew
-/// between the signer and the node).
+/// How far before the judge's present a receipt may be dated, in seconds (the time between
+/// signing and appending). A receipt is never dated after the present: a future date would
+/// hold back the chain's order for everyone else (the node's own violation receipts included).
 pub const CLOCK_SKEW_SECONDS: i64 = 300;
 
 fn within_skew(t: Timestamp, now: Timestamp) -> bool {
-    t.seconds_since(now).abs() <= CLOCK_SKEW_SECONDS
+    let behind = now.seconds_since(t);
+    (0..=CLOCK_SKEW_SECONDS).contains(&behind)
 }
 
 /// An owned copy of a JSON value (the judge keeps proposals' changes and documents).
@@ -545,8 +547,8 @@ impl Judge {
     }
 
     /// Judges the next receipt of the chain and, when it keeps every rule, applies it. `now`
-    /// is the judge's present (the node's clock): the receipt's own date must be within
-    /// [`CLOCK_SKEW_SECONDS`] of it (`RECEIPT_NOT_CURRENT`), so deliberation ends, voting
+    /// is the judge's present (the node's clock): the receipt's own date must be at most
+    /// [`CLOCK_SKEW_SECONDS`] before it and not after it (`RECEIPT_NOT_CURRENT`), so deliberation ends, voting
     /// windows and expiries are decided by that clock. `None` judges a recorded chain by the
     /// receipts' dates alone. On refusal nothing changes.
     pub fn judge(&mut self, receipt: &Value<'_>, now: Option<Timestamp>) -> Result<(), Failure> {
