@@ -848,7 +848,7 @@ impl Node {
                     (false, false) => crate::governance::Named::ByCaller,
                     (false, true) => crate::governance::Named::None,
                 };
-                Some(self.check_governed_write(g, scroll, receipts, &keyring, named, now)?)
+                Some(self.check_governed_write(g, scroll, receipts, keyring, named, now)?)
             }
             None => None,
         };
