@@ -3,12 +3,16 @@
 //     verdicts, values and codes;
 // (b) the auditor page with the example bundle shows every item valid;
 // (c) with the tampered bundle it shows exactly the failing items and their reasons;
+// (d) a governed node's exported Governance scroll (from `vm-node demo`) verifies as a chain
+//     and ends at the constitution hash `vm-verify governance` computes;
 // and that the page works from file://, from a static server and as the single-file build,
 // without a network request of its own.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { serve, launch, fileUrl, repoRoot } from './helpers.mjs';
 
 const vectorsDir = path.join(repoRoot, 'test-vectors');
@@ -52,6 +56,11 @@ test('(a) every vector through the WebAssembly build in Chromium', async (t) => 
 
 /** Opens the page at `url`, gives it `bundle` through the file chooser, waits for the report. */
 async function openWithBundle(url, bundle) {
+  return openWithFile(url, path.join(bundlesDir, bundle));
+}
+
+/** Opens the page at `url`, gives it the file at `file` through the file chooser. */
+async function openWithFile(url, file) {
   const page = await browser.newPage();
   const seen = { requests: [], errors: [] };
   page.on('request', (r) => seen.requests.push(r.url()));
@@ -59,7 +68,7 @@ async function openWithBundle(url, bundle) {
   page.on('console', (m) => { if (m.type() === 'error') seen.errors.push(m.text()); });
   await page.goto(url);
   await page.waitForSelector('body[data-ready=true]');
-  await page.setInputFiles('#bundle-file', path.join(bundlesDir, bundle));
+  await page.setInputFiles('#bundle-file', file);
   await page.waitForSelector('#verdict');
   return { page, seen };
 }
@@ -104,6 +113,43 @@ for (const [where, url] of [['from file://', () => fileUrl('page/index.html')], 
     await page.close();
   });
 }
+
+test('(d) a governed node\'s Governance bundle: the chain verifies to the hash vm-verify computes', async () => {
+  // The debug build scripts/test.sh made: the demo governs a second mesh (PROP-2025-12-001 and
+  // on), then its Governance scroll is exported as the node serves it to auditors.
+  const bin = (name) => path.join(process.env.CARGO_TARGET_DIR || path.join(repoRoot, 'target'), 'debug', name);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vm-governed-'));
+  try {
+    execFileSync(bin('vm-node'), ['demo', '--dir', dir], { stdio: 'ignore' });
+    const bundle = path.join(dir, 'governance-bundle.json');
+    execFileSync(bin('vm-node'), ['export-bundle', '--data', path.join(dir, 'governed'), '--scroll', 'Governance', '--out', bundle], { stdio: 'ignore' });
+    const chain = path.join(dir, 'chain.json');
+    fs.writeFileSync(chain, JSON.stringify(JSON.parse(fs.readFileSync(bundle, 'utf8')).governance));
+    const verdict = JSON.parse(execFileSync(bin('vm-verify'), ['governance', chain, '--json'], { encoding: 'utf8' }));
+    assert.equal(verdict.valid, true);
+
+    const { page, seen } = await openWithFile(fileUrl('page/index.html'), bundle);
+    assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'valid');
+    const items = await itemsOnPage(page);
+    assert.deepEqual(items.filter((i) => i.verdict !== 'valid'), []);
+    const chainItem = items.find((i) => i.path === 'governance');
+    assert.ok(chainItem, `no governance chain item among ${items.map((i) => i.path)}`);
+    assert.equal(items.filter((i) => i.path.startsWith('governance.receipts')).length, verdict.receipts);
+    // The versions table ends at the constitution vm-verify reached, hash in full in the tooltip.
+    const rows = await page.evaluate(() => {
+      const h3 = [...document.querySelectorAll('#report h3')].find((h) => h.textContent === 'Constitution versions');
+      return [...h3.nextElementSibling.querySelectorAll('tbody tr')].map((tr) => ({
+        version: tr.cells[0].textContent, hash: tr.cells[1].querySelector('.hash')?.title,
+      }));
+    });
+    assert.ok(rows.some((r) => r.version === '1.1.0'), JSON.stringify(rows));
+    assert.deepEqual(rows.at(-1), { version: verdict.final_version, hash: verdict.final_hash });
+    assert.deepEqual(seen.errors, []);
+    await page.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('(c) the tampered bundle: the failing items and their reasons', async () => {
   const { page, seen } = await openWithBundle(fileUrl('page/index.html'), 'tampered.json');
