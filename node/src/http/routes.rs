@@ -430,7 +430,12 @@ fn route(node: &Node, call: &Call) -> Result<Reply> {
             let index = query.uint("index")?.ok_or_else(|| {
                 ApiError::node(NodeCode::BadRequest, "query parameter index is required")
             })?;
-            let inc = node.inclusion(&scroll, index, checkpoint_at(&query, "checkpoint", "tree_size")?, None)?;
+            let inc = node.inclusion(
+                &scroll,
+                index,
+                checkpoint_at(&query, "checkpoint", "tree_size")?,
+                None,
+            )?;
             json(
                 200,
                 &InclusionOut {
@@ -452,7 +457,8 @@ fn route(node: &Node, call: &Call) -> Result<Reply> {
                     "from=SEQ or from_size=N is required",
                 ));
             }
-            let (proof, old, new) = node.consistency(&scroll, from, checkpoint_at(&query, "to", "to_size")?)?;
+            let (proof, old, new) =
+                node.consistency(&scroll, from, checkpoint_at(&query, "to", "to_size")?)?;
             json(
                 200,
                 &ConsistencyOut {
@@ -673,7 +679,8 @@ fn federation_receipts(node: &Node, name: &str, query: &Query<'_>) -> Result<Rep
             format!("no public scroll named {name:?}"),
         ));
     }
-    let checkpoint = node.checkpoint_at(&scroll, checkpoint_at(&query, "checkpoint", "tree_size")?)?;
+    let checkpoint =
+        node.checkpoint_at(&scroll, checkpoint_at(query, "checkpoint", "tree_size")?)?;
     let size = checkpoint.tree_size;
     let max = node.config.limits.max_range;
     let indexes: Vec<u64> = if let Some(n) = query.uint("sample")? {
@@ -723,7 +730,10 @@ fn federation_receipts(node: &Node, name: &str, query: &Query<'_>) -> Result<Rep
 /// `SEQ=n` (a checkpoint number, from 1) or `SIZE=n` (a tree size), else the latest.
 fn checkpoint_at(query: &Query<'_>, seq: &str, size: &str) -> Result<At> {
     Ok(
-        match (query.uint_in(seq, 1, query::MAX)?, query.uint_in(size, 0, query::MAX)?) {
+        match (
+            query.uint_in(seq, 1, query::MAX)?,
+            query.uint_in(size, 0, query::MAX)?,
+        ) {
             (Some(s), _) => At::Seq(s),
             (None, Some(n)) => At::Size(n),
             (None, None) => At::Latest,
