@@ -26,7 +26,11 @@ pgbin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 work="$(mktemp -d /tmp/vm-bench-stores.XXXXXX)"
 chmod 755 "$work"
 node_pid=""
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# Runs a server binary as the postgres user when we are root (PostgreSQL refuses root), at
+# the bench's niceness (set before dropping privileges: only root may lower it).
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then nice -n "$nice_level" runuser -u postgres -- "$@"; else nice -n "$nice_level" "$@"; fi
+}
 cleanup() {
   [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null || true
   [ -d "$work/pg/data" ] && as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m fast -w stop >/dev/null 2>&1 || true
@@ -38,7 +42,7 @@ mkdir -p "$work/pg"
 [ "$(id -u)" = 0 ] && chown postgres "$work/pg"
 as_pg "$pgbin/initdb" -D "$work/pg/data" -A trust -U postgres -E UTF8 >/dev/null
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-as_pg nice -n "$nice_level" "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
+as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
   -o "-p $port -k $work/pg -c listen_addresses=127.0.0.1 -c shared_buffers=512MB" start >/dev/null
 "$pgbin/psql" -q -h 127.0.0.1 -p "$port" -U postgres -c "CREATE DATABASE bench" postgres
 pg_url="postgres://postgres@127.0.0.1:$port/bench"

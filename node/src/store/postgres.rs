@@ -32,7 +32,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use postgres::types::ToSql;
+use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls, Statement};
 use vaultmesh_core::Digest;
 
@@ -50,6 +51,9 @@ const LOCK_CLASS: i32 = 0x564d_6e64;
 
 /// Connections kept open for reuse.
 const POOL_SIZE: usize = 16;
+
+/// Rows from which an append's receipts (and subtrees) go in by `COPY` rather than `INSERT`.
+const COPY_FROM: usize = 32;
 
 /// Rows fetched per round trip when visiting receipts.
 const VISIT_CHUNK: i64 = 5_000;
@@ -461,10 +465,36 @@ impl Store for PgStore {
                     "store: append at {first_index} but scroll holds {size}"
                 )));
             }
-            if !receipts.is_empty() {
+            // Large batches go in by binary COPY (what Trillian's PostgreSQL backend does),
+            // small ones as one multi-row INSERT: either way one statement per table.
+            if receipts.len() >= COPY_FROM {
+                let sink = tx.copy_in(
+                    "COPY receipts (scroll_id, idx, leaf_hash, body) FROM STDIN (FORMAT binary)",
+                )?;
+                let mut rows = BinaryCopyInWriter::new(
+                    sink,
+                    &[Type::INT8, Type::INT8, Type::BYTEA, Type::BYTEA],
+                );
+                for (i, (leaf, body)) in leaves.iter().zip(&bodies).enumerate() {
+                    rows.write(&[&scroll, &(first + i as i64), leaf, body])?;
+                }
+                rows.finish()?;
+            } else if !receipts.is_empty() {
                 tx.execute(&receipts_st, &[&scroll, &first, &leaves, &bodies])?;
             }
-            if !subtrees.is_empty() {
+            if subtrees.len() >= COPY_FROM {
+                let sink = tx.copy_in(
+                    "COPY subtrees (scroll_id, level, idx, hash) FROM STDIN (FORMAT binary)",
+                )?;
+                let mut rows = BinaryCopyInWriter::new(
+                    sink,
+                    &[Type::INT8, Type::INT4, Type::INT8, Type::BYTEA],
+                );
+                for ((level, index), hash) in levels.iter().zip(&indexes).zip(&hashes) {
+                    rows.write(&[&scroll, level, index, hash])?;
+                }
+                rows.finish()?;
+            } else if !subtrees.is_empty() {
                 tx.execute(&subtrees_st, &[&scroll, &levels, &indexes, &hashes])?;
             }
             put_state_rows(&mut tx, state)?;
