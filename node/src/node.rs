@@ -926,11 +926,15 @@ impl Node {
                 own.as_mut()
             }
         };
-        let proof = with_subtrees(reader, scroll.id, |get| {
-            prove_inclusion_from_subtrees(checkpoint.tree_size, index, get)
-        })?
-        .map_err(|e| ApiError::core(404, e, None))?;
-        let leaf_hash = reader.subtree(scroll.id, 0, index)?;
+        // The leaf hash comes in the same fetch as the proof's hashes (one round trip on
+        // PostgreSQL), and only for an index the proof accepted.
+        let (proof, leaf_hash) = with_subtrees(reader, scroll.id, |get| {
+            let proof = prove_inclusion_from_subtrees(checkpoint.tree_size, index, &mut *get);
+            let leaf_hash = proof.is_ok().then(|| get(0, index));
+            (proof, leaf_hash)
+        })?;
+        let proof = proof.map_err(|e| ApiError::core(404, e, None))?;
+        let leaf_hash = leaf_hash.unwrap_or(Digest([0; 32]));
         Metrics::add(&self.metrics.proofs, 1);
         Ok(Inclusion {
             proof,
