@@ -142,7 +142,7 @@ pub struct InitArgs {
     #[arg(long, value_name = "SECS", default_value = "60", value_parser = count)]
     pub checkpoint_interval: u64,
     /// Keep the mesh in this PostgreSQL database instead of DIR/store.db
-    /// (postgres://user[:password]@host[:port]/database).
+    /// (postgres://USER:PASSWORD@HOST:PORT/DATABASE (password and port optional)).
     #[arg(long, value_name = "URL")]
     pub store: Option<String>,
 }
@@ -237,7 +237,7 @@ pub struct MigrateArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub data: DataArg,
-    /// The empty PostgreSQL database (postgres://user[:password]@host[:port]/database).
+    /// The empty PostgreSQL database (postgres://USER:PASSWORD@HOST:PORT/DATABASE (password and port optional)).
     #[arg(long, value_name = "URL")]
     pub to: String,
 }

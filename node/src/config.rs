@@ -73,7 +73,8 @@ pub struct Config {
     #[serde(default = "default_durability")]
     pub durability: String,
     /// The store: absent for the embedded SQLite file `store.db`, or a PostgreSQL URL
-    /// `postgres://user[:password]@host[:port]/database` (docs/node.md, "PostgreSQL").
+    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE`, password and port optional (docs/node.md,
+    /// "PostgreSQL").
     #[serde(default)]
     pub store: Option<String>,
     /// `accept` (store receipts whose signer has no known key, unverified) or `reject`.

@@ -1,4 +1,4 @@
-//! Storage: a narrow trait; [`sqlite`] is the embedded implementation, [`postgres`] the one for
+//! Storage: a narrow trait; [`SqliteStore`] is the embedded implementation, [`PgStore`] the one for
 //! meshes that outgrow one machine (several node processes on one database).
 //!
 //! The trait is what the node needs and no more: append a batch of receipts with the

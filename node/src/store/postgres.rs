@@ -3,7 +3,7 @@
 //!
 //! # Layout
 //!
-//! The same ideas as SQLite's ([`super::sqlite`]): `receipts(scroll_id, idx, leaf_hash, body)`
+//! The same ideas as SQLite's ([`super::SqliteStore`]): `receipts(scroll_id, idx, leaf_hash, body)`
 //! (primary key `(scroll_id, idx)`), `subtrees(scroll_id, level, idx, hash)` for every complete
 //! subtree of level ≥ 1, `checkpoints`, `keyring`, `state`, `nonces`, `scrolls`, `meta`.
 //!
@@ -25,7 +25,7 @@
 //!
 //! The `postgres` crate drives `tokio-postgres` on a runtime of its own and panics if called
 //! on a thread that is running a tokio runtime. Every call of this module goes through
-//! [`off_reactor`], which leaves the runtime context first (`block_in_place`) when the caller is
+//! `off_reactor`, which leaves the runtime context first (`block_in_place`) when the caller is
 //! one of the server's worker threads; on the blocking pool and in plain threads it costs
 //! nothing.
 
@@ -255,7 +255,8 @@ fn lock_key(scroll: i64) -> Result<i32> {
 }
 
 impl PgStore {
-    /// Connects to `url` (`postgres://user[:password]@host[:port]/database`), creating the
+    /// Connects to `url` (`postgres://USER:PASSWORD@HOST:PORT/DATABASE`, password and port
+    /// optional), creating the
     /// schema, its triggers and the `vaultmesh_node` role if the database has none yet (that
     /// needs a user allowed to create them; later processes may connect as any member of
     /// `vaultmesh_node`).
