@@ -18,6 +18,18 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 step "core builds for thumbv7em-none-eabihf without default features"
 cargo build -p vaultmesh-core --no-default-features --target thumbv7em-none-eabihf
 
+step "PostgreSQL server for the node's PG tests: Debian's postgresql (if absent)"
+# node/tests/common/pg.rs starts a throwaway cluster per test (initdb in a temp dir, as the
+# postgres system user when run as root, on a free loopback port) and stops it; the store, API,
+# crash and two-process tests run on it as well as on SQLite. Without the server those tests
+# fail (VAULTMESH_SKIP_PG=1 skips them on purpose).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+fi
+# The Debian package starts a system cluster of its own; the tests never use it.
+
 step "cargo test (workspace)"
 cargo test --workspace --all-features
 

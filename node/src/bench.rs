@@ -554,6 +554,7 @@ pub fn demo(args: &DemoArgs, json: bool) -> Result<(), Fail> {
                 .map(|s| s.to_string())
                 .collect(),
             checkpoint_interval_secs: 0,
+            store: None,
         },
     )?;
     say(format!("init    mesh did:vm:mesh:demo, federation key {public_key} (secret: node/federation.key, mode 0600)"));

@@ -15,7 +15,6 @@ use vaultmesh_core::encoding::PublicKey;
 use crate::client::Client;
 use crate::config::{self, DataDir, InitOptions};
 use crate::node::Node;
-use crate::store::SqliteStore;
 
 /// Shown after every command's help.
 const AFTER_HELP: &str = "\
@@ -70,6 +69,8 @@ pub enum Command {
     VerifyBundle(VerifyBundleArgs),
     /// Re-derive every root, subtree, checkpoint and signature of the store
     VerifyStore(DataArg),
+    /// Copy a stopped mesh's SQLite store into an empty PostgreSQL database
+    Migrate(MigrateArgs),
     /// Load test a running node: appends per second, proof latency, bytes per receipt
     Bench(BenchArgs),
     /// A demo mesh in a temporary directory, end to end
@@ -144,6 +145,10 @@ pub struct InitArgs {
     /// node then judges nothing and enforces no governance (docs/governance.md).
     #[arg(long)]
     pub no_governance: bool,
+    /// Keep the mesh in this PostgreSQL database instead of DIR/store.db
+    /// (postgres://USER:PASSWORD@HOST:PORT/DATABASE (password and port optional)).
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
 }
 
 /// `vm-node serve`.
@@ -236,6 +241,17 @@ pub struct VerifyBundleArgs {
     /// Pin the mesh's key (ed25519:z6Mk...); without it the bundle's own keys are trusted.
     #[arg(long, value_name = "KEY")]
     pub mesh_key: Option<String>,
+}
+
+/// `vm-node migrate --to URL`.
+#[derive(clap::Args, Debug)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub data: DataArg,
+    /// The empty PostgreSQL database (postgres://USER:PASSWORD@HOST:PORT/DATABASE (password and port optional)).
+    #[arg(long, value_name = "URL")]
+    pub to: String,
 }
 
 /// `vm-node bench`.
@@ -428,6 +444,7 @@ pub fn run(args: Vec<OsString>) -> Result<(), Fail> {
         Command::ExportBundle(a) => export_bundle(a, json),
         Command::VerifyBundle(a) => verify_bundle(a, json),
         Command::VerifyStore(a) => verify_store(a, json),
+        Command::Migrate(a) => migrate(a, json),
         Command::Bench(a) => crate::bench::run(a, json),
         Command::Demo(a) => crate::bench::demo(a, json),
         Command::Completions { shell } => {
@@ -467,6 +484,7 @@ fn init(args: &InitArgs, json: bool) -> Result<(), Fail> {
         listen: &args.listen,
         scrolls,
         checkpoint_interval_secs: args.checkpoint_interval,
+        store: args.store.clone(),
     };
     let public_key = config::init(&dir, &opts)?;
     let genesis = match args.no_governance {
@@ -718,8 +736,8 @@ fn add_key(args: &AddKeyArgs, json: bool) -> Result<(), Fail> {
 fn open_read_only(args: &DataArg) -> Result<Node, Fail> {
     let dir = args.dir();
     let data = DataDir::load(&dir)?;
-    let store = SqliteStore::open_existing(&data.store_path())?;
-    Node::with_store(&data, Box::new(store)).map_err(|e| Fail::usage(e.to_string()))
+    let store = crate::store::open_existing(&data)?;
+    Node::with_store(&data, store).map_err(|e| Fail::usage(e.to_string()))
 }
 
 fn export_bundle(args: &ExportBundleArgs, json: bool) -> Result<(), Fail> {
@@ -806,6 +824,32 @@ fn verify_bundle(args: &VerifyBundleArgs, json: bool) -> Result<(), Fail> {
         ),
         serde_json::json!({ "verdict": r.overall, "items": r.items, "valid": r.valid, "mesh_id": r.mesh_id, "scroll": r.scroll,
             "receipts": r.receipts, "checkpoints": r.checkpoints, "consistency_proofs": r.consistency_proofs, "tree_size": r.tree_size }),
+    );
+    Ok(())
+}
+
+fn migrate(args: &MigrateArgs, json: bool) -> Result<(), Fail> {
+    if !crate::store::postgres::is_postgres_url(&args.to) {
+        return Err(Fail::usage(
+            "--to must be a postgres:// (or postgresql://) URL",
+        ));
+    }
+    let dir = args.data.dir();
+    let data = DataDir::load(&dir)?;
+    let mut progress = crate::progress::callback("receipts", json);
+    let moved = crate::migrate::to_postgres(&data, &args.to, &mut progress)?;
+    let shown = crate::store::postgres::redact(&args.to);
+    emit(
+        json,
+        &format!(
+            "copied {} scroll(s), {} receipts, {} subtrees, {} checkpoint(s), {} key(s), {} state row(s) to {shown}\n  \
+             next: add  store = \"{shown}\"  to {} (before [limits]), then vm-node verify-store --data {}",
+            moved.scrolls, moved.receipts, moved.subtrees, moved.checkpoints, moved.keys, moved.state,
+            dir.join(config::CONFIG_FILE).display(),
+            dir.display()
+        ),
+        serde_json::json!({ "to": shown, "scrolls": moved.scrolls, "receipts": moved.receipts, "subtrees": moved.subtrees,
+            "checkpoints": moved.checkpoints, "keys": moved.keys, "state": moved.state }),
     );
     Ok(())
 }

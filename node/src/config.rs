@@ -4,7 +4,8 @@
 //! DIR/config.toml      listen address, scrolls, checkpoint interval, limits, known keys
 //! DIR/federation.key   the mesh's Ed25519 secret (mode 0600; never printed or logged)
 //! DIR/admin.token      the bearer token of the admin API (mode 0600)
-//! DIR/store.db         the SQLite store (with store.db-wal and store.db-shm beside it)
+//! DIR/store.db         the SQLite store (with store.db-wal and store.db-shm beside it), unless
+//!                      config.toml names a PostgreSQL database (`store = "postgres://…"`)
 //! ```
 
 use std::collections::BTreeMap;
@@ -71,6 +72,11 @@ pub struct Config {
     /// crash of the node, not of the machine).
     #[serde(default = "default_durability")]
     pub durability: String,
+    /// The store: absent for the embedded SQLite file `store.db`, or a PostgreSQL URL
+    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE`, password and port optional (docs/node.md,
+    /// "PostgreSQL").
+    #[serde(default)]
+    pub store: Option<String>,
     /// `accept` (store receipts whose signer has no known key, unverified) or `reject`.
     #[serde(default = "default_unknown_signers")]
     pub unknown_signers: String,
@@ -370,6 +376,13 @@ impl Config {
         for (actor, key) in &self.keyring {
             PublicKey::parse(key).map_err(|e| err(format!("keyring[{actor}]: {e}")))?;
         }
+        if let Some(url) = &self.store {
+            if !crate::store::postgres::is_postgres_url(url) {
+                return Err(err(
+                    "store must be a postgres:// (or postgresql://) URL, or absent for SQLite",
+                ));
+            }
+        }
         if !matches!(self.durability.as_str(), "full" | "normal") {
             return Err(err("durability must be \"full\" or \"normal\""));
         }
@@ -419,6 +432,8 @@ pub struct InitOptions<'a> {
     pub scrolls: Vec<String>,
     /// Checkpoint interval, seconds.
     pub checkpoint_interval_secs: u64,
+    /// A PostgreSQL URL for the store (`None`: SQLite in the data directory).
+    pub store: Option<String>,
 }
 
 /// Creates a data directory: the key (0600), the admin token (0600) and `config.toml`. Refuses
@@ -429,6 +444,12 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<PublicKey, ConfigError
     for s in &opts.scrolls {
         if !id::is_valid_scroll(s) {
             return Err(err(format!("scroll name {s:?} is not {SCROLL_NAME_RULE}")));
+        }
+    }
+    if let Some(url) = &opts.store {
+        if !crate::store::postgres::is_postgres_url(url) || url.contains('"') || url.contains('\\')
+        {
+            return Err(err("--store must be a postgres:// (or postgresql://) URL"));
         }
     }
     fs::create_dir_all(dir).map_err(|e| err(format!("cannot create {}: {e}", dir.display())))?;
@@ -509,6 +530,16 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<PublicKey, ConfigError
         default_max_per_window(),
         default_window_secs(),
     );
+    if let Some(url) = &opts.store {
+        // Top-level keys must come before the first table.
+        let at = text.find("\n[limits]").unwrap_or(text.len());
+        text.insert_str(
+            at,
+            &format!(
+                "# The store: PostgreSQL (docs/node.md, \"PostgreSQL\").\nstore = \"{url}\"\n"
+            ),
+        );
+    }
     for s in &opts.scrolls {
         text.push_str(&format!("\n[[scrolls]]\nname = \"{s}\"\npublic = true\n"));
     }

@@ -6,7 +6,8 @@
 //!
 //! - [`config`]: the data directory (`config.toml`, `federation.key`, `admin.token`, `store.db`);
 //! - [`store`]: the narrow storage trait and its SQLite implementation (WAL, triggers that refuse
-//!   UPDATE and DELETE, complete-subtree hashes for `O(log n)` proofs);
+//!   UPDATE and DELETE, complete-subtree hashes for `O(log n)` proofs) and its PostgreSQL one
+//!   ([`shared`]: several processes on one database; [`migrate`]: moving a mesh there);
 //! - [`node`]: scrolls, appends, checkpoints, proofs, violation receipts ([`violations`]: how
 //!   many a stranger can cause);
 //! - [`http`]: the HTTP API (hyper through axum on tokio, TLS by rustls); [`client`]: the HTTP
@@ -32,8 +33,10 @@ pub mod federation;
 pub mod governance;
 pub mod http;
 pub mod metrics;
+pub mod migrate;
 pub mod node;
 pub mod progress;
+pub mod shared;
 pub mod store;
 pub mod util;
 pub mod violations;

@@ -27,9 +27,7 @@ use crate::config::{DataDir, GOVERNANCE_SCROLL};
 /// caller (docs/SPEC.md §6, the node's violation receipts).
 pub const UNAUTHENTICATED_ACTOR: &str = "did:vm:agent:unauthenticated";
 use crate::metrics::Metrics;
-use crate::store::{
-    CheckpointRow, Durability, NewReceipt, SqliteStore, StatePut, Store, StoreRead,
-};
+use crate::store::{CheckpointRow, NewReceipt, StatePut, Store, StoreRead};
 use crate::util;
 use crate::violations::{Clock, Decision, Limiter, Summary, SystemClock};
 
@@ -269,9 +267,9 @@ pub struct Scroll {
     /// Served by the federation endpoints.
     pub public: bool,
     /// The append lock and the tree's right edge.
-    tree: Mutex<Frontier>,
-    size: AtomicU64,
-    latest: RwLock<Option<Arc<CheckpointRow>>>,
+    pub(crate) tree: Mutex<Frontier>,
+    pub(crate) size: AtomicU64,
+    pub(crate) latest: RwLock<Option<Arc<CheckpointRow>>>,
 }
 
 impl Scroll {
@@ -383,21 +381,45 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
 
 /// Runs a subtree-store function of the core over a store reader, turning a read failure into
 /// an error (the core's closure returns a digest, so the first failure is kept aside).
-fn with_subtrees<T>(
+///
+/// Which subtrees the core asks for depends on the sizes and indexes only, never on the
+/// hashes: a first pass with placeholder hashes lists them, the store fetches them all at once
+/// ([`StoreRead::subtrees`]: one round trip on PostgreSQL), and the second pass computes with
+/// them. A hash the first pass did not foresee is read on its own.
+pub(crate) fn with_subtrees<T>(
     reader: &mut dyn StoreRead,
     scroll: i64,
-    f: impl FnOnce(&mut dyn FnMut(u32, u64) -> Digest) -> T,
+    f: impl Fn(&mut dyn FnMut(u32, u64) -> Digest) -> T,
 ) -> Result<T> {
+    let mut wanted = Vec::new();
+    let _ = f(&mut |level, index| {
+        wanted.push((level, index));
+        Digest([0; 32])
+    });
+    wanted.sort_unstable();
+    wanted.dedup();
+    let fetched: BTreeMap<(u32, u64), Digest> = if wanted.is_empty() {
+        BTreeMap::new()
+    } else {
+        wanted
+            .iter()
+            .copied()
+            .zip(reader.subtrees(scroll, &wanted)?)
+            .collect()
+    };
     let mut failure = None;
-    let out = f(
-        &mut |level, index| match reader.subtree(scroll, level, index) {
+    let out = f(&mut |level, index| {
+        if let Some(d) = fetched.get(&(level, index)) {
+            return *d;
+        }
+        match reader.subtree(scroll, level, index) {
             Ok(d) => d,
             Err(e) => {
                 failure.get_or_insert(e);
                 Digest([0; 32])
             }
-        },
-    );
+        }
+    });
     match failure {
         Some(e) => Err(e.into()),
         None => Ok(out),
@@ -409,13 +431,7 @@ impl Node {
     /// scroll (and `governance`, which receives violation receipts), each scroll's frontier
     /// from `O(log n)` stored subtrees, and the keyring.
     pub fn open(dir: &DataDir) -> Result<Node> {
-        let durability = if dir.config.durability == "normal" {
-            Durability::Normal
-        } else {
-            Durability::Full
-        };
-        let store = SqliteStore::open(&dir.store_path(), durability)?;
-        Node::with_store(dir, Box::new(store))
+        Node::with_store(dir, crate::store::open(dir)?)
     }
 
     /// [`Node::open`] on a given store.
@@ -622,15 +638,33 @@ impl Node {
             .unwrap_or_default()
     }
 
-    /// A scroll by name.
+    /// A scroll by name. On a shared store it is first caught up with what other processes
+    /// appended (and a scroll another process created is loaded).
     pub fn scroll(&self, name: &str) -> Result<Arc<Scroll>> {
-        self.scrolls
-            .read()
-            .ok()
-            .and_then(|s| s.get(name).cloned())
-            .ok_or_else(|| {
-                ApiError::node(NodeCode::UnknownScroll, format!("no scroll named {name:?}"))
-            })
+        let found = self.scrolls.read().ok().and_then(|s| s.get(name).cloned());
+        let found = match found {
+            Some(s) => {
+                if self.store.shared() {
+                    crate::shared::refresh(self.store(), &s)?;
+                }
+                Some(s)
+            }
+            None if self.store.shared() => self.load_created_elsewhere(name)?,
+            None => None,
+        };
+        found.ok_or_else(|| {
+            ApiError::node(NodeCode::UnknownScroll, format!("no scroll named {name:?}"))
+        })
+    }
+
+    /// A scroll another process on the shared store created since this one started.
+    fn load_created_elsewhere(&self, name: &str) -> Result<Option<Arc<Scroll>>> {
+        match self.store.scrolls()?.into_iter().find(|s| s.name == name) {
+            Some(row) => Ok(Some(
+                self.load_scroll(row.id, row.name, row.public, row.size)?,
+            )),
+            None => Ok(None),
+        }
     }
 
     /// Creates a scroll (`POST /admin/scrolls`); an existing one is returned as it is.
@@ -786,11 +820,28 @@ impl Node {
             [k] if *k != Kind::Agreement => Some(Some(*k)),
             _ => None,
         };
-        let verdicts = if let Some(kind) = one_kind {
-            record::verify_batch(&inputs, kind, keyring, &self.record_limits, &seed)
-                .into_iter()
-                .map(|v| v.map(|_| ()))
-                .collect()
+        let batch = |keyring: &Keyring| -> Vec<std::result::Result<(), record::Failure>> {
+            record::verify_batch(
+                &inputs,
+                one_kind.flatten(),
+                keyring,
+                &self.record_limits,
+                &seed,
+            )
+            .into_iter()
+            .map(|v| v.map(|_| ()))
+            .collect()
+        };
+        let verdicts = if one_kind.is_some() {
+            let verdicts = batch(keyring);
+            let unknown = |v: &std::result::Result<(), record::Failure>| matches!(v, Err(f) if f.error == Error::UnknownSigner);
+            if !keyring_given && self.store.shared() && verdicts.iter().any(unknown) {
+                // Another process on the shared store may have registered the key.
+                self.reload_keyring()?;
+                batch(&self.keyring())
+            } else {
+                verdicts
+            }
         } else {
             // Named kinds one by one (federation records: a few per append).
             inputs
@@ -863,23 +914,30 @@ impl Node {
             .collect();
 
         let mut tree = scroll.tree.lock().map_err(internal)?;
-        let first_index = tree.size();
-        if let Some(expected) = expect_size {
-            if expected != first_index {
-                return Err(ApiError::node(
-                    NodeCode::SizeMismatch,
-                    format!(
-                        "scroll {} holds {first_index} receipts, not {expected}",
-                        scroll.name
-                    ),
-                )
-                .with_detail(serde_json::json!({ "tree_size": first_index })));
+        let shared = self.store.shared();
+        let judged = governed.is_some() && scroll.name == GOVERNANCE_SCROLL;
+        let mut attempt = 0;
+        let (first_index, next, constitution_changed) = loop {
+            if shared {
+                crate::shared::catch_up(self.store(), scroll, &mut tree)?;
             }
-        }
-        // Governance receipts are judged in order under the scroll's lock, before the commit.
-        let mut constitution_changed = false;
-        if let (Some(g), Some(values)) = (&self.governance, &governed) {
-            if scroll.name == GOVERNANCE_SCROLL {
+            let first_index = tree.size();
+            if let Some(expected) = expect_size {
+                if expected != first_index {
+                    return Err(ApiError::node(
+                        NodeCode::SizeMismatch,
+                        format!(
+                            "scroll {} holds {first_index} receipts, not {expected}",
+                            scroll.name
+                        ),
+                    )
+                    .with_detail(serde_json::json!({ "tree_size": first_index })));
+                }
+            }
+            // Governance receipts are judged in order under the scroll's lock, before the
+            // commit.
+            let mut constitution_changed = false;
+            if let (true, Some(g), Some(values)) = (judged, &self.governance, &governed) {
                 let checkpoint_root = |size: u64| {
                     self.store
                         .reader()
@@ -889,34 +947,46 @@ impl Node {
                 };
                 constitution_changed = g.admit(values, now, &checkpoint_root)?;
             }
-        }
-        let mut next = tree.clone();
-        let mut subtrees = Vec::with_capacity(receipts.len() + 8);
-        for leaf in &leaves {
-            next.append_with(*leaf, |level, index, hash| {
-                if level > 0 {
-                    subtrees.push((level, index, *hash));
-                }
-            });
-        }
-        let started = Instant::now();
-        let committed = self
-            .store
-            .append(scroll.id, first_index, &rows, &subtrees, state);
-        if let Err(e) = committed {
-            if governed.is_some() && scroll.name == GOVERNANCE_SCROLL {
-                // The judge went ahead of the store: judge what the store holds again.
-                drop(tree);
-                let _ = self.rebuild_governance();
+            let mut next = tree.clone();
+            let mut subtrees = Vec::with_capacity(receipts.len() + 8);
+            for leaf in &leaves {
+                next.append_with(*leaf, |level, index, hash| {
+                    if level > 0 {
+                        subtrees.push((level, index, *hash));
+                    }
+                });
             }
-            return Err(e.into());
-        }
+            let started = Instant::now();
+            let committed = self
+                .store
+                .append(scroll.id, first_index, &rows, &subtrees, state);
+            match committed {
+                Ok(()) => {
+                    self.metrics
+                        .commit_seconds
+                        .inc_by(started.elapsed().as_secs_f64());
+                    break (first_index, next, constitution_changed);
+                }
+                Err(e) => {
+                    if judged {
+                        // The judge went ahead of the store: judge what the store holds
+                        // again (on a shared store that includes the other process's).
+                        self.rebuild_governance()?;
+                    }
+                    // Another process appended first: catch up and recompute on its receipts.
+                    let overtaken = shared
+                        && attempt + 1 < crate::shared::APPEND_ATTEMPTS
+                        && crate::shared::overtaken(self.store(), scroll, first_index);
+                    if !overtaken {
+                        return Err(e.into());
+                    }
+                    attempt += 1;
+                }
+            }
+        };
         if constitution_changed {
             self.reload_keyring()?;
         }
-        self.metrics
-            .commit_seconds
-            .inc_by(started.elapsed().as_secs_f64());
         let root = next.root();
         let tree_size = next.size();
         *tree = next;
@@ -941,7 +1011,10 @@ impl Node {
     /// has that size and `force` is false, returns it instead (`false`: not new).
     pub fn checkpoint(&self, scroll: &str, force: bool) -> Result<(Arc<CheckpointRow>, bool)> {
         let scroll = self.scroll(scroll)?;
-        let tree = scroll.tree.lock().map_err(internal)?;
+        let mut tree = scroll.tree.lock().map_err(internal)?;
+        if self.store.shared() {
+            crate::shared::catch_up(self.store(), &scroll, &mut tree)?;
+        }
         let latest = scroll.latest_checkpoint();
         if let Some(latest) = &latest {
             if !force && latest.tree_size == tree.size() {
@@ -973,7 +1046,19 @@ impl Node {
             root,
             body: value.to_canonical(),
         });
-        self.store.add_checkpoint(scroll.id, &row)?;
+        if let Err(e) = self.store.add_checkpoint(scroll.id, &row) {
+            // On a shared store another process may have signed this size first: a size is
+            // signed once, so its checkpoint is the answer.
+            if self.store.shared() {
+                crate::shared::catch_up(self.store(), &scroll, &mut tree)?;
+                if let Some(theirs) = scroll.latest_checkpoint() {
+                    if theirs.tree_size == tree_size && !force {
+                        return Ok((theirs, false));
+                    }
+                }
+            }
+            return Err(e.into());
+        }
         *scroll.latest.write().map_err(internal)? = Some(row.clone());
         drop(tree);
         Metrics::add(&self.metrics.checkpoints, 1);
@@ -1058,11 +1143,15 @@ impl Node {
                 own.as_mut()
             }
         };
-        let proof = with_subtrees(reader, scroll.id, |get| {
-            prove_inclusion_from_subtrees(checkpoint.tree_size, index, get)
-        })?
-        .map_err(|e| ApiError::core(404, e, None))?;
-        let leaf_hash = reader.subtree(scroll.id, 0, index)?;
+        // The leaf hash comes in the same fetch as the proof's hashes (one round trip on
+        // PostgreSQL), and only for an index the proof accepted.
+        let (proof, leaf_hash) = with_subtrees(reader, scroll.id, |get| {
+            let proof = prove_inclusion_from_subtrees(checkpoint.tree_size, index, &mut *get);
+            let leaf_hash = proof.is_ok().then(|| get(0, index));
+            (proof, leaf_hash)
+        })?;
+        let proof = proof.map_err(|e| ApiError::core(404, e, None))?;
+        let leaf_hash = leaf_hash.unwrap_or(Digest([0; 32]));
         Metrics::add(&self.metrics.proofs, 1);
         Ok(Inclusion {
             proof,

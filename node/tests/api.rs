@@ -12,7 +12,7 @@ use vaultmesh_core::merkle::{ConsistencyProof, InclusionProof};
 use vaultmesh_core::record::{self, Keyring, Kind};
 use vaultmesh_node::bench::{array, compliance_receipt, forge, guardian_receipt, Signer};
 use vaultmesh_node::client::{Client, Reply};
-use vaultmesh_node::store::SqliteStore;
+use vaultmesh_node::store::{PgStore, SqliteStore};
 
 const AT: &str = "2026-05-01T12:00:00Z";
 
@@ -548,23 +548,42 @@ fn bad_input_is_refused_and_changes_nothing_but_the_violation_record() {
     drop(node);
 
     // The database refuses UPDATE and DELETE itself.
-    let store = SqliteStore::open(
-        &data.join("store.db"),
-        vaultmesh_node::store::Durability::Full,
-    )
-    .unwrap();
-    for sql in [
-        "UPDATE receipts SET body = x'7b7d'",
-        "DELETE FROM receipts",
-        "DELETE FROM subtrees",
-        "UPDATE checkpoints SET tree_size = 0",
-        "DELETE FROM checkpoints",
-        "DELETE FROM keyring",
-    ] {
-        let e = store.execute_raw(sql).unwrap_err();
-        assert!(e.0.contains("AXIOM-001"), "{sql}: {e}");
+    if let Some(url) = common::pg::current_store() {
+        let store = PgStore::open(&url).unwrap();
+        for sql in [
+            "UPDATE receipts SET body = body",
+            "DELETE FROM receipts",
+            "DELETE FROM subtrees",
+            "UPDATE checkpoints SET tree_size = 0",
+            "DELETE FROM checkpoints",
+            "DELETE FROM keyring",
+            "TRUNCATE receipts",
+        ] {
+            // As the tables' owner: the triggers.
+            let e = store.execute_raw(sql).unwrap_err();
+            assert!(e.0.contains("AXIOM-001"), "{sql}: {e}");
+            // As the node's sessions run (role vaultmesh_node): no such privilege either.
+            let e = store.execute_as_node(sql).unwrap_err();
+            assert!(e.0.contains("permission denied"), "{sql}: {e}");
+        }
+    } else {
+        let store = SqliteStore::open(
+            &data.join("store.db"),
+            vaultmesh_node::store::Durability::Full,
+        )
+        .unwrap();
+        for sql in [
+            "UPDATE receipts SET body = x'7b7d'",
+            "DELETE FROM receipts",
+            "DELETE FROM subtrees",
+            "UPDATE checkpoints SET tree_size = 0",
+            "DELETE FROM checkpoints",
+            "DELETE FROM keyring",
+        ] {
+            let e = store.execute_raw(sql).unwrap_err();
+            assert!(e.0.contains("AXIOM-001"), "{sql}: {e}");
+        }
     }
-    drop(store);
     let (status, out, err) = vm_node(&["verify-store", "--data", data.to_str().unwrap()]);
     assert_eq!(status, 0, "{out}{err}");
 }
@@ -629,16 +648,19 @@ fn private_scrolls_unknown_signers_and_restart() {
     // Restart: sizes, roots and keys survive.
     node.kill();
     let node = Node::start(&data);
-    // A second node on the same data directory is refused while the first runs.
-    let (status, _, err) = vm_node(&[
-        "serve",
-        "--data",
-        data.to_str().unwrap(),
-        "--listen",
-        "127.0.0.1:0",
-    ]);
-    assert_eq!(status, 2);
-    assert!(err.contains("in use by another vm-node"), "{err}");
+    // On SQLite a second node on the same data directory is refused while the first runs
+    // (on PostgreSQL several may serve one mesh: node/tests/shared.rs).
+    if common::pg::current_store().is_none() {
+        let (status, _, err) = vm_node(&[
+            "serve",
+            "--data",
+            data.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ]);
+        assert_eq!(status, 2);
+        assert!(err.contains("in use by another vm-node"), "{err}");
+    }
     let mut c = node.admin();
     assert_eq!(ok(c.get("/scrolls/Internal"))["tree_size"], 1);
     assert_eq!(
@@ -793,4 +815,35 @@ fn checkpoints_are_signed_on_an_interval() {
     std::thread::sleep(std::time::Duration::from_millis(2200));
     let again = strict(&c.get("/scrolls/Drills/checkpoints").unwrap().body).to_canonical();
     assert_eq!(again, v.to_canonical());
+}
+
+/// Every test above again with the mesh on PostgreSQL (a throwaway cluster per test,
+/// node/tests/common/pg.rs): the same bodies, `common::init` adds `--store`.
+mod on_postgres {
+    use super::common::pg::on_postgres;
+
+    #[test]
+    fn appends_checkpoints_and_proofs_verify_with_the_core() {
+        on_postgres(super::appends_checkpoints_and_proofs_verify_with_the_core);
+    }
+
+    #[test]
+    fn bad_input_is_refused_and_changes_nothing_but_the_violation_record() {
+        on_postgres(super::bad_input_is_refused_and_changes_nothing_but_the_violation_record);
+    }
+
+    #[test]
+    fn private_scrolls_unknown_signers_and_restart() {
+        on_postgres(super::private_scrolls_unknown_signers_and_restart);
+    }
+
+    #[test]
+    fn init_protects_the_key_and_the_token() {
+        on_postgres(super::init_protects_the_key_and_the_token);
+    }
+
+    #[test]
+    fn checkpoints_are_signed_on_an_interval() {
+        on_postgres(super::checkpoints_are_signed_on_an_interval);
+    }
 }

@@ -581,6 +581,7 @@ fn violation_summaries_follow_a_clock_the_test_moves() {
             listen: "127.0.0.1:0",
             scrolls: vec!["Guardian".into()],
             checkpoint_interval_secs: 0,
+            store: None,
         },
     )
     .unwrap();

@@ -70,6 +70,7 @@ pub fn run(
                     .map(|s| s.to_string())
                     .collect(),
                 checkpoint_interval_secs: 0,
+                store: None,
             },
         )?;
         let (_node, running) = crate::cli::start(&data, None)?;

@@ -137,6 +137,7 @@ pub fn append_cost(dir: &Path, n: usize) -> Result<AppendCost, String> {
             listen: "127.0.0.1:0",
             scrolls: vec![GOVERNANCE_SCROLL.to_string()],
             checkpoint_interval_secs: 0,
+            store: None,
         },
     )
     .map_err(|e| e.0)?;

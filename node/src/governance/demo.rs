@@ -180,6 +180,7 @@ pub fn run(base: &Path, say: &dyn Fn(String)) -> Result<J, String> {
                 .map(|s| s.to_string())
                 .collect(),
             checkpoint_interval_secs: 0,
+            store: None,
         },
     )
     .map_err(|e| e.0)?;

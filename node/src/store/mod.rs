@@ -1,4 +1,5 @@
-//! Storage: a narrow trait; [`sqlite`] is the embedded implementation.
+//! Storage: a narrow trait; [`SqliteStore`] is the embedded implementation, [`PgStore`] the one for
+//! meshes that outgrow one machine (several node processes on one database).
 //!
 //! The trait is what the node needs and no more: append a batch of receipts with the
 //! complete-subtree hashes they complete (one transaction), append a checkpoint, read receipts,
@@ -9,9 +10,39 @@ use std::fmt;
 
 use vaultmesh_core::Digest;
 
+pub mod postgres;
 mod sqlite;
 
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+
+use crate::config::DataDir;
+
+/// Opens the store a data directory's config names: `store = "postgres://…"` in
+/// `config.toml`, else the SQLite file `DIR/store.db` (created if needed; its lock refuses a
+/// second writing process).
+pub fn open(dir: &DataDir) -> Result<Box<dyn Store>> {
+    match &dir.config.store {
+        Some(url) => Ok(Box::new(PgStore::open(url)?)),
+        None => {
+            let durability = if dir.config.durability == "normal" {
+                Durability::Normal
+            } else {
+                Durability::Full
+            };
+            Ok(Box::new(SqliteStore::open(&dir.store_path(), durability)?))
+        }
+    }
+}
+
+/// Opens a data directory's existing store to read it beside a running node (verify-store,
+/// export-bundle): SQLite read-only without the writer's lock; PostgreSQL as any session.
+pub fn open_existing(dir: &DataDir) -> Result<Box<dyn Store>> {
+    match &dir.config.store {
+        Some(url) => Ok(Box::new(PgStore::open(url)?)),
+        None => Ok(Box::new(SqliteStore::open_existing(&dir.store_path())?)),
+    }
+}
 
 /// Bits of a receipt key that hold the index: 2^40 receipts per scroll.
 pub const INDEX_BITS: u32 = 40;
@@ -128,12 +159,26 @@ pub trait Store: Send + Sync {
     fn close(&self) -> Result<()> {
         Ok(())
     }
+    /// Whether other processes may append to this store too (PostgreSQL): then the node
+    /// catches its in-memory frontiers up with the store before it appends or answers
+    /// (node/src/shared.rs). SQLite's lock file makes its writer the only one.
+    fn shared(&self) -> bool {
+        false
+    }
 }
 
 /// Reads.
 pub trait StoreRead {
     /// The hash of complete subtree `(level, index)` of `scroll`; level 0 is the leaf hash.
     fn subtree(&mut self, scroll: i64, level: u32, index: u64) -> Result<Digest>;
+    /// The hashes of several complete subtrees, in the order asked (a proof's `O(log n)`
+    /// hashes): a networked store fetches them in one round trip.
+    fn subtrees(&mut self, scroll: i64, wanted: &[(u32, u64)]) -> Result<Vec<Digest>> {
+        wanted
+            .iter()
+            .map(|&(level, index)| self.subtree(scroll, level, index))
+            .collect()
+    }
     /// Receipt `index`: canonical bytes and leaf hash.
     fn receipt(&mut self, scroll: i64, index: u64) -> Result<Option<(Vec<u8>, Digest)>>;
     /// Calls `f(index, body, leaf_hash)` for receipts `from..to` in order.
@@ -163,6 +208,8 @@ pub trait StoreRead {
     fn state(&mut self, space: &str, key: &str) -> Result<Option<Vec<u8>>>;
     /// Every state row of `space`, in key order.
     fn states(&mut self, space: &str) -> Result<Vec<(String, Vec<u8>)>>;
+    /// Every state row of every space, `(space, key, value)` in order (`vm-node migrate`).
+    fn all_states(&mut self) -> Result<Vec<(String, String, Vec<u8>)>>;
     /// The size of `scroll`: its largest index + 1 (`O(log n)`; verify-store checks there is no
     /// gap).
     fn size(&mut self, scroll: i64) -> Result<u64>;

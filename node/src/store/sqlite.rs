@@ -578,6 +578,14 @@ impl StoreRead for SqliteReader<'_> {
         )
     }
 
+    fn all_states(&mut self) -> Result<Vec<(String, String, Vec<u8>)>> {
+        let c = self.conn()?;
+        let mut stmt =
+            c.prepare_cached("SELECT space, key, value FROM state ORDER BY space, key")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
     fn states(&mut self, space: &str) -> Result<Vec<(String, Vec<u8>)>> {
         let c = self.conn()?;
         let mut stmt =

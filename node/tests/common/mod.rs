@@ -7,6 +7,8 @@ use std::process::{Child, Command, Stdio};
 
 use vaultmesh_node::client::Client;
 
+pub mod pg;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_vm-node");
 pub const MESH: &str = "did:vm:mesh:test";
 
@@ -43,7 +45,7 @@ pub fn vm_node(args: &[&str]) -> (i32, String, String) {
 
 /// `vm-node init` into `dir/node` with port 0, no interval checkpoints and no constitution
 /// (`--no-governance`: these tests write engines' scrolls without engine keys; governed nodes
-/// are tested in governance.rs).
+/// are tested in governance.rs); with `--store` the test's database when it runs on PostgreSQL.
 pub fn init(dir: &Path, extra: &[&str]) -> PathBuf {
     let data = dir.join("node");
     let mut args = vec![
@@ -59,6 +61,11 @@ pub fn init(dir: &Path, extra: &[&str]) -> PathBuf {
         "--no-governance",
     ];
     args.extend_from_slice(extra);
+    // On PostgreSQL (a test body run through `pg::on_postgres`): the same mesh in its database.
+    let store = pg::current_store();
+    if let Some(url) = &store {
+        args.extend(["--store", url.as_str()]);
+    }
     let (status, out, err) = vm_node(&args);
     assert_eq!(status, 0, "init failed: {out} {err}");
     data
