@@ -334,6 +334,28 @@ fn prop_2025_12_001_becomes_constitution_1_1_0_and_every_rule_is_enforced() {
         ],
         "AXIOM_IMMUTABLE",
     );
+    // Never with the mesh's key.
+    let (status, v) = m.gov(
+        None,
+        &[
+            "--key",
+            m.data.join("federation.key").to_str().unwrap(),
+            "--as",
+            "did:vm:human:alice",
+            "vote",
+            P1,
+            "--vote",
+            "approve",
+        ],
+    );
+    assert_eq!(status, 2, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("federation key"),
+        "{v}"
+    );
     // A vote during deliberation.
     m.refused(
         "alice",
