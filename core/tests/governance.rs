@@ -586,24 +586,38 @@ fn judge_queries_and_write_checks_agree_with_the_vectors() {
             let t = Timestamp::parse("2025-12-03T00:00:00Z").unwrap();
             let agent = "did:vm:agent:guardian-01";
             assert!(matches!(
-                check_write(&judge, "Workflows", "Governance", Some(agent), t),
+                check_write(&judge, "Workflows", "Governance", Some(agent), false, t),
                 Err(WriteRefusal::Suspended { enforcement_id, .. }) if enforcement_id == "ENF-2025-0042"
             ));
             // Frank's suspended capability is `propose`, not `write`.
             let frank = "did:vm:human:frank";
             let t = Timestamp::parse("2025-12-05T00:00:00Z").unwrap();
             assert_eq!(
-                check_write(&judge, "Workflows", "Governance", Some(frank), t),
+                check_write(&judge, "Workflows", "Governance", Some(frank), false, t),
                 Ok(())
             );
             assert!(matches!(
-                check_write(&judge, "Drills", "Governance", Some(frank), t),
+                check_write(&judge, "Drills", "Governance", Some(frank), false, t),
                 Err(WriteRefusal::NotEngineKey { engine, .. }) if engine == "engine:drills"
             ));
             assert_eq!(
-                check_write(&judge, "Drills", "Governance", Some("engine:drills"), t),
+                check_write(
+                    &judge,
+                    "Drills",
+                    "Governance",
+                    Some("engine:drills"),
+                    false,
+                    t
+                ),
                 Ok(())
             );
+            // A mesh's record is not an engine's receipt: the engine rule does not bind it.
+            let mesh = Some("did:vm:mesh:dublin");
+            assert_eq!(
+                check_write(&judge, "Federation", "Governance", mesh, true, t),
+                Ok(())
+            );
+            assert!(check_write(&judge, "Federation", "Governance", mesh, false, t).is_err());
         }
     }
 }

@@ -714,6 +714,13 @@ fn suspensions_engines_orders_and_emergencies_take_effect_and_lapse() {
     assert_eq!(m.append("Analytics", &[insight(2)]).0, 200);
     assert_eq!(m.get("/governance/constitution")["version"], "1.1.1");
 
+    // A mesh's record (here the node's own signed checkpoint) is not an engine's receipt: the
+    // Federation scroll keeps it although engine:federation did not sign it.
+    let checkpoint = m.client().get("/scrolls/Governance/checkpoints/1").unwrap();
+    assert_eq!(checkpoint.status, 200);
+    let (status, body) = m.append("Federation", std::slice::from_ref(&checkpoint.body));
+    assert_eq!(status, 200, "{body}");
+
     chain_verifies(&m, &files.0);
 }
 

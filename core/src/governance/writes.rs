@@ -4,7 +4,8 @@
 //! - An actor (or engine) whose `write` capability is suspended for the scroll (or
 //!   `all_scrolls`) writes nothing.
 //! - A scroll of the engine registry is written only by its engine's key, and only while the
-//!   engine is `active`: a pending engine's scroll opens at its anchor confirmation.
+//!   engine is `active`: a pending engine's scroll opens at its anchor confirmation. Mesh
+//!   records (federation kinds, signed by meshes) are not engines' receipts and are exempt.
 //! - While an emergency invoking `lockdown_scrolls` is in force, every scroll but the
 //!   governance scroll is closed (the governance scroll stays open, or the emergency could not
 //!   be ended).
@@ -137,14 +138,40 @@ pub fn sign_opaque(record: &mut crate::json::Object<'_>, secret: &[u8; 32]) -> R
     Ok(())
 }
 
+/// Whether `receipt` is a mesh's record (discovery, trust proposal and response, agreement,
+/// checkpoint, witness receipt, cross-anchor): signed by meshes, not engines, so the engine
+/// rule does not bind it — the federation records a node keeps on its `Federation` scroll
+/// are its own and its peers', verified by the core when appended.
+pub fn is_mesh_record(receipt: &Value<'_>) -> bool {
+    let kind = receipt
+        .as_object()
+        .and_then(|o| o.get("type"))
+        .and_then(Value::as_str)
+        .and_then(Kind::from_domain);
+    matches!(
+        kind,
+        Some(
+            Kind::Discovery
+                | Kind::TrustProposal
+                | Kind::ProposalResponse
+                | Kind::Agreement
+                | Kind::ScrollCheckpoint
+                | Kind::WitnessReceipt
+                | Kind::CrossAnchor
+        )
+    )
+}
+
 /// Whether `writer` (the receipt's signer, `None` when unsigned) may append to `scroll` at `t`
 /// under the state of `judge`. `governance_scroll` names the scroll the judge's receipts live
-/// on (judged by [`Judge::judge`] instead of the engine rule).
+/// on (judged by [`Judge::judge`] instead of the engine rule); `mesh_record` says the receipt
+/// is a mesh's record ([`is_mesh_record`]), which the engine rule does not bind.
 pub fn check_write(
     judge: &Judge,
     scroll: &str,
     governance_scroll: &str,
     writer: Option<&str>,
+    mesh_record: bool,
     t: Timestamp,
 ) -> Result<(), WriteRefusal> {
     if let Some(actor) = writer {
@@ -170,6 +197,9 @@ pub fn check_write(
         return Err(WriteRefusal::Locked {
             order_id: p.order_id,
         });
+    }
+    if mesh_record {
+        return Ok(());
     }
     if let Some(engine) = scroll_owner(judge.constitution(), scroll) {
         if engine.status != EngineStatus::Active {

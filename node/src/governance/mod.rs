@@ -158,19 +158,21 @@ impl Governance {
     }
 
     /// Checks every receipt's writer against the constitution for an append to `scroll`.
+    /// `writers` holds each receipt's writer and whether it is a mesh's record.
     pub fn check_writes(
         &self,
         scroll: &str,
-        writers: &[Option<String>],
+        writers: &[(Option<String>, bool)],
         now: u64,
     ) -> Result<(), (usize, WriteRefusal)> {
         let judge = self.judge();
-        for (i, w) in writers.iter().enumerate() {
+        for (i, (w, mesh_record)) in writers.iter().enumerate() {
             governance::check_write(
                 &judge,
                 scroll,
                 crate::config::GOVERNANCE_SCROLL,
                 w.as_deref(),
+                *mesh_record,
                 timestamp(now),
             )
             .map_err(|r| (i, r))?;
@@ -396,7 +398,8 @@ impl crate::node::Node {
         for (i, r) in receipts.iter().enumerate() {
             let value = json::parse_record(r, &self.record_limits)
                 .map_err(|e| ApiError::core(400, e, None).at(i))?;
-            writers.push(writer(&value, keyring).map_err(|e| e.at(i))?);
+            let mesh_record = governance::is_mesh_record(&value);
+            writers.push((writer(&value, keyring).map_err(|e| e.at(i))?, mesh_record));
             values.push(judge_owned(&value));
         }
         let Err((i, refusal)) = g.check_writes(&scroll.name, &writers, now) else {
@@ -407,9 +410,9 @@ impl crate::node::Node {
         // append by the Guardian, which would be refused (and recorded) in turn.
         let by_guardian = writers
             .get(i)
-            .is_some_and(|w| w.as_deref() == Some(GUARDIAN));
+            .is_some_and(|(w, _)| w.as_deref() == Some(GUARDIAN));
         if let Some((rule, violation_type)) = recorded_rule(&refusal).filter(|_| !by_guardian) {
-            let writer = writers.get(i).cloned().flatten();
+            let writer = writers.get(i).and_then(|(w, _)| w.clone());
             // `details.actor` is an actor DID: an engine or unsigned writer is named in the log.
             let actor = writer
                 .clone()
