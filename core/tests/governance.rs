@@ -547,3 +547,77 @@ fn judge_live_dates_receipts_by_its_clock() {
     );
     assert_eq!(judge.constitution().version.to_string(), "1.1.0");
 }
+
+/// The judge's indexed queries (what the node's write checks read) answer every query of the
+/// valid vectors as the chain report does, and `check_write` applies them.
+#[test]
+fn judge_queries_and_write_checks_agree_with_the_vectors() {
+    use vaultmesh_core::encoding::timestamp::Timestamp;
+    use vaultmesh_core::governance::{check_write, Judge, WriteRefusal};
+    for name in chain_files().iter().filter(|n| n.starts_with("valid-")) {
+        let text = load(name);
+        let file: J = serde_json::from_str(&text).unwrap();
+        let value = parse(&text);
+        let chain = value.as_object().unwrap();
+        let mut judge = Judge::new(chain.get("genesis").unwrap()).unwrap();
+        for r in chain.get("receipts").unwrap().as_array().unwrap() {
+            judge.judge(r, None).unwrap();
+        }
+        for q in file["expect"]["queries"].as_array().into_iter().flatten() {
+            let at = Timestamp::parse(q["at"].as_str().unwrap()).unwrap();
+            let got: J = match q["op"].as_str().unwrap() {
+                "emergency_powers_at" => judge
+                    .emergency_powers_at(at)
+                    .iter()
+                    .map(|p| json!({"order_id": p.order_id, "power": p.power}))
+                    .collect(),
+                "suspended_capabilities" => judge
+                    .suspended_capabilities(q["actor"].as_str().unwrap(), at)
+                    .iter()
+                    .map(
+                        |s| json!({"capability": s.capability, "enforcement_id": s.enforcement_id}),
+                    )
+                    .collect(),
+                _ => continue,
+            };
+            assert_eq!(got, q["expect"], "{name}: {q}");
+        }
+        if name == "valid-violations-and-enforcement.json" {
+            let t = Timestamp::parse("2025-12-03T00:00:00Z").unwrap();
+            let agent = "did:vm:agent:guardian-01";
+            assert!(matches!(
+                check_write(&judge, "Workflows", "Governance", Some(agent), t),
+                Err(WriteRefusal::Suspended { enforcement_id, .. }) if enforcement_id == "ENF-2025-0042"
+            ));
+            // Frank's suspended capability is `propose`, not `write`.
+            let frank = "did:vm:human:frank";
+            let t = Timestamp::parse("2025-12-05T00:00:00Z").unwrap();
+            assert_eq!(
+                check_write(&judge, "Workflows", "Governance", Some(frank), t),
+                Ok(())
+            );
+            assert!(matches!(
+                check_write(&judge, "Drills", "Governance", Some(frank), t),
+                Err(WriteRefusal::NotEngineKey { engine, .. }) if engine == "engine:drills"
+            ));
+            assert_eq!(
+                check_write(&judge, "Drills", "Governance", Some("engine:drills"), t),
+                Ok(())
+            );
+            // The Federation scroll is engine:federation's: a mesh's key does not write it (the
+            // node's federation module writes it as the engine it hosts).
+            let mesh = Some("did:vm:mesh:dublin");
+            assert!(check_write(&judge, "Federation", "Governance", mesh, t).is_err());
+            assert_eq!(
+                check_write(
+                    &judge,
+                    "Federation",
+                    "Governance",
+                    Some("engine:federation"),
+                    t
+                ),
+                Ok(())
+            );
+        }
+    }
+}

@@ -88,6 +88,14 @@ fn signer(ctx: &Ctx, doc: &J) -> Result<(SecretKey, String), Fail> {
         .ok_or_else(|| usage("this command signs: --key FILE (your own key file)"))?;
     let key = read_key(path)?;
     let public = key.public_key().to_string();
+    // A member signs with their own key, never the mesh's.
+    let mesh = ctx.node.get("/federation/discovery")?;
+    if mesh["public_key"] == public.as_str() {
+        return Err(usage(format!(
+            "{} is the mesh's federation key: sign with your own key file",
+            path.display()
+        )));
+    }
     let actor = match &ctx.actor {
         Some(a) => a.clone(),
         None => member_with_key(doc, &public).ok_or_else(|| {

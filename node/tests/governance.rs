@@ -327,6 +327,28 @@ fn prop_2025_12_001_becomes_constitution_1_1_0_and_every_rule_is_enforced() {
         ],
         "AXIOM_IMMUTABLE",
     );
+    // Never with the mesh's key.
+    let (status, v) = m.gov(
+        None,
+        &[
+            "--key",
+            m.data.join("federation.key").to_str().unwrap(),
+            "--as",
+            "did:vm:human:alice",
+            "vote",
+            P1,
+            "--vote",
+            "approve",
+        ],
+    );
+    assert_eq!(status, 2, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("federation key"),
+        "{v}"
+    );
     // A vote during deliberation.
     m.refused(
         "alice",
@@ -681,6 +703,13 @@ fn suspensions_engines_orders_and_emergencies_take_effect_and_lapse() {
     m.ok("sovereign", &["proposal", "activate", "PROP-2025-12-002"]);
     assert_eq!(m.append("Analytics", &[insight(2)]).0, 200);
     assert_eq!(m.get("/governance/constitution")["version"], "1.1.1");
+
+    // A mesh's record (here the node's own signed checkpoint) is not an engine's receipt: the
+    // Federation scroll keeps it although engine:federation did not sign it.
+    let checkpoint = m.client().get("/scrolls/Governance/checkpoints/1").unwrap();
+    assert_eq!(checkpoint.status, 200);
+    let (status, body) = m.append("Federation", std::slice::from_ref(&checkpoint.body));
+    assert_eq!(status, 200, "{body}");
 
     chain_verifies(&m, &files.0);
 }

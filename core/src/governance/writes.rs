@@ -4,7 +4,8 @@
 //! - An actor (or engine) whose `write` capability is suspended for the scroll (or
 //!   `all_scrolls`) writes nothing.
 //! - A scroll of the engine registry is written only by its engine's key, and only while the
-//!   engine is `active`: a pending engine's scroll opens at its anchor confirmation.
+//!   engine is `active`: a pending engine's scroll opens at its anchor confirmation. Mesh
+//!   records (federation kinds, signed by meshes) are not engines' receipts and are exempt.
 //! - While an emergency invoking `lockdown_scrolls` is in force, every scroll but the
 //!   governance scroll is closed (the governance scroll stays open, or the emergency could not
 //!   be ended).
@@ -139,7 +140,8 @@ pub fn sign_opaque(record: &mut crate::json::Object<'_>, secret: &[u8; 32]) -> R
 
 /// Whether `writer` (the receipt's signer, `None` when unsigned) may append to `scroll` at `t`
 /// under the state of `judge`. `governance_scroll` names the scroll the judge's receipts live
-/// on (judged by [`Judge::judge`] instead of the engine rule).
+/// on (judged by [`Judge::judge`] instead of the engine rule). A node's own federation
+/// records are written by the engine it hosts, `engine:federation`, on that engine's scroll.
 pub fn check_write(
     judge: &Judge,
     scroll: &str,

@@ -1,8 +1,8 @@
 //! The governance append bench (docs/PERFORMANCE.md, "Governance appends"): a governed node
 //! in a fresh data directory appends `n` governance receipts one per append — violations
 //! detected by `engine:guardian`, with an executive order every 10th and an enforcement every
-//! 25th, so every list the judge keeps grows — and reports the cost per receipt over the first
-//! and the last tenth, end to end (judge, verification, commit) and for the judge alone.
+//! 25th, so every list the judge keeps grows — and reports the median cost per receipt over the
+//! first and the last tenth, end to end (judge, verification, commit) and for the judge alone.
 //!
 //! ```text
 //! cargo test -p vaultmesh-node --release --test governance -- --ignored --nocapture
@@ -27,11 +27,11 @@ use crate::violations::ManualClock;
 pub struct AppendCost {
     /// Receipts appended.
     pub receipts: usize,
-    /// Mean microseconds per append over the first tenth, end to end.
+    /// Median microseconds per append over the first tenth, end to end.
     pub first_us: f64,
     /// The same over the last tenth.
     pub last_us: f64,
-    /// Mean microseconds per receipt for `Judge::judge` alone, first tenth.
+    /// Median microseconds per receipt for `Judge::judge` alone, first tenth.
     pub judge_first_us: f64,
     /// The same, last tenth.
     pub judge_last_us: f64,
@@ -123,8 +123,11 @@ fn key(path: &Path) -> Result<SecretKey, String> {
     SecretKey::from_key_file(&text).map_err(|e| e.to_string())
 }
 
-fn mean_us(samples: &[f64]) -> f64 {
-    samples.iter().sum::<f64>() / samples.len().max(1) as f64
+/// The median: a shared machine's scheduling spikes move a mean, not a median.
+fn median_us(samples: &[f64]) -> f64 {
+    let mut s = samples.to_vec();
+    s.sort_by(f64::total_cmp);
+    s.get(s.len() / 2).copied().unwrap_or_default()
 }
 
 /// Runs the bench in the new directory `dir` with `n` receipts (n ≥ 10).
@@ -181,9 +184,9 @@ pub fn append_cost(dir: &Path, n: usize) -> Result<AppendCost, String> {
     let _ = node.close();
     Ok(AppendCost {
         receipts: n,
-        first_us: mean_us(&append_us[..tenth]),
-        last_us: mean_us(&append_us[n - tenth..]),
-        judge_first_us: mean_us(&judge_us[..tenth]),
-        judge_last_us: mean_us(&judge_us[n - tenth..]),
+        first_us: median_us(&append_us[..tenth]),
+        last_us: median_us(&append_us[n - tenth..]),
+        judge_first_us: median_us(&judge_us[..tenth]),
+        judge_last_us: median_us(&judge_us[n - tenth..]),
     })
 }

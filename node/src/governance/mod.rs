@@ -157,6 +157,7 @@ impl Governance {
     }
 
     /// Checks every receipt's writer against the constitution for an append to `scroll`.
+    /// `writers` holds each receipt's writer and whether it is a mesh's record.
     pub fn check_writes(
         &self,
         scroll: &str,
@@ -426,7 +427,12 @@ impl crate::node::Node {
             return Ok(values);
         };
         let mut refused = refusal_error(&refusal).at(i);
-        if let Some((rule, violation_type)) = recorded_rule(&refusal) {
+        // The Guardian's own receipts are never recorded as violations: recording one is an
+        // append by the Guardian, which would be refused (and recorded) in turn.
+        let by_guardian = writers
+            .get(i)
+            .is_some_and(|w| w.as_deref() == Some(GUARDIAN));
+        if let Some((rule, violation_type)) = recorded_rule(&refusal).filter(|_| !by_guardian) {
             let writer = writers.get(i).cloned().flatten();
             // `details.actor` is an actor DID: an engine or unsigned writer is named in the log.
             let actor = writer
