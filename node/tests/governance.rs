@@ -704,12 +704,17 @@ fn suspensions_engines_orders_and_emergencies_take_effect_and_lapse() {
     assert_eq!(m.append("Analytics", &[insight(2)]).0, 200);
     assert_eq!(m.get("/governance/constitution")["version"], "1.1.1");
 
-    // A mesh's record (here the node's own signed checkpoint) is not an engine's receipt: the
-    // Federation scroll keeps it although engine:federation did not sign it.
+    // The Federation scroll is engine:federation's: the node's federation module writes it as
+    // that engine; a mesh's record appended by anyone else (here the node's own signed
+    // checkpoint, by the operator) is refused like any other write to an engine's scroll.
     let checkpoint = m.client().get("/scrolls/Governance/checkpoints/1").unwrap();
     assert_eq!(checkpoint.status, 200);
     let (status, body) = m.append("Federation", std::slice::from_ref(&checkpoint.body));
-    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (status, &body["error"]["name"], &body["error"]["detail"]["engine"]),
+        (403, &json!("NOT_ENGINE_KEY"), &json!("engine:federation")),
+        "{body}"
+    );
 
     chain_verifies(&m, &files.0);
 }
