@@ -61,6 +61,8 @@ pub enum NodeCode {
     NoReceipt = 1011,
     /// The request body did not arrive within `limits.body_timeout_secs`.
     RequestTimeout = 1012,
+    /// The shared store (PostgreSQL) holds another mesh: one database serves one mesh.
+    StoreOfAnotherMesh = 1030,
 }
 
 impl NodeCode {
@@ -80,6 +82,7 @@ impl NodeCode {
             NodeCode::KeyConflict => "KEY_CONFLICT",
             NodeCode::NoReceipt => "NO_RECEIPT",
             NodeCode::RequestTimeout => "REQUEST_TIMEOUT",
+            NodeCode::StoreOfAnotherMesh => "STORE_OF_ANOTHER_MESH",
         }
     }
 
@@ -94,7 +97,7 @@ impl NodeCode {
             NodeCode::AppendOnly | NodeCode::Forbidden => 403,
             NodeCode::MethodNotAllowed => 405,
             NodeCode::BadRequest => 400,
-            NodeCode::SizeMismatch | NodeCode::KeyConflict => 409,
+            NodeCode::SizeMismatch | NodeCode::KeyConflict | NodeCode::StoreOfAnotherMesh => 409,
             NodeCode::Internal => 500,
             NodeCode::RequestTimeout => 408,
         }
@@ -393,6 +396,9 @@ impl Node {
             .collect();
         if !wanted.iter().any(|(n, _)| n == GOVERNANCE_SCROLL) {
             wanted.push((GOVERNANCE_SCROLL.to_string(), true));
+        }
+        if store.shared() {
+            crate::shared::claim_for_mesh(store.as_ref(), &config.mesh_id)?;
         }
         let existing = store.scrolls()?;
         for (name, public) in &wanted {
