@@ -89,6 +89,8 @@ pub enum NodeCode {
     /// An engine's activation does not cite a signed checkpoint of the governance scroll that
     /// includes the amendment that made it pending.
     AnchorNotCheckpointed = 1024,
+    /// The shared store (PostgreSQL) holds another mesh: one database serves one mesh.
+    StoreOfAnotherMesh = 1030,
 }
 
 impl NodeCode {
@@ -120,6 +122,7 @@ impl NodeCode {
             NodeCode::EngineNotActive => "ENGINE_NOT_ACTIVE",
             NodeCode::ScrollLocked => "SCROLL_LOCKED",
             NodeCode::AnchorNotCheckpointed => "ANCHOR_NOT_CHECKPOINTED",
+            NodeCode::StoreOfAnotherMesh => "STORE_OF_ANOTHER_MESH",
         }
     }
 
@@ -144,7 +147,7 @@ impl NodeCode {
             NodeCode::PeerFailed => 502,
             NodeCode::MethodNotAllowed => 405,
             NodeCode::BadRequest => 400,
-            NodeCode::SizeMismatch | NodeCode::KeyConflict => 409,
+            NodeCode::SizeMismatch | NodeCode::KeyConflict | NodeCode::StoreOfAnotherMesh => 409,
             NodeCode::Internal => 500,
             NodeCode::AnchorNotCheckpointed => 422,
             NodeCode::RequestTimeout => 408,
@@ -445,6 +448,9 @@ impl Node {
             .collect();
         if !wanted.iter().any(|(n, _)| n == GOVERNANCE_SCROLL) {
             wanted.push((GOVERNANCE_SCROLL.to_string(), true));
+        }
+        if store.shared() {
+            crate::shared::claim_for_mesh(store.as_ref(), &config.mesh_id)?;
         }
         let existing = store.scrolls()?;
         for (name, public) in &wanted {

@@ -20,8 +20,11 @@ use std::sync::Arc;
 
 use vaultmesh_core::merkle::Frontier;
 
-use crate::node::{with_subtrees, Result, Scroll};
-use crate::store::Store;
+use crate::node::{with_subtrees, ApiError, NodeCode, Result, Scroll};
+use crate::store::{StatePut, Store};
+
+/// Where a shared store records the mesh it belongs to.
+const MESH_SPACE: &str = "node.mesh";
 
 /// How many times an append is recomputed after another process overtook it.
 pub const APPEND_ATTEMPTS: usize = 16;
@@ -64,4 +67,26 @@ pub fn overtaken(store: &dyn Store, scroll: &Scroll, first_index: u64) -> bool {
         .reader()
         .and_then(|mut r| r.size(scroll.id))
         .is_ok_and(|size| size != first_index)
+}
+
+/// Records that the shared store belongs to `mesh_id`, or refuses if it belongs to another
+/// mesh: processes of two meshes on one database would interleave their scrolls and sign each
+/// other's checkpoints.
+pub fn claim_for_mesh(store: &dyn Store, mesh_id: &str) -> Result<()> {
+    let recorded = store.reader()?.state(MESH_SPACE, "mesh_id")?;
+    match recorded {
+        Some(id) if id == mesh_id.as_bytes() => Ok(()),
+        Some(id) => Err(ApiError::node(
+            NodeCode::StoreOfAnotherMesh,
+            format!(
+                "the store belongs to mesh {}, not {mesh_id}: one database serves one mesh",
+                String::from_utf8_lossy(&id)
+            ),
+        )),
+        None => Ok(store.put_state(&[StatePut {
+            space: MESH_SPACE,
+            key: "mesh_id",
+            value: mesh_id.as_bytes(),
+        }])?),
+    }
 }

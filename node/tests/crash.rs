@@ -239,8 +239,9 @@ fn crash_test(durability: &str) {
         "an acknowledged checkpoint is missing"
     );
     eprintln!(
-        "crash test ({durability}): {KILLS} SIGKILLs ({kills_mid_request} with a batch in flight, {in_flight_committed} unanswered batches found committed whole), \
+        "crash test ({}, {durability}): {KILLS} SIGKILLs ({kills_mid_request} with a batch in flight, {in_flight_committed} unanswered batches found committed whole), \
          {size} receipts acknowledged and present exactly once, {checkpoints} checkpoints, verify-store passed, {:.1} s",
+        common::pg::current_store().map_or("SQLite", |_| "PostgreSQL"),
         started.elapsed().as_secs_f64()
     );
 }

@@ -711,7 +711,11 @@ fn suspensions_engines_orders_and_emergencies_take_effect_and_lapse() {
     assert_eq!(checkpoint.status, 200);
     let (status, body) = m.append("Federation", std::slice::from_ref(&checkpoint.body));
     assert_eq!(
-        (status, &body["error"]["name"], &body["error"]["detail"]["engine"]),
+        (
+            status,
+            &body["error"]["name"],
+            &body["error"]["detail"]["engine"]
+        ),
         (403, &json!("NOT_ENGINE_KEY"), &json!("engine:federation")),
         "{body}"
     );

@@ -181,8 +181,19 @@ fn two_processes() {
         _ => assert!(extra.is_empty(), "{} receipts nobody sent", extra.len()),
     }
     assert!(sa.acked.len() >= 100 && sb.acked.len() >= 80);
+    // How often the scroll passed from one process's appends to the other's (reported, not
+    // asserted: it depends on scheduling).
+    let owner: HashMap<u64, char> = sa
+        .acked
+        .iter()
+        .map(|(i, _)| (*i, 'a'))
+        .chain(sb.acked.iter().map(|(i, _)| (*i, 'b')))
+        .collect();
+    let mut order: Vec<(u64, char)> = owner.into_iter().collect();
+    order.sort_unstable();
+    let handovers = order.windows(2).filter(|w| w[0].1 != w[1].1).count();
     eprintln!(
-        "two processes: {} + {} receipts acknowledged, {} stored, killed with a batch {}",
+        "two processes: {} + {} receipts acknowledged ({handovers} handovers between them), {} stored, killed with a batch {}",
         sa.acked.len(),
         sb.acked.len(),
         size,

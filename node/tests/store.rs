@@ -249,3 +249,34 @@ fn migrate_moves_the_demo_mesh_and_verify_store_passes_on_both_ends() {
         .unwrap();
     assert_eq!(r.status, 200, "{}", r.text());
 }
+
+/// One database serves one mesh: a second mesh's init on it is refused, the first's processes
+/// still start.
+#[test]
+fn a_database_holds_one_mesh() {
+    let Some(pg) = cluster() else { return };
+    let url = pg.database("one");
+    let dir = TempDir::new("one-mesh");
+    let init = |name: &str, mesh: &str| {
+        let data = dir.0.join(name);
+        let args = [
+            "init",
+            "--mesh-id",
+            mesh,
+            "--data",
+            data.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+            "--store",
+            &url,
+        ];
+        (vm_node(&args), data)
+    };
+    let ((status, out, err), first) = init("first", "did:vm:mesh:first");
+    assert_eq!(status, 0, "{out}{err}");
+    let ((status, _, err), _) = init("second", "did:vm:mesh:second");
+    assert_eq!(status, 2);
+    assert!(err.contains("belongs to mesh did:vm:mesh:first"), "{err}");
+    let (status, out, err) = vm_node(&["verify-store", "--data", first.to_str().unwrap()]);
+    assert_eq!(status, 0, "{out}{err}");
+}

@@ -22,7 +22,8 @@ pub struct PgCluster {
 /// Debian's server binaries: `$VAULTMESH_PG_BIN`, else the newest `/usr/lib/postgresql/*/bin`.
 fn server_binaries() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("VAULTMESH_PG_BIN") {
-        return Some(PathBuf::from(dir));
+        let dir = PathBuf::from(dir);
+        return dir.join("initdb").exists().then_some(dir);
     }
     let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .ok()?
