@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's main command. First a demo mesh (vm-node demo, in a temporary directory): scrolls
 # with realistic receipts, checkpoints, a refused forgery and a recorded delete attempt, a proof
-# fetched and checked, an audit bundle exported and verified with the core, verify-store; then
-# the auditor's job: vm-verify re-checks the node's output and records and proofs from
+# fetched and checked, an audit bundle exported and verified with the core, verify-store, three
+# meshes federating, a governed mesh through PROP-2025-12-001 and its lapses; then the
+# auditor's job: vm-verify re-checks the node's output and records and proofs from
 # test-vectors/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,7 @@ node_check bundle "$mesh/guardian-bundle.json" --keyring "$f/keyring.json"
 node_check checkpoint "$f/checkpoint.json" --keyring "$f/keyring.json"
 node_check record "$f/receipt.json" --keyring "$f/keyring.json"
 node_check agreement "$f/agreement.json" --keyring "$f/keyring.json"
+node_check governance "$mesh/governance-chain.json"
 node_check merkle verify-inclusion --record "$f/receipt.json" --proof "$f/proof.json" \
   --root "$(cat "$f/root.txt")" --tree-size "$(cat "$f/tree_size.txt")"
 printf '(DEMO=%s; audit bundle: %s)\n\n== The auditor'"'"'s examples from test-vectors/\n' "$mesh" "$mesh/guardian-bundle.json"
