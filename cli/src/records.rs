@@ -96,7 +96,7 @@ holds. kind `split_view`: two checkpoints of one size with different roots (conc
 own); `inconsistent`: the consistency_proof the mesh served does not connect its earlier and
 later checkpoint; `bad_sample`: the inclusion_proof it served for receipt `index` does not lead
 to the signed root. Evidence that verifies but shows no contradiction is EVIDENCE_NOT_CONCLUSIVE
-(exit 1). Prints the contradiction (docs/SPEC.md §7.10).";
+(exit 1). Prints the contradiction (docs/SPEC.md §7.9).";
 
 /// `vm-verify witness FILE [--checkpoint FILE]`.
 #[derive(clap::Args, Debug)]

@@ -1,4 +1,4 @@
-//! The witness's decisions, as pure functions (docs/SPEC.md §7.10): what one round concludes
+//! The witness's decisions, as pure functions (docs/SPEC.md §7.9): what one round concludes
 //! from a peer's signed checkpoint, the consistency proof and the sampled receipts it served,
 //! and how anyone later confirms a `discrepancy` from its evidence alone.
 //!
@@ -173,7 +173,7 @@ fn member<'v, 'a>(object: &'v Object<'a>, field: &'static str) -> Result<&'v Val
 }
 
 /// Confirms a discrepancy from its evidence alone (the shapes are in the module docs and
-/// docs/SPEC.md §7.10): every checkpoint in it verifies under `keyring` (the witnessed mesh's
+/// docs/SPEC.md §7.9): every checkpoint in it verifies under `keyring` (the witnessed mesh's
 /// key), they are of one mesh and scroll, and the contradiction holds. Evidence that verifies
 /// but shows no contradiction is `EVIDENCE_NOT_CONCLUSIVE`.
 pub fn verify_evidence(evidence: &Value<'_>, keyring: &Keyring) -> Result<Contradiction, Failure> {

@@ -1,4 +1,4 @@
-//! A witness round's verdict and discrepancy evidence (`witness`, docs/SPEC.md §7.10), over
+//! A witness round's verdict and discrepancy evidence (`witness`, docs/SPEC.md §7.9), over
 //! checkpoints signed here: an honest peer, a split view, an inconsistent history and a bad
 //! sample, and evidence that does not prove what it claims.
 

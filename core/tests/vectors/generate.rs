@@ -2110,7 +2110,7 @@ fn signing() -> J {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Witness rounds and discrepancy evidence (docs/SPEC.md §7.10), from this generator's own
+// Witness rounds and discrepancy evidence (docs/SPEC.md §7.9), from this generator's own
 // Merkle functions and signer.
 
 /// A checkpoint of Dublin's Compliance scroll of size `n` over the leaves `d`.
@@ -2266,7 +2266,7 @@ fn witness_evidence() -> J {
         invalid(E::ConsistencyProofRequired),
     ));
     file(
-        "Witness rounds (op witness_round: `accepted` is the checkpoint the witness holds, `input` the one shown, with `consistency_proof` and `samples`) and discrepancy evidence (op verify_evidence), docs/SPEC.md §7.10.",
+        "Witness rounds (op witness_round: `accepted` is the checkpoint the witness holds, `input` the one shown, with `consistency_proof` and `samples`) and discrepancy evidence (op verify_evidence), docs/SPEC.md §7.9.",
         keyring(),
         cases,
     )
