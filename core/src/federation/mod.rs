@@ -238,12 +238,12 @@ fn anchor_leaf(mesh_id: &str, scroll: &str, root: &str) -> Digest {
     merkle::leaf_hash(&Value::Object(entry).to_canonical())
 }
 
-/// `combined_root`: the Merkle root of every `(mesh_id, scroll, root)` of both meshes' root maps,
-/// ordered by mesh id, then scroll, bytewise (§8).
-pub fn combined_root(
-    anchoring: (&str, &Object<'_>),
-    anchored: (&str, &Object<'_>),
-) -> Result<Digest, Failure> {
+/// Every `(mesh_id, scroll, root)` of both meshes' root maps, ordered by mesh id, then scroll,
+/// bytewise (§8): the entries under `combined_root`, leaf by leaf.
+fn anchor_entries<'v>(
+    anchoring: (&'v str, &'v Object<'_>),
+    anchored: (&'v str, &'v Object<'_>),
+) -> Result<Vec<(&'v str, &'v str, &'v str)>, Failure> {
     let mut entries: Vec<(&str, &str, &str)> = Vec::new();
     for (mesh, roots) in [anchoring, anchored] {
         for (scroll, root) in &roots.members {
@@ -256,11 +256,63 @@ pub fn combined_root(
     entries.sort_unstable_by(|a, b| {
         (a.0.as_bytes(), a.1.as_bytes()).cmp(&(b.0.as_bytes(), b.1.as_bytes()))
     });
-    let leaves: Vec<Digest> = entries
+    Ok(entries)
+}
+
+fn anchor_leaves(entries: &[(&str, &str, &str)]) -> Vec<Digest> {
+    entries
         .iter()
         .map(|(m, s, r)| anchor_leaf(m, s, r))
-        .collect();
-    Ok(merkle::root(&leaves))
+        .collect()
+}
+
+/// `combined_root`: the Merkle root of every `(mesh_id, scroll, root)` of both meshes' root maps,
+/// ordered by mesh id, then scroll, bytewise (§8).
+pub fn combined_root(
+    anchoring: (&str, &Object<'_>),
+    anchored: (&str, &Object<'_>),
+) -> Result<Digest, Failure> {
+    Ok(merkle::root(&anchor_leaves(&anchor_entries(
+        anchoring, anchored,
+    )?)))
+}
+
+/// The inclusion proof of `mesh_id`'s root of `scroll` under a cross-anchor's `combined_root`
+/// (§8), with that root: what the anchoring mesh serves each anchored peer, so the peer can see
+/// its own root committed without the other entries' meaning. `None` when there is no such
+/// entry.
+pub fn anchored_root_proof(
+    anchoring: (&str, &Object<'_>),
+    anchored: (&str, &Object<'_>),
+    mesh_id: &str,
+    scroll: &str,
+) -> Result<Option<(String, InclusionProof)>, Failure> {
+    let entries = anchor_entries(anchoring, anchored)?;
+    let Some(at) = entries
+        .iter()
+        .position(|(m, s, _)| *m == mesh_id && *s == scroll)
+    else {
+        return Ok(None);
+    };
+    let proof = merkle::prove_inclusion(&anchor_leaves(&entries), at as u64)?;
+    Ok(Some((entries[at].2.to_string(), proof)))
+}
+
+/// Verifies that `root` is `mesh_id`'s root of `scroll` under the `combined_root` of a verified
+/// cross-anchor ([`verify_cross_anchor`]), by its inclusion proof (RFC 9162 §2.1.3.2 over the
+/// entry's leaf, §8).
+pub fn verify_anchored_root(
+    combined_root: &Digest,
+    mesh_id: &str,
+    scroll: &str,
+    root: &str,
+    proof: &InclusionProof,
+) -> Result<(), Failure> {
+    Ok(merkle::verify_inclusion(
+        combined_root,
+        &anchor_leaf(mesh_id, scroll, root),
+        proof,
+    )?)
 }
 
 /// Verifies a cross-anchor: distinct meshes, non-empty `roots_included`, the recomputed
