@@ -554,6 +554,10 @@ fn serve(args: &ServeArgs, json: bool) -> Result<(), Fail> {
         if let Some(flag) = flag {
             flag.store(true, std::sync::atomic::Ordering::Relaxed);
         }
+        if std::env::var("VM_NODE_TEST_WITNESS").as_deref() == Ok("bad-proofs") {
+            crate::federation::witness::SERVE_BAD_PROOFS
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
     }
     let clock = args
         .test_clock

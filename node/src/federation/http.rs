@@ -60,7 +60,9 @@ fn level_needed(method: &str, segments: &[&str]) -> Option<u64> {
     match (method, segments) {
         ("GET" | "HEAD", ["federation", "receipts", _]) => Some(1),
         ("POST", ["federation", "verify"]) => Some(2),
-        ("POST", ["federation", "notify" | "witness"]) => Some(3),
+        // A witness round needs observe (level 1) at least; what it checks grows with the
+        // level (federation/witness.rs).
+        ("POST", ["federation", "notify" | "witness"]) => Some(1),
         _ => None,
     }
 }
@@ -124,7 +126,15 @@ fn peer(node: &Node, r: &Request<'_>) -> Result<Option<Answer>> {
             )
             .with_detail(serde_json::json!({ "held": held, "needed": needed })));
         }
-        return Ok(None);
+        return match (r.method, r.segments) {
+            ("POST", ["federation", "witness"]) => {
+                json(200, &super::witness::receive(node, &auth, r.body)?)
+            }
+            ("POST", ["federation", "notify"]) => {
+                json(200, &super::witness::notified(node, &auth, r.body)?)
+            }
+            _ => Ok(None),
+        };
     }
     let known = matches!(
         (r.method, r.segments),
@@ -208,6 +218,13 @@ struct ProposeInput {
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+struct WitnessInput {
+    mesh: String,
+    scroll: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RevokeInput {
     notice_days: u64,
     reason: Option<String>,
@@ -274,6 +291,16 @@ fn admin(node: &Node, r: &Request<'_>) -> Result<Option<Answer>> {
                 200,
                 &negotiate::revoke(node, id, input.notice_days, input.reason.as_deref())?,
             )
+        }
+        ("POST", ["admin", "federation", "witness"]) => {
+            let input: WitnessInput = body(r)?;
+            json(
+                200,
+                &super::witness::round(node, &input.mesh, &input.scroll, None)?,
+            )
+        }
+        ("GET", ["admin", "federation", "witnesses"]) => {
+            json(200, &super::witness::history(node, None, None)?)
         }
         ("GET", ["admin", "federation", "status"]) => {
             let peers = state::all::<Peer>(node, state::PEER)?;

@@ -16,6 +16,7 @@ mod negotiate;
 mod peers;
 pub mod signed;
 mod state;
+pub mod witness;
 
 pub use http::{route, takes_body, Request, SignatureHeaders};
 
@@ -50,6 +51,20 @@ pub struct FederationConfig {
     /// Published in `trust_policy.requires_mutual`; every agreement is signed by both parties.
     #[serde(default = "yes")]
     pub requires_mutual: bool,
+    /// A witness round retries an unreachable peer this many times before its `failed`
+    /// receipt (issue 12).
+    #[serde(default = "three_retries")]
+    pub witness_retries: u32,
+    /// The first wait between those retries, milliseconds; it doubles each time.
+    #[serde(default = "backoff_ms")]
+    pub witness_backoff_ms: u64,
+}
+
+fn three_retries() -> u32 {
+    3
+}
+fn backoff_ms() -> u64 {
+    250
 }
 
 fn yes() -> bool {
@@ -69,6 +84,8 @@ impl Default for FederationConfig {
             min_trust_level: 1,
             max_trust_level: 4,
             requires_mutual: true,
+            witness_retries: three_retries(),
+            witness_backoff_ms: backoff_ms(),
         }
     }
 }

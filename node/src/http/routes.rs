@@ -776,7 +776,9 @@ fn federation_receipts(node: &Node, name: &str, query: &Query<'_>) -> Result<Rep
         receipts.push(ReceiptWithProof {
             index,
             receipt: raw(&body)?,
-            proof: raw(&inc.proof.to_value().to_canonical())?,
+            proof: raw(&crate::federation::witness::served_proof(inc.proof)
+                .to_value()
+                .to_canonical())?,
         });
     }
     json(

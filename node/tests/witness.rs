@@ -1,0 +1,443 @@
+//! Witness rounds between real nodes on 127.0.0.1 (issue 12): a normal level-2 round with
+//! samples, stored by both meshes; a split view caught from a conflicting checkpoint signed
+//! with the peer's own key, its evidence confirmed by `vm-verify evidence`; a peer serving a
+//! wrong inclusion proof caught; a down peer giving `failed` after the retries; a level-1
+//! peer observed without samples and only on the scrolls its agreement shares.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Once;
+
+use common::{edit_config, vm_node, TempDir, BIN};
+use vaultmesh_core::encoding::PublicKey;
+use vaultmesh_core::federation::{self, request};
+use vaultmesh_core::json::{self, Limits, Value};
+use vaultmesh_core::record::{self, Keyring, Kind};
+use vaultmesh_node::bench::{array, compliance_receipt};
+use vaultmesh_node::client::{Client, Reply};
+use vaultmesh_node::config::DataDir;
+
+/// 2025-12-06T10:00:00Z.
+const T0: u64 = 1_765_015_200;
+const AT: &str = "2025-12-06T10:00:00Z";
+
+struct Mesh {
+    id: String,
+    data: PathBuf,
+    clock: PathBuf,
+    child: Child,
+    url: String,
+    token: String,
+}
+
+impl Mesh {
+    fn init(dir: &Path, name: &str, clock: &Path) -> Mesh {
+        let data = dir.join(name);
+        let id = format!("did:vm:mesh:{name}");
+        let (status, out, err) = vm_node(&[
+            "init",
+            "--mesh-id",
+            &id,
+            "--data",
+            data.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+            "--checkpoint-interval",
+            "0",
+            "--no-governance",
+        ]);
+        assert_eq!(status, 0, "{out} {err}");
+        // Quick retries: the down-peer test waits for them.
+        edit_config(
+            &data,
+            "requires_mutual = true\n",
+            "requires_mutual = true\nwitness_retries = 2\nwitness_backoff_ms = 20\n",
+        );
+        let (child, url) = spawn(&data, clock, &[]);
+        let token = std::fs::read_to_string(data.join("admin.token"))
+            .unwrap()
+            .trim()
+            .to_string();
+        Mesh {
+            id,
+            data,
+            clock: clock.to_path_buf(),
+            child,
+            url,
+            token,
+        }
+    }
+
+    fn admin(&self) -> Client {
+        Client::new(&self.url)
+            .with_token(self.token.clone())
+            .with_retries(0)
+    }
+
+    fn get(&self, path: &str) -> serde_json::Value {
+        let r = self.admin().get(path).unwrap();
+        assert_eq!(r.status, 200, "GET {path}: {}", r.text());
+        r.json()
+    }
+
+    fn post(&self, path: &str, body: serde_json::Value) -> Reply {
+        self.admin()
+            .post(path, body.to_string().as_bytes())
+            .unwrap()
+    }
+
+    fn discover(&self, other: &Mesh) {
+        let r = self.post(
+            "/admin/federation/discover",
+            serde_json::json!({ "url": other.url }),
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+
+    fn secret(&self) -> [u8; 32] {
+        *DataDir::load(&self.data).unwrap().secret()
+    }
+
+    fn key(&self) -> String {
+        self.get("/federation/discovery")["public_key"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// A request signed as this mesh, sent to `to`.
+    fn signed(&self, to: &Mesh, method: &str, path: &str, body: &[u8], nonce: &str) -> Reply {
+        let params = request::Params {
+            created: T0,
+            expires: T0 + 300,
+            nonce: nonce.into(),
+            keyid: self.id.clone(),
+        };
+        let h = request::sign(&self.secret(), method, path, body, &params);
+        Client::new(&to.url)
+            .with_retries(0)
+            .request_with(
+                method,
+                path,
+                Some("application/json"),
+                body,
+                &[
+                    ("content-digest", h.content_digest.clone()),
+                    ("signature-input", h.signature_input.clone()),
+                    ("signature", h.signature.clone()),
+                ],
+            )
+            .unwrap()
+    }
+
+    fn restart_with(&mut self, env: &[(&str, &str)]) {
+        self.stop();
+        let (child, url) = spawn(&self.data, &self.clock, env);
+        self.child = child;
+        self.url = url;
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Appends `count` compliance receipts to `Compliance` and signs a checkpoint.
+    fn grow(&self, from: u64, count: u64) -> serde_json::Value {
+        let receipts: Vec<Vec<u8>> = (from..from + count)
+            .map(|i| compliance_receipt(i, AT))
+            .collect();
+        let r = self
+            .admin()
+            .post("/admin/scrolls/Compliance/receipts", &array(&receipts))
+            .unwrap();
+        assert_eq!(r.status, 200, "{}", r.text());
+        let r = self
+            .admin()
+            .post("/admin/scrolls/Compliance/checkpoints", b"")
+            .unwrap();
+        assert!(r.status == 201 || r.status == 200, "{}", r.text());
+        r.json()["checkpoint"].clone()
+    }
+
+    /// Runs a witness round of `peer`'s `scroll` now.
+    fn witness(&self, peer: &Mesh, scroll: &str) -> Reply {
+        self.post(
+            "/admin/federation/witness",
+            serde_json::json!({ "mesh": peer.id, "scroll": scroll }),
+        )
+    }
+
+    fn witnesses(&self) -> Vec<serde_json::Value> {
+        self.get("/admin/federation/witnesses")["witnesses"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+}
+
+impl Drop for Mesh {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn spawn(data: &Path, clock: &Path, env: &[(&str, &str)]) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .args([
+            "serve",
+            "--data",
+            data.to_str().unwrap(),
+            "--test-clock",
+            clock.to_str().unwrap(),
+        ])
+        .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("vm-node listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_string();
+    (child, url)
+}
+
+/// `vm-verify` is another package's binary: built once, beside `vm-node`.
+fn vm_verify() -> PathBuf {
+    static BUILD: Once = Once::new();
+    BUILD.call_once(|| {
+        let mut args = vec!["build", "-q", "-p", "vm-verify"];
+        if !cfg!(debug_assertions) {
+            args.push("--release");
+        }
+        let status = Command::new(env!("CARGO")).args(&args).status().unwrap();
+        assert!(status.success(), "building vm-verify failed");
+    });
+    Path::new(BIN).with_file_name("vm-verify")
+}
+
+/// `vm-verify evidence FILE --key MESH=KEY`: exit status and output.
+fn verify_evidence(dir: &TempDir, evidence: &serde_json::Value, mesh: &Mesh) -> (i32, String) {
+    let file = dir.0.join("evidence.json");
+    std::fs::write(&file, evidence.to_string()).unwrap();
+    let out = Command::new(vm_verify())
+        .arg("evidence")
+        .arg(&file)
+        .arg("--key")
+        .arg(format!("{}={}", mesh.id, mesh.key()))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// A witness (Dublin) and a peer (Berlin), discovered both ways, with an agreement at
+/// `level` sharing `Compliance`.
+fn pair(dir: &TempDir, level: u64) -> (Mesh, Mesh) {
+    let clock = dir.0.join("clock");
+    std::fs::write(&clock, T0.to_string()).unwrap();
+    let a = Mesh::init(&dir.0, "dublin", &clock);
+    let b = Mesh::init(&dir.0, "berlin", &clock);
+    a.discover(&b);
+    b.discover(&a);
+    agree(&a, &b, level);
+    (a, b)
+}
+
+fn agree(a: &Mesh, b: &Mesh, level: u64) {
+    let r = a.post(
+        "/admin/federation/proposals",
+        serde_json::json!({ "target": b.id, "trust_level": level, "scrolls": ["Compliance"],
+            "terms": { "verification_frequency": "hourly" } }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["proposal_id"].as_str().unwrap().to_string();
+    let r = b.post(
+        &format!("/admin/federation/proposals/{id}"),
+        serde_json::json!({ "decision": "accept" }),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
+fn ok(r: Reply) -> serde_json::Value {
+    assert_eq!(r.status, 200, "{}", r.text());
+    r.json()
+}
+
+fn canonical(v: &serde_json::Value) -> Vec<u8> {
+    json::canonicalize(v.to_string().as_bytes(), &Limits::default()).unwrap()
+}
+
+fn ring(mesh: &Mesh) -> Keyring {
+    let mut ring = Keyring::new();
+    ring.insert(mesh.id.clone(), PublicKey::parse(&mesh.key()).unwrap());
+    ring
+}
+
+#[test]
+fn a_level_2_round_samples_receipts_and_both_meshes_store_the_receipt() {
+    let dir = TempDir::new("witness-round");
+    let (dublin, berlin) = pair(&dir, 2);
+    let first = berlin.grow(0, 20);
+
+    let answer = ok(dublin.witness(&berlin, "Compliance"));
+    let receipt = &answer["receipt"];
+    assert_eq!(receipt["verification_result"], "verified", "{answer}");
+    assert_eq!(receipt["samples_checked"], 5);
+    assert_eq!(receipt["tree_size"], 20);
+    assert_eq!(receipt["witnessed_root"], first["root"]);
+    assert_eq!(answer["delivered"], true);
+    // The core verifies it under Dublin's key, against Berlin's checkpoint.
+    let cp_bytes = canonical(&first);
+    let cp = federation::verify_checkpoint(
+        &json::parse_record(&cp_bytes, &Limits::default()).unwrap(),
+        &ring(&berlin),
+    )
+    .unwrap();
+    let bytes = canonical(receipt);
+    let value = json::parse_record(&bytes, &Limits::default()).unwrap();
+    federation::verify_witness(&value, &ring(&dublin), Some(&cp)).unwrap();
+    // Stored by both.
+    for m in [&dublin, &berlin] {
+        let list = m.witnesses();
+        assert_eq!(list.len(), 1, "{list:?}");
+        assert_eq!(list[0]["receipt"]["witness_id"], receipt["witness_id"]);
+    }
+
+    // The scroll grows: the next round checks consistency from size 20.
+    berlin.grow(20, 15);
+    let answer = ok(dublin.witness(&berlin, "Compliance"));
+    assert_eq!(answer["receipt"]["verification_result"], "verified");
+    assert_eq!(answer["accepted_size"], 35);
+    assert_eq!(berlin.witnesses().len(), 2);
+
+    // A scroll the agreement does not share is not witnessed.
+    let r = dublin.witness(&berlin, "Drills");
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert_eq!(dublin.witnesses().len(), 2);
+}
+
+#[test]
+fn a_split_view_is_caught_and_its_evidence_verifies_with_vm_verify() {
+    let dir = TempDir::new("witness-split");
+    let (dublin, berlin) = pair(&dir, 2);
+    let real = berlin.grow(0, 12);
+    assert_eq!(
+        ok(dublin.witness(&berlin, "Compliance"))["receipt"]["verification_result"],
+        "verified"
+    );
+
+    // Berlin (its own key) signs a second checkpoint of size 12 with another root and
+    // notifies Dublin of it.
+    let root = real["root"].as_str().unwrap();
+    let last = if root.ends_with('0') { "1" } else { "0" };
+    let other = format!("{}{last}", &root[..root.len() - 1]);
+    let text = serde_json::json!({
+        "type": "scroll_checkpoint", "mesh_id": berlin.id, "scroll": "Compliance",
+        "tree_size": 12, "root": other, "timestamp": AT,
+    })
+    .to_string();
+    let Value::Object(mut o) = json::parse_record(text.as_bytes(), &Limits::default()).unwrap()
+    else {
+        panic!()
+    };
+    record::sign_record(&mut o, Kind::ScrollCheckpoint, &berlin.secret());
+    let forged: serde_json::Value =
+        serde_json::from_slice(&Value::Object(o).to_canonical()).unwrap();
+    let body = serde_json::json!({ "checkpoint": forged }).to_string();
+    let r = berlin.signed(
+        &dublin,
+        "POST",
+        "/federation/notify",
+        body.as_bytes(),
+        "split-1",
+    );
+    let answer = ok(r);
+    let receipt = &answer["receipt"];
+    assert_eq!(receipt["verification_result"], "discrepancy", "{answer}");
+    let evidence = &receipt["discrepancies"][0];
+    assert_eq!(evidence["kind"], "split_view");
+    // The accepted checkpoint did not move.
+    assert_eq!(answer["accepted_size"], 12);
+
+    let (status, out) = verify_evidence(&dir, evidence, &berlin);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("split_view"), "{out}");
+    // Forged evidence (one checkpoint twice) is not conclusive.
+    let same = serde_json::json!({ "kind": "split_view", "checkpoints": [real, real] });
+    let (status, out) = verify_evidence(&dir, &same, &berlin);
+    assert_eq!(status, 1, "{out}");
+}
+
+#[test]
+fn a_wrong_inclusion_proof_is_caught_as_a_bad_sample() {
+    let dir = TempDir::new("witness-bad-sample");
+    let (dublin, mut berlin) = pair(&dir, 2);
+    berlin.grow(0, 16);
+    berlin.restart_with(&[("VM_NODE_TEST_WITNESS", "bad-proofs")]);
+    // Dublin pinned Berlin's old address: discover it again (same key).
+    dublin.discover(&berlin);
+
+    let answer = ok(dublin.witness(&berlin, "Compliance"));
+    let receipt = &answer["receipt"];
+    assert_eq!(receipt["verification_result"], "discrepancy", "{answer}");
+    let evidence = &receipt["discrepancies"][0];
+    assert_eq!(evidence["kind"], "bad_sample");
+    // Nothing accepted.
+    assert_eq!(answer["accepted_size"], 0);
+    let (status, out) = verify_evidence(&dir, evidence, &berlin);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("bad_sample"), "{out}");
+}
+
+#[test]
+fn a_down_peer_gives_failed_after_the_retries() {
+    let dir = TempDir::new("witness-down");
+    let (dublin, mut berlin) = pair(&dir, 2);
+    berlin.grow(0, 5);
+    berlin.stop();
+
+    let answer = ok(dublin.witness(&berlin, "Compliance"));
+    let receipt = &answer["receipt"];
+    assert_eq!(receipt["verification_result"], "failed", "{answer}");
+    let reason = receipt["discrepancies"][0]["reason"].as_str().unwrap();
+    // witness_retries = 2: three attempts.
+    assert!(reason.contains("after 3 attempts"), "{reason}");
+    assert_eq!(answer["delivered"], false);
+    assert_eq!(receipt["tree_size"], 0);
+    let list = dublin.witnesses();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["delivered"], false);
+}
+
+#[test]
+fn a_level_1_peer_is_observed_without_samples() {
+    let dir = TempDir::new("witness-level1");
+    let (dublin, berlin) = pair(&dir, 1);
+    berlin.grow(0, 9);
+    let answer = ok(dublin.witness(&berlin, "Compliance"));
+    let receipt = &answer["receipt"];
+    assert_eq!(receipt["verification_result"], "verified", "{answer}");
+    assert_eq!(receipt["samples_checked"], 0);
+    assert_eq!(receipt["verification_method"], "consistency");
+    assert_eq!(berlin.witnesses().len(), 1);
+    // Only what the agreement shares (public scrolls: a proposal names only those).
+    let r = dublin.witness(&berlin, "Guardian");
+    assert_eq!(r.status, 403, "{}", r.text());
+}
