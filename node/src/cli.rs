@@ -564,6 +564,9 @@ fn serve(args: &ServeArgs, json: bool) -> Result<(), Fail> {
         .clone()
         .map(|path| Arc::new(crate::clock::FileClock(path)) as Arc<dyn crate::violations::Clock>);
     let (node, running) = start_with_clock(&dir, args.listen.as_deref(), clock)?;
+    if node.config.federation.notify_peers {
+        crate::federation::witness::start_notifier(node.clone());
+    }
     let scrolls: Vec<String> = node
         .scrolls()
         .iter()

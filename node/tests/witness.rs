@@ -2,7 +2,8 @@
 //! samples, stored by both meshes; a split view caught from a conflicting checkpoint signed
 //! with the peer's own key, its evidence confirmed by `vm-verify evidence`; a peer serving a
 //! wrong inclusion proof caught; a down peer giving `failed` after the retries; a level-1
-//! peer observed without samples and only on the scrolls its agreement shares.
+//! peer observed without samples and only on the scrolls its agreement shares; a checkpoint
+//! announced with `/federation/notify` witnessed without anyone asking.
 
 mod common;
 
@@ -50,11 +51,12 @@ impl Mesh {
             "--no-governance",
         ]);
         assert_eq!(status, 0, "{out} {err}");
-        // Quick retries: the down-peer test waits for them.
+        // Quick retries (the down-peer test waits for them); rounds only when a test asks,
+        // except in the notification test.
         edit_config(
             &data,
             "requires_mutual = true\n",
-            "requires_mutual = true\nwitness_retries = 2\nwitness_backoff_ms = 20\n",
+            "requires_mutual = true\nwitness_retries = 2\nwitness_backoff_ms = 20\nnotify_peers = false\n",
         );
         let (child, url) = spawn(&data, clock, &[]);
         let token = std::fs::read_to_string(data.join("admin.token"))
@@ -440,4 +442,31 @@ fn a_level_1_peer_is_observed_without_samples() {
     // Only what the agreement shares (public scrolls: a proposal names only those).
     let r = dublin.witness(&berlin, "Guardian");
     assert_eq!(r.status, 403, "{}", r.text());
+}
+
+#[test]
+fn a_signed_checkpoint_is_announced_and_witnessed_without_asking() {
+    let dir = TempDir::new("witness-notify");
+    let (dublin, mut berlin) = pair(&dir, 2);
+    edit_config(&berlin.data, "notify_peers = false", "notify_peers = true");
+    berlin.restart_with(&[]);
+    dublin.discover(&berlin);
+
+    berlin.grow(0, 8);
+    // The notifier runs off the request path: wait for the receipt Dublin delivers.
+    let mut list = Vec::new();
+    for _ in 0..200 {
+        list = berlin.witnesses();
+        if !list.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(list.len(), 1, "no witness receipt arrived");
+    let receipt = &list[0]["receipt"];
+    assert_eq!(receipt["witnessing_mesh"], dublin.id.as_str());
+    assert_eq!(receipt["verification_result"], "verified");
+    assert_eq!(receipt["tree_size"], 8);
+    assert_eq!(receipt["samples_checked"], 5);
+    assert_eq!(dublin.witnesses().len(), 1);
 }

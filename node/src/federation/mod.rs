@@ -58,6 +58,9 @@ pub struct FederationConfig {
     /// The first wait between those retries, milliseconds; it doubles each time.
     #[serde(default = "backoff_ms")]
     pub witness_backoff_ms: u64,
+    /// Whether `serve` notifies the witnesses of a shared scroll of each checkpoint it signs.
+    #[serde(default = "yes")]
+    pub notify_peers: bool,
 }
 
 fn three_retries() -> u32 {
@@ -86,6 +89,7 @@ impl Default for FederationConfig {
             requires_mutual: true,
             witness_retries: three_retries(),
             witness_backoff_ms: backoff_ms(),
+            notify_peers: true,
         }
     }
 }

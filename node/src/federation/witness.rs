@@ -554,3 +554,60 @@ pub fn history(node: &Node, mesh: Option<&str>, scroll: Option<&str>) -> Result<
     });
     Ok(serde_json::json!({ "witnesses": list }))
 }
+
+/// Checkpoints signed by this node, waiting to be announced to witnesses (the notifier's
+/// queue; absent when no notifier runs).
+static SIGNED: std::sync::OnceLock<std::sync::mpsc::Sender<(String, Vec<u8>)>> =
+    std::sync::OnceLock::new();
+
+/// Called when this node signed a checkpoint of `scroll` (canonical `body`): queued for the
+/// notifier, so the append or checkpoint request never waits on a peer.
+pub fn checkpoint_signed(scroll: &str, body: &[u8]) {
+    if let Some(queue) = SIGNED.get() {
+        let _ = queue.send((scroll.to_string(), body.to_vec()));
+    }
+}
+
+/// Starts the notifier (`vm-node serve`, unless `[federation] notify_peers = false`): each
+/// checkpoint this node signs of a scroll an agreement in force shares is POSTed, best
+/// effort, to that peer's `/federation/notify`, whose witness runs its round on it.
+pub fn start_notifier(node: std::sync::Arc<Node>) {
+    let (send, receive) = std::sync::mpsc::channel::<(String, Vec<u8>)>();
+    if SIGNED.set(send).is_err() {
+        return;
+    }
+    std::thread::spawn(move || {
+        for (scroll, body) in receive {
+            if let Err(e) = notify_peers(&node, &scroll, &body) {
+                tracing::warn!(scroll, error = %e.message, "witness notification failed");
+            }
+        }
+    });
+}
+
+fn notify_peers(node: &Node, scroll: &str, checkpoint: &[u8]) -> Result<()> {
+    let now = node.now();
+    let mut peers_to_tell: Vec<String> = state::all::<Agreement>(node, state::AGREEMENT)?
+        .into_iter()
+        .filter(|a| a.in_force(now) && a.trust_level >= 1)
+        .filter(|a| {
+            let v: serde_json::Value = serde_json::from_str(&a.agreement).unwrap_or_default();
+            v["terms"]["scrolls_shared"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|n| n == scroll))
+        })
+        .map(|a| a.peer)
+        .collect();
+    peers_to_tell.sort();
+    peers_to_tell.dedup();
+    let body = canonical(&serde_json::json!({ "checkpoint": json_of(checkpoint) }))?;
+    for peer in peers_to_tell {
+        let known = peers::known(node, &peer)?;
+        match signed::call(node, &known.url, "POST", "/federation/notify", &body) {
+            Ok(r) if r.status == 200 => {}
+            Ok(r) => tracing::warn!(peer, status = r.status, "witness refused the notification"),
+            Err(e) => tracing::warn!(peer, error = %e.message, "witness unreachable"),
+        }
+    }
+    Ok(())
+}
