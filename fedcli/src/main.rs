@@ -76,6 +76,29 @@ enum Command {
     },
     /// This mesh's federation at a glance.
     Status,
+    /// Witness a peer's scroll now: its latest signed checkpoint, consistency with the one
+    /// accepted before, and at trust level 2 or more sampled receipts; the signed witness
+    /// receipt is stored here and sent to the peer.
+    Verify {
+        /// The witnessed mesh's DID.
+        #[arg(long, value_name = "DID")]
+        mesh: String,
+        /// The scroll (one the agreement shares).
+        #[arg(long, value_name = "NAME")]
+        scroll: String,
+    },
+    /// The witness receipts this mesh made or received, oldest first.
+    WitnessHistory {
+        /// Only those of this mesh (witnessing or witnessed).
+        #[arg(long, value_name = "DID")]
+        mesh: Option<String>,
+        /// Only those of this scroll.
+        #[arg(long, value_name = "NAME")]
+        scroll: Option<String>,
+        /// Only those dated within this long of the node's clock: `30d`, `12h`, `30m`, seconds.
+        #[arg(long, value_name = "DURATION", value_parser = duration)]
+        last: Option<u64>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -279,6 +302,37 @@ fn show_agreement(a: &Value) -> String {
     )
 }
 
+fn show_witness(w: &Value) -> String {
+    let r = &w["receipt"];
+    let why = match r["verification_result"].as_str() {
+        Some("discrepancy") => format!(
+            " ({})",
+            r["discrepancies"][0]["kind"].as_str().unwrap_or("?")
+        ),
+        Some("failed") => format!(
+            " ({})",
+            r["discrepancies"][0]["reason"].as_str().unwrap_or("?")
+        ),
+        _ => String::new(),
+    };
+    format!(
+        "{}  {}  {} witnessed {} {} at size {}: {}{why}, {} sample(s){}",
+        r["timestamp"].as_str().unwrap_or("?"),
+        r["witness_id"].as_str().unwrap_or("?"),
+        r["witnessing_mesh"].as_str().unwrap_or("?"),
+        r["witnessed_mesh"].as_str().unwrap_or("?"),
+        r["scroll"].as_str().unwrap_or("?"),
+        r["tree_size"],
+        r["verification_result"].as_str().unwrap_or("?"),
+        r["samples_checked"],
+        if w["delivered"] == false {
+            ", not delivered"
+        } else {
+            ""
+        },
+    )
+}
+
 fn lines(items: &Value, key: &str, show: fn(&Value) -> String, empty: &str) -> String {
     let items = items[key].as_array().cloned().unwrap_or_default();
     if items.is_empty() {
@@ -429,6 +483,32 @@ fn run(cli: &Cli) -> Result<(Value, String), Fail> {
                 (v, text)
             }
         },
+        Command::Verify { mesh, scroll } => {
+            let v = call(
+                c,
+                "POST",
+                "/admin/federation/witness",
+                Some(json!({ "mesh": mesh, "scroll": scroll })),
+            )?;
+            let text = show_witness(&v);
+            (v, text)
+        }
+        Command::WitnessHistory { mesh, scroll, last } => {
+            let mut query = Vec::new();
+            if let Some(m) = mesh {
+                query.push(format!("mesh={m}"));
+            }
+            if let Some(s) = scroll {
+                query.push(format!("scroll={s}"));
+            }
+            if let Some(l) = last {
+                query.push(format!("last_secs={l}"));
+            }
+            let path = format!("/admin/federation/witnesses?{}", query.join("&"));
+            let v = call(c, "GET", &path, None)?;
+            let text = lines(&v, "witnesses", show_witness, "no witness receipts");
+            (v, text)
+        }
         Command::Status => {
             let v = call(c, "GET", "/admin/federation/status", None)?;
             let text = format!(

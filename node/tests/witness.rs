@@ -216,16 +216,39 @@ fn spawn(data: &Path, clock: &Path, env: &[(&str, &str)]) -> (Child, String) {
 
 /// `vm-verify` is another package's binary: built once, beside `vm-node`.
 fn vm_verify() -> PathBuf {
+    sibling("vm-verify")
+}
+
+/// `vm-verify` and `vm-federation`, other packages' binaries: built once, beside `vm-node`.
+fn sibling(name: &str) -> PathBuf {
     static BUILD: Once = Once::new();
     BUILD.call_once(|| {
-        let mut args = vec!["build", "-q", "-p", "vm-verify"];
+        let mut args = vec!["build", "-q", "-p", "vm-verify", "-p", "vaultmesh-fedcli"];
         if !cfg!(debug_assertions) {
             args.push("--release");
         }
         let status = Command::new(env!("CARGO")).args(&args).status().unwrap();
         assert!(status.success(), "building vm-verify failed");
     });
-    Path::new(BIN).with_file_name("vm-verify")
+    Path::new(BIN).with_file_name(name)
+}
+
+/// `vm-federation --json ARGS` against `mesh`'s node: exit status and its JSON answer.
+fn vm_federation(mesh: &Mesh, args: &[&str]) -> (i32, serde_json::Value) {
+    let out = Command::new(sibling("vm-federation"))
+        .arg("--json")
+        .arg("--data")
+        .arg(&mesh.data)
+        .arg("--url")
+        .arg(&mesh.url)
+        .args(args)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    (
+        out.status.code().unwrap_or(-1),
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}")),
+    )
 }
 
 /// `vm-verify evidence FILE --key MESH=KEY`: exit status and output.
@@ -442,6 +465,30 @@ fn a_level_1_peer_is_observed_without_samples() {
     // Only what the agreement shares (public scrolls: a proposal names only those).
     let r = dublin.witness(&berlin, "Guardian");
     assert_eq!(r.status, 403, "{}", r.text());
+
+    // The operator's tool: a round now, then the history.
+    berlin.grow(9, 3);
+    let (status, v) = vm_federation(
+        &dublin,
+        &["verify", "--mesh", &berlin.id, "--scroll", "Compliance"],
+    );
+    assert_eq!(status, 0, "{v}");
+    assert_eq!(v["receipt"]["verification_result"], "verified");
+    assert_eq!(v["accepted_size"], 12);
+    let (status, v) = vm_federation(
+        &dublin,
+        &["witness-history", "--mesh", &berlin.id, "--last", "30d"],
+    );
+    assert_eq!(status, 0, "{v}");
+    assert_eq!(v["witnesses"].as_array().unwrap().len(), 2, "{v}");
+    let (status, v) = vm_federation(&dublin, &["witness-history", "--scroll", "Drills"]);
+    assert_eq!(status, 0, "{v}");
+    assert_eq!(v["witnesses"].as_array().unwrap().len(), 0, "{v}");
+    let (status, _) = vm_federation(
+        &dublin,
+        &["verify", "--mesh", &berlin.id, "--scroll", "Guardian"],
+    );
+    assert_eq!(status, 1);
 }
 
 #[test]

@@ -34,6 +34,8 @@ pub struct Request<'a> {
     pub signature: Option<SignatureHeaders>,
     /// Whether the caller holds the admin token.
     pub admin: bool,
+    /// The query string (without `?`).
+    pub query: &'a str,
 }
 
 /// An answer: status and JSON body.
@@ -300,7 +302,14 @@ fn admin(node: &Node, r: &Request<'_>) -> Result<Option<Answer>> {
             )
         }
         ("GET", ["admin", "federation", "witnesses"]) => {
-            json(200, &super::witness::history(node, None, None)?)
+            let q = crate::http::query::Query::parse(r.query);
+            let since = q
+                .uint("last_secs")
+                .map_err(|e| ApiError::node(NodeCode::BadRequest, e.0))?;
+            json(
+                200,
+                &super::witness::history(node, q.get("mesh"), q.get("scroll"), since)?,
+            )
         }
         ("GET", ["admin", "federation", "status"]) => {
             let peers = state::all::<Peer>(node, state::PEER)?;

@@ -534,12 +534,27 @@ pub fn notified(node: &Node, auth: &Authenticated, body: &[u8]) -> Result<serde_
 }
 
 /// Every stored witness receipt (made or received), oldest first, optionally of one mesh
-/// (witnessing or witnessed) and scroll.
-pub fn history(node: &Node, mesh: Option<&str>, scroll: Option<&str>) -> Result<serde_json::Value> {
+/// (witnessing or witnessed) and scroll, and dated within `last_secs` of the node's clock.
+pub fn history(
+    node: &Node,
+    mesh: Option<&str>,
+    scroll: Option<&str>,
+    last_secs: Option<u64>,
+) -> Result<serde_json::Value> {
+    let from = last_secs.map(|s| node.now().saturating_sub(s) as i64);
+    let recent = |s: &Stored| {
+        let Some(from) = from else { return true };
+        let v: serde_json::Value = serde_json::from_str(&s.receipt).unwrap_or_default();
+        v["timestamp"]
+            .as_str()
+            .and_then(|t| Timestamp::parse(t).ok())
+            .is_some_and(|t| t.unix_seconds() >= from)
+    };
     let mut list: Vec<serde_json::Value> = state::all::<Stored>(node, RECEIPTS)?
         .into_iter()
         .filter(|s| mesh.map_or(true, |m| s.witnessing_mesh == m || s.witnessed_mesh == m))
         .filter(|s| scroll.map_or(true, |n| s.scroll == n))
+        .filter(|s| recent(s))
         .map(|s| {
             serde_json::json!({
                 "receipt": serde_json::from_str::<serde_json::Value>(&s.receipt).unwrap_or_default(),

@@ -396,6 +396,7 @@ fn route(node: &Node, call: &Call) -> Result<Reply> {
             body: &call.body,
             signature: call.signature.clone(),
             admin: caller.admin,
+            query: &call.query,
         },
     )?;
     if let Some((status, body)) = federated {
