@@ -554,9 +554,13 @@ fn serve(args: &ServeArgs, json: bool) -> Result<(), Fail> {
         if let Some(flag) = flag {
             flag.store(true, std::sync::atomic::Ordering::Relaxed);
         }
-        if std::env::var("VM_NODE_TEST_WITNESS").as_deref() == Ok("bad-proofs") {
-            crate::federation::witness::SERVE_BAD_PROOFS
-                .store(true, std::sync::atomic::Ordering::Relaxed);
+        use crate::federation::witness;
+        use std::sync::atomic::Ordering;
+        match std::env::var("VM_NODE_TEST_WITNESS").as_deref() {
+            Ok("bad-proofs") => witness::SERVE_BAD_PROOFS.store(true, Ordering::Relaxed),
+            Ok("crash-before-commit") => witness::CRASH.store(1, Ordering::Relaxed),
+            Ok("crash-after-commit") => witness::CRASH.store(2, Ordering::Relaxed),
+            _ => {}
         }
     }
     let clock = args

@@ -3,7 +3,8 @@
 //! with the peer's own key, its evidence confirmed by `vm-verify evidence`; a peer serving a
 //! wrong inclusion proof caught; a down peer giving `failed` after the retries; a level-1
 //! peer observed without samples and only on the scrolls its agreement shares; a checkpoint
-//! announced with `/federation/notify` witnessed without anyone asking.
+//! announced with `/federation/notify` witnessed without anyone asking; a witness killed
+//! (abort, as SIGKILL) just before or after its commit neither loses nor duplicates state.
 
 mod common;
 
@@ -516,4 +517,45 @@ fn a_signed_checkpoint_is_announced_and_witnessed_without_asking() {
     assert_eq!(receipt["tree_size"], 8);
     assert_eq!(receipt["samples_checked"], 5);
     assert_eq!(dublin.witnesses().len(), 1);
+}
+
+#[test]
+fn a_witness_killed_mid_round_neither_loses_nor_duplicates_its_state() {
+    let dir = TempDir::new("witness-crash");
+    let (mut dublin, berlin) = pair(&dir, 2);
+    berlin.grow(0, 10);
+
+    // Killed before the commit: nothing stored, nothing sent.
+    dublin.restart_with(&[("VM_NODE_TEST_WITNESS", "crash-before-commit")]);
+    let r = dublin.admin().post(
+        "/admin/federation/witness",
+        serde_json::json!({ "mesh": berlin.id, "scroll": "Compliance" })
+            .to_string()
+            .as_bytes(),
+    );
+    assert!(r.is_err() || r.unwrap().status >= 500);
+    dublin.restart_with(&[]);
+    assert_eq!(dublin.witnesses().len(), 0);
+    assert_eq!(berlin.witnesses().len(), 0);
+
+    // Killed after the commit: the receipt and the accepted size are both there, once.
+    dublin.restart_with(&[("VM_NODE_TEST_WITNESS", "crash-after-commit")]);
+    let r = dublin.admin().post(
+        "/admin/federation/witness",
+        serde_json::json!({ "mesh": berlin.id, "scroll": "Compliance" })
+            .to_string()
+            .as_bytes(),
+    );
+    assert!(r.is_err() || r.unwrap().status >= 500);
+    dublin.restart_with(&[]);
+    let list = dublin.witnesses();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["receipt"]["tree_size"], 10);
+    assert_eq!(list[0]["delivered"], false);
+    // The next round starts from the accepted size 10 (same checkpoint: verified, size 10).
+    berlin.grow(10, 4);
+    let answer = ok(dublin.witness(&berlin, "Compliance"));
+    assert_eq!(answer["receipt"]["verification_result"], "verified");
+    assert_eq!(answer["accepted_size"], 14);
+    assert_eq!(dublin.witnesses().len(), 2);
 }

@@ -31,6 +31,16 @@ pub const RECEIPTS: &str = "federation.witness";
 pub static SERVE_BAD_PROOFS: std::sync::atomic::AtomicBool =
     std::sync::atomic::AtomicBool::new(false);
 
+/// Test hook: abort a round just before (1) or just after (2) its commit
+/// (`VM_NODE_TEST_WITNESS=crash-before-commit` / `crash-after-commit`, with `--test-clock` only).
+pub static CRASH: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+fn crash_point(point: u8) {
+    if CRASH.load(std::sync::atomic::Ordering::Relaxed) == point {
+        std::process::abort();
+    }
+}
+
 /// Applies [`SERVE_BAD_PROOFS`] to a proof about to be served.
 pub fn served_proof(mut proof: InclusionProof) -> InclusionProof {
     if SERVE_BAD_PROOFS.load(std::sync::atomic::Ordering::Relaxed) {
@@ -432,6 +442,7 @@ pub fn round(
         rows.push(state::put(ACCEPTED, &key_row, cp));
     }
     node.create_scroll(SCROLL, true)?;
+    crash_point(1);
     node.append_records(
         SCROLL,
         std::slice::from_ref(&signed_bytes),
@@ -440,6 +451,7 @@ pub fn round(
         Some(&own),
         &rows,
     )?;
+    crash_point(2);
     drop(guard);
     // Delivery is best effort after the commit: the receipt stands whether the peer takes it.
     let delivered = matches!(
