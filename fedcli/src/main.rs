@@ -87,6 +87,12 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         scroll: String,
     },
+    /// Per peer and scroll this mesh witnesses: last round, last verified round, lag, problems.
+    Health {
+        /// Every peer (the only mode so far; accepted for the protocol's spelling).
+        #[arg(long)]
+        all_peers: bool,
+    },
     /// The witness receipts this mesh made or received, oldest first.
     WitnessHistory {
         /// Only those of this mesh (witnessing or witnessed).
@@ -483,6 +489,24 @@ fn run(cli: &Cli) -> Result<(Value, String), Fail> {
                 (v, text)
             }
         },
+        Command::Health { .. } => {
+            let v = call(c, "GET", "/admin/federation/health", None)?;
+            let show = |w: &Value| {
+                format!(
+                    "{} {}  accepted size {}  last {} at {}  last verified {}  lag {}s  problems since {}",
+                    w["mesh"].as_str().unwrap_or("?"),
+                    w["scroll"].as_str().unwrap_or("?"),
+                    w["accepted_size"],
+                    w["last_result"].as_str().unwrap_or("?"),
+                    w["last_round"].as_str().unwrap_or("?"),
+                    w["last_verified"].as_str().unwrap_or("never"),
+                    w["lag_secs"],
+                    w["problems_since_verified"],
+                )
+            };
+            let text = lines(&v, "witnessed", show, "no witness rounds yet");
+            (v, text)
+        }
         Command::Verify { mesh, scroll } => {
             let v = call(
                 c,

@@ -450,6 +450,13 @@ fn a_down_peer_gives_failed_after_the_retries() {
     let list = dublin.witnesses();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["delivered"], false);
+    let (status, v) = vm_federation(&dublin, &["health", "--all-peers"]);
+    assert_eq!(status, 0, "{v}");
+    let row = &v["witnessed"][0];
+    assert_eq!(row["mesh"], berlin.id.as_str());
+    assert_eq!(row["last_result"], "failed");
+    assert_eq!(row["last_verified"], serde_json::Value::Null);
+    assert_eq!(row["problems_since_verified"], 1);
 }
 
 #[test]
@@ -476,6 +483,11 @@ fn a_level_1_peer_is_observed_without_samples() {
     assert_eq!(status, 0, "{v}");
     assert_eq!(v["receipt"]["verification_result"], "verified");
     assert_eq!(v["accepted_size"], 12);
+    let (status, v) = vm_federation(&dublin, &["health", "--all-peers"]);
+    assert_eq!(status, 0, "{v}");
+    assert_eq!(v["witnessed"][0]["accepted_size"], 12, "{v}");
+    assert_eq!(v["witnessed"][0]["rounds"], 2);
+    assert_eq!(v["witnessed"][0]["lag_secs"], 0);
     let (status, v) = vm_federation(
         &dublin,
         &["witness-history", "--mesh", &berlin.id, "--last", "30d"],

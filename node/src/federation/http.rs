@@ -311,6 +311,7 @@ fn admin(node: &Node, r: &Request<'_>) -> Result<Option<Answer>> {
                 &super::witness::history(node, q.get("mesh"), q.get("scroll"), since)?,
             )
         }
+        ("GET", ["admin", "federation", "health"]) => json(200, &super::witness::health(node)?),
         ("GET", ["admin", "federation", "status"]) => {
             let peers = state::all::<Peer>(node, state::PEER)?;
             let proposals = state::all::<Proposal>(node, state::PROPOSAL)?;

@@ -638,3 +638,55 @@ fn notify_peers(node: &Node, scroll: &str, checkpoint: &[u8]) -> Result<()> {
     }
     Ok(())
 }
+
+/// Per peer and scroll this node witnesses: the accepted size, the last round's result and
+/// time, the last `verified` round's time, and the rounds that failed or found a discrepancy
+/// since (`vm-federation health --all-peers`). Lag is the node's clock minus the last verified
+/// round, seconds.
+pub fn health(node: &Node) -> Result<serde_json::Value> {
+    use std::collections::BTreeMap;
+    let now = node.now() as i64;
+    let mut mine: Vec<serde_json::Value> = state::all::<Stored>(node, RECEIPTS)?
+        .into_iter()
+        .filter(|s| s.witnessing_mesh == node.mesh_id)
+        .map(|s| serde_json::from_str(&s.receipt).unwrap_or_default())
+        .collect();
+    let at = |v: &serde_json::Value| {
+        v["timestamp"]
+            .as_str()
+            .and_then(|t| Timestamp::parse(t).ok())
+            .map_or(0, |t| t.unix_seconds())
+    };
+    mine.sort_by_key(at);
+    let mut rows: BTreeMap<(String, String), serde_json::Value> = BTreeMap::new();
+    for r in &mine {
+        let key = (
+            r["witnessed_mesh"].as_str().unwrap_or("").to_string(),
+            r["scroll"].as_str().unwrap_or("").to_string(),
+        );
+        let row = rows.entry(key.clone()).or_insert_with(|| {
+            serde_json::json!({ "mesh": key.0, "scroll": key.1, "rounds": 0,
+                "problems_since_verified": 0, "last_verified": null, "lag_secs": null })
+        });
+        row["rounds"] = (row["rounds"].as_u64().unwrap_or(0) + 1).into();
+        row["last_result"] = r["verification_result"].clone();
+        row["last_round"] = r["timestamp"].clone();
+        if r["verification_result"] == "verified" {
+            row["last_verified"] = r["timestamp"].clone();
+            row["lag_secs"] = (now - at(r)).max(0).into();
+            row["problems_since_verified"] = 0.into();
+        } else {
+            let n = row["problems_since_verified"].as_u64().unwrap_or(0) + 1;
+            row["problems_since_verified"] = n.into();
+        }
+    }
+    for (key, value) in node.reader()?.states(ACCEPTED)? {
+        let cp = json_of(&value);
+        if let Some((mesh, scroll)) = key.split_once(' ') {
+            if let Some(row) = rows.get_mut(&(mesh.to_string(), scroll.to_string())) {
+                row["accepted_size"] = cp["tree_size"].clone();
+            }
+        }
+    }
+    Ok(serde_json::json!({ "witnessed": rows.into_values().collect::<Vec<_>>() }))
+}
