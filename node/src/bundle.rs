@@ -12,6 +12,7 @@
 //!               "checkpoints": [signed checkpoints from --from-checkpoint N on, size > 0],
 //!               "consistency": [a proof between each two consecutive checkpoint sizes],
 //!               "receipts": [{"record", "proof"}]}]}   from N's size (or 0) to the last
+//!               "witnesses": [verified witness receipts about these checkpoints] (when any)
 //!                                                     checkpoint, each proven against it
 //! ```
 //!
@@ -236,6 +237,14 @@ pub fn export_with_progress(
         out.extend_from_slice(b",\"proof\":");
         out.extend_from_slice(&proof.to_value().to_canonical());
         out.push(b'}');
+    }
+    // Witness receipts other meshes signed about these checkpoints (issue 12).
+    let sizes: Vec<u64> = checkpoints.iter().map(|c| c.tree_size).collect();
+    let witnesses =
+        crate::federation::witness::bundle_records(reader.as_mut(), mesh_id, scroll, &sizes)?;
+    if !witnesses.is_empty() {
+        out.extend_from_slice(b"],\"witnesses\":[");
+        out.extend_from_slice(&witnesses.join(&b',')[..]);
     }
     out.extend_from_slice(b"]}]}\n");
     progress(total, total);

@@ -352,6 +352,18 @@ fn a_level_2_round_samples_receipts_and_both_meshes_store_the_receipt() {
     assert_eq!(answer["receipt"]["verification_result"], "verified");
     assert_eq!(answer["accepted_size"], 35);
     assert_eq!(berlin.witnesses().len(), 2);
+    // Berlin's audit bundle carries both, and the core verifies it (the witness's key comes
+    // from the agreement in it).
+    let bundle = berlin.admin().get("/scrolls/Compliance/bundle").unwrap();
+    assert_eq!(bundle.status, 200, "{}", bundle.text());
+    let summary = vaultmesh_node::bundle::check(
+        &bundle.body,
+        Some((&berlin.id, &PublicKey::parse(&berlin.key()).unwrap())),
+    )
+    .unwrap();
+    assert_eq!(summary.overall, "valid");
+    let v: serde_json::Value = serde_json::from_slice(&bundle.body).unwrap();
+    assert_eq!(v["scrolls"][0]["witnesses"].as_array().unwrap().len(), 2);
 
     // A scroll the agreement does not share is not witnessed.
     let r = dublin.witness(&berlin, "Drills");

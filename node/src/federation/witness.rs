@@ -690,3 +690,27 @@ pub fn health(node: &Node) -> Result<serde_json::Value> {
     }
     Ok(serde_json::json!({ "witnessed": rows.into_values().collect::<Vec<_>>() }))
 }
+
+/// The `verified` witness receipts other meshes signed about `mesh_id`'s `scroll` at one of
+/// `sizes` (the bundle's checkpoints: a bundle checks each receipt against the checkpoint of
+/// its size), canonical bytes, for the audit bundle's scroll entry.
+pub fn bundle_records(
+    reader: &mut dyn crate::store::StoreRead,
+    mesh_id: &str,
+    scroll: &str,
+    sizes: &[u64],
+) -> std::result::Result<Vec<Vec<u8>>, String> {
+    let mut out = Vec::new();
+    for (_, bytes) in reader.states(RECEIPTS).map_err(|e| e.to_string())? {
+        let s: Stored = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+        if s.witnessed_mesh != mesh_id || s.scroll != scroll || s.witnessing_mesh == mesh_id {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(&s.receipt).unwrap_or_default();
+        let size = v["tree_size"].as_u64().unwrap_or(u64::MAX);
+        if v["verification_result"] == "verified" && sizes.contains(&size) {
+            out.push(s.receipt.into_bytes());
+        }
+    }
+    Ok(out)
+}
