@@ -4,7 +4,8 @@
 //! wrong inclusion proof caught; a down peer giving `failed` after the retries; a level-1
 //! peer observed without samples and only on the scrolls its agreement shares; a checkpoint
 //! announced with `/federation/notify` witnessed without anyone asking; a witness killed
-//! (abort, as SIGKILL) just before or after its commit neither loses nor duplicates state.
+//! (abort, as SIGKILL) just before or after its commit neither loses nor duplicates state; a
+//! level-3 cross-anchor verified by `vm-verify cross-anchor`, its proof served to the peer.
 
 mod common;
 
@@ -368,6 +369,12 @@ fn a_level_2_round_samples_receipts_and_both_meshes_store_the_receipt() {
     // A scroll the agreement does not share is not witnessed.
     let r = dublin.witness(&berlin, "Drills");
     assert_eq!(r.status, 403, "{}", r.text());
+    // No cross-anchor below level 3.
+    let r = dublin.post(
+        "/admin/federation/cross-anchor",
+        serde_json::json!({ "mesh": berlin.id }),
+    );
+    assert_eq!(r.status, 403, "{}", r.text());
     assert_eq!(dublin.witnesses().len(), 2);
 }
 
@@ -582,4 +589,72 @@ fn a_witness_killed_mid_round_neither_loses_nor_duplicates_its_state() {
     assert_eq!(answer["receipt"]["verification_result"], "verified");
     assert_eq!(answer["accepted_size"], 14);
     assert_eq!(dublin.witnesses().len(), 2);
+}
+
+#[test]
+fn a_level_3_cross_anchor_verifies_and_proves_the_peers_root_to_it() {
+    let dir = TempDir::new("witness-cross");
+    let (dublin, berlin) = pair(&dir, 3);
+    // Nothing witnessed yet: no roots to include.
+    let r = dublin.post(
+        "/admin/federation/cross-anchor",
+        serde_json::json!({ "mesh": berlin.id }),
+    );
+    assert_eq!(r.status, 422, "{}", r.text());
+
+    let theirs = berlin.grow(0, 6);
+    let ours = dublin.grow(0, 4);
+    ok(dublin.witness(&berlin, "Compliance"));
+    let r = dublin.post(
+        "/admin/federation/cross-anchor",
+        serde_json::json!({ "mesh": berlin.id }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let anchor = r.json();
+    assert_eq!(anchor["roots_included"]["Compliance"], theirs["root"]);
+    assert_eq!(anchor["anchoring_roots"]["Compliance"], ours["root"]);
+    assert_eq!(anchor["anchor_proof"]["backend"], "none");
+
+    // vm-verify, with the agreement (the keys come from its key_exchange).
+    let agreement = &dublin.get("/admin/federation/agreements")["agreements"][0]["agreement"];
+    let (a_file, g_file) = (dir.0.join("anchor.json"), dir.0.join("agreement.json"));
+    std::fs::write(&a_file, anchor.to_string()).unwrap();
+    std::fs::write(&g_file, agreement.to_string()).unwrap();
+    let out = Command::new(vm_verify())
+        .arg("cross-anchor")
+        .arg(&a_file)
+        .arg("--agreement")
+        .arg(&g_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Berlin asks for its proof (a signed request) and checks its root is committed.
+    let r = berlin.signed(&dublin, "GET", "/federation/cross-anchors", b"", "cross-1");
+    let v = ok(r);
+    let entry = &v["cross_anchors"][0];
+    assert_eq!(entry["cross_anchor"], anchor);
+    let proof = &entry["proofs"][0];
+    assert_eq!(proof["scroll"], "Compliance");
+    assert_eq!(proof["root"], theirs["root"]);
+    let bytes = canonical(&proof["proof"]);
+    let parsed = vaultmesh_core::merkle::InclusionProof::from_value(
+        &json::parse_record(&bytes, &Limits::default()).unwrap(),
+    )
+    .unwrap();
+    let combined =
+        vaultmesh_core::encoding::Digest::parse(anchor["combined_root"].as_str().unwrap()).unwrap();
+    federation::verify_anchored_root(
+        &combined,
+        &berlin.id,
+        "Compliance",
+        proof["root"].as_str().unwrap(),
+        &parsed,
+    )
+    .unwrap();
 }

@@ -65,6 +65,7 @@ fn level_needed(method: &str, segments: &[&str]) -> Option<u64> {
         // A witness round needs observe (level 1) at least; what it checks grows with the
         // level (federation/witness.rs).
         ("POST", ["federation", "notify" | "witness"]) => Some(1),
+        ("GET", ["federation", "cross-anchors"]) => Some(3),
         _ => None,
     }
 }
@@ -134,6 +135,9 @@ fn peer(node: &Node, r: &Request<'_>) -> Result<Option<Answer>> {
             }
             ("POST", ["federation", "notify"]) => {
                 json(200, &super::witness::notified(node, &auth, r.body)?)
+            }
+            ("GET", ["federation", "cross-anchors"]) => {
+                json(200, &super::anchor::for_peer(node, &auth)?)
             }
             _ => Ok(None),
         };
@@ -216,6 +220,12 @@ struct ProposeInput {
     #[serde(flatten)]
     terms: TermsInput,
     expires_secs: Option<u64>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CrossAnchorInput {
+    mesh: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -310,6 +320,10 @@ fn admin(node: &Node, r: &Request<'_>) -> Result<Option<Answer>> {
                 200,
                 &super::witness::history(node, q.get("mesh"), q.get("scroll"), since)?,
             )
+        }
+        ("POST", ["admin", "federation", "cross-anchor"]) => {
+            let input: CrossAnchorInput = body(r)?;
+            json(201, &super::anchor::sign(node, &input.mesh)?)
         }
         ("GET", ["admin", "federation", "health"]) => json(200, &super::witness::health(node)?),
         ("GET", ["admin", "federation", "status"]) => {

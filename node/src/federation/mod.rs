@@ -10,6 +10,7 @@
 
 use serde::Deserialize;
 
+pub mod anchor;
 pub mod demo;
 mod http;
 mod negotiate;
