@@ -1,7 +1,8 @@
 //! The demo's federation part (`vm-node demo`): two more meshes on loopback, `berlin` and
 //! `paris`; the demo mesh and each discover the other; the demo mesh proposes to Berlin,
 //! Berlin counters, the demo mesh accepts, and both sign one agreement; Paris proposes to the
-//! demo mesh, which rejects. The agreement is written for `vm-verify agreement` and lands in
+//! demo mesh, which rejects. The demo mesh then witnesses Berlin's Compliance scroll and signs
+//! a cross-anchor with it (level 3). The agreement is written for `vm-verify agreement` and lands in
 //! the exported bundle (`crate::bundle`).
 
 use std::path::Path;
@@ -150,6 +151,8 @@ pub fn run(
         verified.agreement_hash
     ));
 
+    witness_and_anchor(demo, &mut b, &berlin, &verified, say)?;
+
     let rejected = call(
         &mut p,
         "POST",
@@ -183,6 +186,66 @@ pub fn run(
         agreement_id,
         agreement_file,
     })
+}
+
+/// The witness cycle (issue 12): Berlin's Compliance grows and is checkpointed; the demo mesh
+/// witnesses it (samples, at level 3) and then signs a cross-anchor over both meshes' roots,
+/// which the core verifies under the agreement.
+fn witness_and_anchor(
+    demo: &mut Client,
+    b: &mut Client,
+    berlin: &str,
+    agreement: &federation::Agreement,
+    say: &mut dyn FnMut(String),
+) -> Result<(), Fail> {
+    let receipts: Vec<Vec<u8>> = (0..12)
+        .map(|i| crate::bench::compliance_receipt(i, &crate::util::now_text()))
+        .collect();
+    let batch: serde_json::Value = serde_json::from_slice(&crate::bench::array(&receipts))
+        .map_err(|e| Fail::invalid(e.to_string()))?;
+    call(b, "POST", "/admin/scrolls/Compliance/receipts", batch)?;
+    call(
+        b,
+        "POST",
+        "/admin/scrolls/Compliance/checkpoints",
+        serde_json::Value::Null,
+    )?;
+    let round = call(
+        demo,
+        "POST",
+        "/admin/federation/witness",
+        serde_json::json!({ "mesh": berlin, "scroll": "Compliance" }),
+    )?;
+    let r = &round["receipt"];
+    if r["verification_result"] != "verified" {
+        return Err(Fail::invalid(format!("the witness round: {r}")));
+    }
+    say(format!(
+        "witness {}: berlin's Compliance at size {} {} ({} sampled receipts with inclusion proofs), delivered to berlin: {}",
+        r["witness_id"].as_str().unwrap_or("?"),
+        r["tree_size"],
+        r["verification_result"].as_str().unwrap_or("?"),
+        r["samples_checked"],
+        round["delivered"]
+    ));
+    let anchor = call(
+        demo,
+        "POST",
+        "/admin/federation/cross-anchor",
+        serde_json::json!({ "mesh": berlin }),
+    )?;
+    let bytes = json::canonicalize(anchor.to_string().as_bytes(), &Limits::default())
+        .map_err(|e| Fail::invalid(e.to_string()))?;
+    let value =
+        json::parse_record(&bytes, &Limits::default()).map_err(|e| Fail::invalid(e.to_string()))?;
+    federation::verify_cross_anchor(&value, &agreement.keys, Some(agreement))
+        .map_err(|f| Fail::invalid(f.to_string()))?;
+    say(format!(
+        "anchor  cross-anchor demo -> berlin: combined root {} over both meshes' roots, verified with the core under the level-{} agreement",
+        anchor["combined_root"].as_str().unwrap_or("?"),
+        agreement.trust_level
+    ));
+    Ok(())
 }
 
 /// How many agreements `bundle` carries, each verified by the core's `verify_bundle` (with the
