@@ -382,7 +382,8 @@ fn a_level_2_round_samples_receipts_and_both_meshes_store_the_receipt() {
 fn a_split_view_is_caught_and_its_evidence_verifies_with_vm_verify() {
     let dir = TempDir::new("witness-split");
     let (dublin, berlin) = pair(&dir, 2);
-    let real = berlin.grow(0, 12);
+    let older = berlin.grow(0, 7);
+    let real = berlin.grow(7, 5);
     assert_eq!(
         ok(dublin.witness(&berlin, "Compliance"))["receipt"]["verification_result"],
         "verified"
@@ -424,6 +425,21 @@ fn a_split_view_is_caught_and_its_evidence_verifies_with_vm_verify() {
     let (status, out) = verify_evidence(&dir, evidence, &berlin);
     assert_eq!(status, 0, "{out}");
     assert!(out.contains("split_view"), "{out}");
+    // An older checkpoint (a late notification): out of step, 409 with the accepted size,
+    // nothing stored (C2SP tlog-witness).
+    let before = dublin.witnesses().len();
+    let body = serde_json::json!({ "checkpoint": older }).to_string();
+    let r = berlin.signed(
+        &dublin,
+        "POST",
+        "/federation/notify",
+        body.as_bytes(),
+        "older-1",
+    );
+    assert_eq!(r.status, 409, "{}", r.text());
+    assert_eq!(r.json()["error"]["detail"]["tree_size"], 12);
+    assert_eq!(dublin.witnesses().len(), before);
+
     // Forged evidence (one checkpoint twice) is not conclusive.
     let same = serde_json::json!({ "kind": "split_view", "checkpoints": [real, real] });
     let (status, out) = verify_evidence(&dir, &same, &berlin);
