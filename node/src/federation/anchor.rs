@@ -131,12 +131,11 @@ pub fn sign(node: &Node, peer: &str) -> Result<serde_json::Value> {
     let encoded = state::encode(&stored)?;
     let key = hash.to_string();
     node.create_scroll(SCROLL, true)?;
-    node.append_records(
-        SCROLL,
+    super::keep(
+        node,
         std::slice::from_ref(&signed),
-        None,
         &[Kind::CrossAnchor],
-        Some(&ring),
+        &ring,
         &[state::put(CROSS_ANCHOR, &key, &encoded)],
     )?;
     Ok(serde_json::from_slice(&signed).unwrap_or_default())

@@ -35,6 +35,21 @@ pub static CRASH_AFTER_PROPOSAL: std::sync::atomic::AtomicBool =
 /// The scroll federation records are appended to.
 pub const SCROLL: &str = "Federation";
 
+/// Appends records this module verified to [`SCROLL`] with the state rows they justify, in one
+/// transaction. `kinds` names their kinds (one for all, or one each; none: from `type`), `ring`
+/// holds the keys they are verified with (the peers'). The node writes them as the engine it
+/// hosts, `engine:federation` (docs/SPEC.md §10.11): the one way federation records are stored.
+fn keep(
+    node: &crate::node::Node,
+    records: &[Vec<u8>],
+    kinds: &[vaultmesh_core::record::Kind],
+    ring: &vaultmesh_core::record::Keyring,
+    rows: &[crate::store::StatePut<'_>],
+) -> crate::node::Result<()> {
+    node.append_records(SCROLL, records, None, kinds, Some(ring), rows)
+        .map(|_| ())
+}
+
 /// `[federation]` in `config.toml`: the trust policy proposals and counters are checked
 /// against (the discovery record's `trust_policy`, plus `max_trust_level`).
 #[derive(Clone, Debug, Deserialize)]

@@ -297,12 +297,11 @@ pub fn propose(
     };
     ensure_scroll(node)?;
     let encoded = state::encode(&row)?;
-    node.append_records(
-        SCROLL,
+    super::keep(
+        node,
         &[signed_bytes],
-        None,
         &[Kind::TrustProposal],
-        Some(&ring),
+        &ring,
         &[state::put(state::PROPOSAL, &id, &encoded)],
     )?;
     Ok(proposal_view(&row, None))
@@ -363,12 +362,11 @@ pub fn receive_proposal(
     };
     ensure_scroll(node)?;
     let encoded = state::encode(&row)?;
-    node.append_records(
-        SCROLL,
+    super::keep(
+        node,
         &[canonical],
-        None,
         &[Kind::TrustProposal],
-        Some(&ring),
+        &ring,
         &[state::put(state::PROPOSAL, &id, &encoded)],
     )?;
     Ok((201, answer(&row)))
@@ -704,7 +702,7 @@ fn commit(
     if let (Some(agreement), Some(bytes)) = (agreement, &a) {
         rows.push(state::put(state::AGREEMENT, &agreement.agreement_id, bytes));
     }
-    node.append_records(SCROLL, receipts, None, kinds, Some(ring), &rows)?;
+    super::keep(node, receipts, kinds, ring, &rows)?;
     Ok(())
 }
 
@@ -894,12 +892,11 @@ fn adopt_own_proposal(node: &Node, auth: &Authenticated, id: &str, ring: &Keyrin
     }
     ensure_scroll(node)?;
     let encoded = state::encode(&row)?;
-    node.append_records(
-        SCROLL,
+    super::keep(
+        node,
         &[bytes],
-        None,
         &[Kind::TrustProposal],
-        Some(ring),
+        ring,
         &[state::put(state::PROPOSAL, id, &encoded)],
     )?;
     Ok(())
@@ -982,12 +979,11 @@ fn store_revocation(
     let encoded = state::encode(&a)?;
     // `fed_revocation` is verified above by the core; the record table has no kind for it,
     // so the append stores it as a typed engine record.
-    node.append_records(
-        SCROLL,
+    super::keep(
+        node,
         &[bytes.to_vec()],
-        None,
         &[],
-        Some(&node.keyring()),
+        &node.keyring(),
         &[state::put(state::AGREEMENT, &a.agreement_id, &encoded)],
     )?;
     Ok(agreement_view(&a, node.now()))

@@ -443,12 +443,11 @@ pub fn round(
     }
     node.create_scroll(SCROLL, true)?;
     crash_point(1);
-    node.append_records(
-        SCROLL,
+    super::keep(
+        node,
         std::slice::from_ref(&signed_bytes),
-        None,
         &[Kind::WitnessReceipt],
-        Some(&own),
+        &own,
         &rows,
     )?;
     crash_point(2);
@@ -519,12 +518,11 @@ pub fn receive(node: &Node, auth: &Authenticated, body: &[u8]) -> Result<serde_j
     };
     let encoded = state::encode(&stored)?;
     node.create_scroll(SCROLL, true)?;
-    node.append_records(
-        SCROLL,
+    super::keep(
+        node,
         &[canonical_bytes],
-        None,
         &[Kind::WitnessReceipt],
-        Some(&ring),
+        &ring,
         &[state::put(RECEIPTS, &id, &encoded)],
     )?;
     Ok(serde_json::json!({ "stored": true, "witness_id": id }))
