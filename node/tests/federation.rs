@@ -5,11 +5,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 
-use common::{edit_config, vm_node, TempDir, BIN};
+use common::{edit_config, vm_node, TempDir};
 use vaultmesh_core::federation::{self, negotiation, request};
 use vaultmesh_core::json::{self, Limits, Value};
 use vaultmesh_core::record::{self, Keyring, Kind};
@@ -129,7 +128,8 @@ impl Mesh {
     fn restart_with_hook(&mut self, hook: &str) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let (child, url) = spawn_with(&self.data, &self.clock, &[("VM_NODE_TEST_FED_CRASH", hook)]);
+        let (child, url) =
+            common::serve_on_clock(&self.data, &self.clock, &[("VM_NODE_TEST_FED_CRASH", hook)]);
         self.child = child;
         self.url = url;
     }
@@ -166,34 +166,7 @@ fn send(to: &Mesh, method: &str, path: &str, body: &[u8], h: &request::SignedHea
 }
 
 fn spawn(data: &Path, clock: &Path) -> (Child, String) {
-    spawn_with(data, clock, &[])
-}
-
-fn spawn_with(data: &Path, clock: &Path, env: &[(&str, &str)]) -> (Child, String) {
-    let mut child = Command::new(BIN)
-        .args([
-            "serve",
-            "--data",
-            data.to_str().unwrap(),
-            "--test-clock",
-            clock.to_str().unwrap(),
-        ])
-        .env("RUST_LOG", "warn")
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("vm-node listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_string();
-    (child, url)
+    common::serve_on_clock(data, clock, &[])
 }
 
 fn set_clock(path: &Path, secs: u64) {

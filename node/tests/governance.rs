@@ -7,7 +7,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Once;
 
 use common::{vm_node, TempDir, BIN, MESH};
@@ -71,25 +71,7 @@ impl Mesh {
         assert_eq!(status, 0, "init: {out} {err}");
         let clock = dir.0.join("clock");
         std::fs::write(&clock, T0.to_string()).unwrap();
-        let mut child = Command::new(BIN)
-            .args(["serve", "--data", data.to_str().unwrap(), "--test-clock"])
-            .arg(&clock)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-            &mut line,
-        )
-        .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("vm-node listening on ")
-            .unwrap()
-            .to_string();
+        let (child, url) = common::serve_on_clock(&data, &clock, &[]);
         let token = std::fs::read_to_string(data.join("admin.token"))
             .unwrap()
             .trim()
@@ -108,30 +90,8 @@ impl Mesh {
     fn restart(mut self) -> Mesh {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let mut child = Command::new(BIN)
-            .args([
-                "serve",
-                "--data",
-                self.data.to_str().unwrap(),
-                "--test-clock",
-            ])
-            .arg(&self.clock)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-            &mut line,
-        )
-        .unwrap();
-        self.url = line
-            .trim()
-            .strip_prefix("vm-node listening on ")
-            .unwrap()
-            .to_string();
+        let (child, url) = common::serve_on_clock(&self.data, &self.clock, &[]);
+        self.url = url;
         self.child = child;
         self
     }

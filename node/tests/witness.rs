@@ -9,9 +9,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::Once;
 
 use common::{edit_config, vm_node, TempDir, BIN};
@@ -60,7 +59,7 @@ impl Mesh {
             "requires_mutual = true\n",
             "requires_mutual = true\nwitness_retries = 2\nwitness_backoff_ms = 20\nnotify_peers = false\n",
         );
-        let (child, url) = spawn(&data, clock, &[]);
+        let (child, url) = common::serve_on_clock(&data, clock, &[]);
         let token = std::fs::read_to_string(data.join("admin.token"))
             .unwrap()
             .trim()
@@ -139,7 +138,7 @@ impl Mesh {
 
     fn restart_with(&mut self, env: &[(&str, &str)]) {
         self.stop();
-        let (child, url) = spawn(&self.data, &self.clock, env);
+        let (child, url) = common::serve_on_clock(&self.data, &self.clock, env);
         self.child = child;
         self.url = url;
     }
@@ -187,33 +186,6 @@ impl Drop for Mesh {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-fn spawn(data: &Path, clock: &Path, env: &[(&str, &str)]) -> (Child, String) {
-    let mut child = Command::new(BIN)
-        .args([
-            "serve",
-            "--data",
-            data.to_str().unwrap(),
-            "--test-clock",
-            clock.to_str().unwrap(),
-        ])
-        .env("RUST_LOG", "warn")
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("vm-node listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_string();
-    (child, url)
 }
 
 /// `vm-verify` is another package's binary: built once, beside `vm-node`.

@@ -12,6 +12,35 @@ pub mod pg;
 pub const BIN: &str = env!("CARGO_BIN_EXE_vm-node");
 pub const MESH: &str = "did:vm:mesh:test";
 
+/// Starts `vm-node serve --data DATA ARGS…` with `env` (the request log off unless `env` sets
+/// `RUST_LOG`) and returns it with the URL its first line announces.
+pub fn serve(data: &Path, args: &[&str], env: &[(&str, &str)]) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--data", data.to_str().unwrap()])
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("vm-node listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_string();
+    (child, url)
+}
+
+/// `serve` on the test clock in `clock` (`--test-clock`).
+pub fn serve_on_clock(data: &Path, clock: &Path, env: &[(&str, &str)]) -> (Child, String) {
+    serve(data, &["--test-clock", clock.to_str().unwrap()], env)
+}
+
 /// A temporary directory removed on drop.
 pub struct TempDir(pub PathBuf);
 
@@ -89,26 +118,8 @@ pub struct Node {
 
 impl Node {
     pub fn start(data: &Path) -> Node {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--data", data.to_str().unwrap()])
-            // The request log would bury the test output; warnings and errors still show.
-            .env(
-                "RUST_LOG",
-                std::env::var("VM_NODE_TEST_LOG").unwrap_or_else(|_| "warn".into()),
-            )
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("vm-node listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
+        let log = std::env::var("VM_NODE_TEST_LOG").unwrap_or_else(|_| "warn".into());
+        let (child, url) = serve(data, &[], &[("RUST_LOG", &log)]);
         let token = std::fs::read_to_string(data.join("admin.token"))
             .unwrap()
             .trim()
