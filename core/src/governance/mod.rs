@@ -50,8 +50,8 @@ pub use version::{Bump, Version};
 #[cfg(feature = "signing")]
 pub use writes::sign_opaque;
 pub use writes::{
-    check_write, scroll_owner, verify_opaque, writer_of, WriteRefusal, LOCKDOWN_POWER,
-    WRITE_CAPABILITY,
+    activation_anchor, check_write, scroll_owner, verify_opaque, writer_of, WriteRefusal,
+    LOCKDOWN_POWER, WRITE_CAPABILITY,
 };
 
 use crate::encoding::timestamp::Timestamp;

@@ -22,7 +22,7 @@ use super::constitution::{Constitution, Engine, EngineStatus};
 use super::judge::Judge;
 use crate::crypto;
 use crate::encoding::timestamp::Timestamp;
-use crate::encoding::SignatureBytes;
+use crate::encoding::{Digest, SignatureBytes};
 use crate::error::Error;
 use crate::json::Value;
 use crate::record::{Canonical, Failure, Keyring, Kind, Signer};
@@ -188,4 +188,34 @@ pub fn check_write(
         }
     }
     Ok(())
+}
+
+/// An engine's activation judged against the signed checkpoints of the governance scroll
+/// (docs/SPEC.md §10.11): for the `gov_amendment` that activates a pending engine, the index
+/// of the amendment that made it pending, and whether the activation's `anchor_proof` names a
+/// signed checkpoint of `governance_scroll` that includes that index. `checkpoint_root(size)`
+/// is the root of that scroll's signed checkpoint of `size`. `None`: `receipt` activates no
+/// pending engine.
+pub fn activation_anchor(
+    judge: &Judge,
+    receipt: &Value<'_>,
+    governance_scroll: &str,
+    checkpoint_root: &dyn Fn(u64) -> Option<Digest>,
+) -> Option<(usize, bool)> {
+    let o = receipt.as_object()?;
+    if o.get("type").and_then(Value::as_str) != Some(Kind::GovAmendment.domain()) {
+        return None;
+    }
+    let (_, pending_at) = judge.pending_engine(o.get("proposal_id").and_then(Value::as_str)?)?;
+    let anchor = o.get("anchor_proof").and_then(Value::as_object);
+    let member = |name| anchor.and_then(|a| a.get(name));
+    let size = member("tree_size").and_then(Value::as_u64);
+    let root = member("root")
+        .and_then(Value::as_str)
+        .and_then(|r| Digest::parse(r).ok());
+    let confirmed = member("scroll").and_then(Value::as_str) == Some(governance_scroll)
+        && size.is_some_and(|s| s > pending_at as u64)
+        && root.is_some()
+        && size.and_then(checkpoint_root) == root;
+    Some((pending_at, confirmed))
 }

@@ -259,51 +259,29 @@ impl Governance {
     }
 }
 
-/// An engine's activation (a `gov_amendment` of an `add_engine` proposal whose engine is
-/// pending) must cite, in `anchor_proof`, a signed checkpoint of this node's governance scroll
-/// (`scroll`, `tree_size`, `root`) that includes the amendment that made the engine pending.
+/// Refuses an engine's activation whose anchor is not a signed checkpoint of the governance
+/// scroll that includes the amendment that made the engine pending (the core decides:
+/// `governance::activation_anchor`).
 fn check_anchor(
     judge: &Judge,
     receipt: &Value<'_>,
     checkpoint_root: &dyn Fn(u64) -> Option<Digest>,
 ) -> Result<(), ApiError> {
-    let Some(o) = receipt.as_object() else {
-        return Ok(());
-    };
-    if o.get("type").and_then(Value::as_str) != Some(Kind::GovAmendment.domain()) {
-        return Ok(());
-    }
-    let Some((_, pending_at)) = o
-        .get("proposal_id")
-        .and_then(Value::as_str)
-        .and_then(|p| judge.pending_engine(p))
-    else {
-        return Ok(());
-    };
-    let anchor = o.get("anchor_proof").and_then(Value::as_object);
-    let scroll = anchor.and_then(|a| a.get("scroll")).and_then(Value::as_str);
-    let size = anchor
-        .and_then(|a| a.get("tree_size"))
-        .and_then(Value::as_u64);
-    let root = anchor
-        .and_then(|a| a.get("root"))
-        .and_then(Value::as_str)
-        .and_then(|r| Digest::parse(r).ok());
-    let confirmed = scroll == Some(crate::config::GOVERNANCE_SCROLL)
-        && size.is_some_and(|s| s > pending_at as u64)
-        && root.is_some()
-        && size.and_then(checkpoint_root) == root;
-    if confirmed {
-        Ok(())
-    } else {
-        Err(ApiError::node(
+    match governance::activation_anchor(
+        judge,
+        receipt,
+        crate::config::GOVERNANCE_SCROLL,
+        checkpoint_root,
+    ) {
+        Some((pending_at, false)) => Err(ApiError::node(
             NodeCode::AnchorNotCheckpointed,
             format!(
                 "the activation's anchor_proof must name a signed checkpoint of {} that includes receipt {pending_at} (the amendment that made the engine pending)",
                 crate::config::GOVERNANCE_SCROLL
             ),
         )
-        .with_detail(serde_json::json!({ "pending_amendment_index": pending_at })))
+        .with_detail(serde_json::json!({ "pending_amendment_index": pending_at }))),
+        _ => Ok(()),
     }
 }
 
