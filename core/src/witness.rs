@@ -32,6 +32,20 @@ use crate::record::{Failure, Keyring};
 /// The most receipts one round samples: a sample costs the peer one inclusion proof.
 pub const MAX_SAMPLES: usize = 64;
 
+/// The `terms.verification_frequency` names an agreement may use, and the longest a witness
+/// lets pass between two rounds of a shared scroll under each, in seconds.
+pub const FREQUENCIES: [(&str, u64); 3] =
+    [("hourly", 3_600), ("daily", 86_400), ("weekly", 604_800)];
+
+/// The longest interval between rounds for `frequency` (see [`FREQUENCIES`]); `None` for a name
+/// not in it.
+pub fn round_interval_secs(frequency: &str) -> Option<u64> {
+    FREQUENCIES
+        .iter()
+        .find(|(name, _)| *name == frequency)
+        .map(|(_, secs)| *secs)
+}
+
 /// Draws `count` distinct receipt indexes below `tree_size` (all of them when `count` is not
 /// smaller) from `seed`, the witness's fresh randomness for this round. BLAKE3 in keyed XOF
 /// mode over the tree size, read 8 bytes at a time and reduced by rejection sampling, so each

@@ -259,3 +259,12 @@ fn an_inconsistent_history_and_a_bad_sample_are_caught() {
     let f = witness::verify_evidence(&parse(unknown.as_bytes()), &peer.keyring()).unwrap_err();
     assert_eq!((f.error, f.field), (Error::InvalidField, Some("kind")));
 }
+
+#[test]
+fn round_intervals_follow_the_frequency_names() {
+    assert_eq!(witness::round_interval_secs("hourly"), Some(3_600));
+    assert_eq!(witness::round_interval_secs("daily"), Some(86_400));
+    assert_eq!(witness::round_interval_secs("weekly"), Some(604_800));
+    assert_eq!(witness::round_interval_secs("Hourly"), None);
+    assert_eq!(witness::round_interval_secs(""), None);
+}

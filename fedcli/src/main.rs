@@ -87,6 +87,20 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         scroll: String,
     },
+    /// Send a witness this mesh's signed checkpoint of a shared scroll now (what the node does on
+    /// its own for each checkpoint it signs); a witness that is ahead answers 409 with its size,
+    /// and the node then sends its latest checkpoint instead.
+    Notify {
+        /// The witnessing mesh's DID.
+        #[arg(long, value_name = "DID")]
+        mesh: String,
+        /// The scroll (one the agreement shares).
+        #[arg(long, value_name = "NAME")]
+        scroll: String,
+        /// The checkpoint of this tree size (default: the latest).
+        #[arg(long, value_name = "N")]
+        size: Option<u64>,
+    },
     /// Per peer and scroll this mesh witnesses: last round, last verified round, lag, problems.
     Health {
         /// Every peer (the only mode so far; accepted for the protocol's spelling).
@@ -515,6 +529,35 @@ fn run(cli: &Cli) -> Result<(Value, String), Fail> {
                 Some(json!({ "mesh": mesh, "scroll": scroll })),
             )?;
             let text = show_witness(&v);
+            (v, text)
+        }
+        Command::Notify { mesh, scroll, size } => {
+            let v = call(
+                c,
+                "POST",
+                "/admin/federation/notify",
+                Some(json!({ "mesh": mesh, "scroll": scroll, "tree_size": size })),
+            )?;
+            let text = match (v["status"].as_u64(), v["resynced_from"].as_u64()) {
+                (Some(200), None) => show_witness(&v["answer"]),
+                (Some(200), Some(from)) => format!(
+                    "the witness was at size {from}: sent the latest instead\n{}",
+                    show_witness(&v["answer"])
+                ),
+                (status, _) => {
+                    let e = &v["answer"]["error"];
+                    return Err(Fail {
+                        status: 1,
+                        message: format!(
+                            "the witness answered {}: {} ({})",
+                            status.unwrap_or(0),
+                            e["message"].as_str().unwrap_or(""),
+                            e["name"].as_str().unwrap_or("?")
+                        ),
+                        error: e.clone(),
+                    });
+                }
+            };
             (v, text)
         }
         Command::WitnessHistory { mesh, scroll, last } => {

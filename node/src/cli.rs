@@ -73,6 +73,8 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// Load test a running node: appends per second, proof latency, bytes per receipt
     Bench(BenchArgs),
+    /// Time witness rounds between two nodes on loopback, at a large and a small scroll
+    BenchWitness(crate::bench::witness::WitnessBenchArgs),
     /// A demo mesh in a temporary directory, end to end
     Demo(DemoArgs),
     /// Print a shell completion script (bash, elvish, fish, powershell, zsh)
@@ -446,6 +448,7 @@ pub fn run(args: Vec<OsString>) -> Result<(), Fail> {
         Command::VerifyStore(a) => verify_store(a, json),
         Command::Migrate(a) => migrate(a, json),
         Command::Bench(a) => crate::bench::run(a, json),
+        Command::BenchWitness(a) => crate::bench::witness::run(a, json),
         Command::Demo(a) => crate::bench::demo(a, json),
         Command::Completions { shell } => {
             let mut script = Vec::new();
@@ -558,9 +561,12 @@ fn serve(args: &ServeArgs, json: bool) -> Result<(), Fail> {
         use std::sync::atomic::Ordering;
         match std::env::var("VM_NODE_TEST_WITNESS").as_deref() {
             Ok("bad-proofs") => witness::SERVE_BAD_PROOFS.store(true, Ordering::Relaxed),
-            Ok("crash-before-commit") => witness::CRASH.store(1, Ordering::Relaxed),
-            Ok("crash-after-commit") => witness::CRASH.store(2, Ordering::Relaxed),
+            Ok("pause-before-commit") => witness::PAUSE.store(1, Ordering::Relaxed),
+            Ok("pause-after-commit") => witness::PAUSE.store(2, Ordering::Relaxed),
             _ => {}
+        }
+        if let Ok(mark) = std::env::var("VM_NODE_TEST_WITNESS_MARK") {
+            let _ = witness::PAUSE_MARK.set(mark.into());
         }
     }
     let clock = args
@@ -569,7 +575,10 @@ fn serve(args: &ServeArgs, json: bool) -> Result<(), Fail> {
         .map(|path| Arc::new(crate::clock::FileClock(path)) as Arc<dyn crate::violations::Clock>);
     let (node, running) = start_with_clock(&dir, args.listen.as_deref(), clock)?;
     if node.config.federation.notify_peers {
-        crate::federation::witness::start_notifier(node.clone());
+        crate::federation::notify::start_notifier(node.clone());
+    }
+    if node.config.federation.scheduled_rounds {
+        crate::federation::schedule::start(node.clone());
     }
     let scrolls: Vec<String> = node
         .scrolls()

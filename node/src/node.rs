@@ -1068,7 +1068,7 @@ impl Node {
         *scroll.latest.write().map_err(internal)? = Some(row.clone());
         drop(tree);
         Metrics::add(&self.metrics.checkpoints, 1);
-        crate::federation::witness::checkpoint_signed(&scroll.name, &row.body);
+        crate::federation::notify::checkpoint_signed(&scroll.name, &row.body);
         Ok((row, true))
     }
 

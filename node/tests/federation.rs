@@ -44,6 +44,13 @@ impl Mesh {
             "0",
         ]);
         assert_eq!(status, 0, "{out} {err}");
+        // Witness rounds (node/tests/witness.rs) only when a test asks: this test moves the
+        // clock by days and counts the Federation scroll's records.
+        edit_config(
+            &data,
+            "requires_mutual = true\n",
+            "requires_mutual = true\nscheduled_rounds = false\n",
+        );
         let (child, url) = spawn(&data, clock);
         let token = std::fs::read_to_string(data.join("admin.token"))
             .unwrap()

@@ -18,7 +18,7 @@ use vaultmesh_core::encoding::PublicKey;
 use vaultmesh_core::federation::{self, request};
 use vaultmesh_core::json::{self, Limits, Value};
 use vaultmesh_core::record::{self, Keyring, Kind};
-use vaultmesh_node::bench::{array, compliance_receipt};
+use vaultmesh_node::bench::{array, compliance_receipt, drill_receipt};
 use vaultmesh_node::client::{Client, Reply};
 use vaultmesh_node::config::DataDir;
 
@@ -57,7 +57,7 @@ impl Mesh {
         edit_config(
             &data,
             "requires_mutual = true\n",
-            "requires_mutual = true\nwitness_retries = 2\nwitness_backoff_ms = 20\nnotify_peers = false\n",
+            "requires_mutual = true\nwitness_retries = 2\nwitness_backoff_ms = 20\nnotify_peers = false\nscheduled_rounds = false\n",
         );
         let (child, url) = common::serve_on_clock(&data, clock, &[]);
         let token = std::fs::read_to_string(data.join("admin.token"))
@@ -150,17 +150,29 @@ impl Mesh {
 
     /// Appends `count` compliance receipts to `Compliance` and signs a checkpoint.
     fn grow(&self, from: u64, count: u64) -> serde_json::Value {
-        let receipts: Vec<Vec<u8>> = (from..from + count)
-            .map(|i| compliance_receipt(i, AT))
-            .collect();
+        self.grow_scroll("Compliance", from, count)
+    }
+
+    /// Appends `count` receipts (drill runs to `Drills`, else compliance receipts) to
+    /// `scroll` and signs a checkpoint.
+    fn grow_scroll(&self, scroll: &str, from: u64, count: u64) -> serde_json::Value {
+        let make = if scroll == "Drills" {
+            drill_receipt
+        } else {
+            compliance_receipt
+        };
+        let receipts: Vec<Vec<u8>> = (from..from + count).map(|i| make(i, AT)).collect();
         let r = self
             .admin()
-            .post("/admin/scrolls/Compliance/receipts", &array(&receipts))
+            .post(
+                &format!("/admin/scrolls/{scroll}/receipts"),
+                &array(&receipts),
+            )
             .unwrap();
         assert_eq!(r.status, 200, "{}", r.text());
         let r = self
             .admin()
-            .post("/admin/scrolls/Compliance/checkpoints", b"")
+            .post(&format!("/admin/scrolls/{scroll}/checkpoints"), b"")
             .unwrap();
         assert!(r.status == 201 || r.status == 200, "{}", r.text());
         r.json()["checkpoint"].clone()
@@ -260,9 +272,14 @@ fn pair(dir: &TempDir, level: u64) -> (Mesh, Mesh) {
 }
 
 fn agree(a: &Mesh, b: &Mesh, level: u64) {
+    agree_on(a, b, level, &["Compliance"]);
+}
+
+/// `a` proposes to `b` an agreement at `level` sharing `scrolls` (hourly rounds); `b` accepts.
+fn agree_on(a: &Mesh, b: &Mesh, level: u64, scrolls: &[&str]) {
     let r = a.post(
         "/admin/federation/proposals",
-        serde_json::json!({ "target": b.id, "trust_level": level, "scrolls": ["Compliance"],
+        serde_json::json!({ "target": b.id, "trust_level": level, "scrolls": scrolls,
             "terms": { "verification_frequency": "hourly" } }),
     );
     assert_eq!(r.status, 201, "{}", r.text());
@@ -272,6 +289,40 @@ fn agree(a: &Mesh, b: &Mesh, level: u64) {
         serde_json::json!({ "decision": "accept" }),
     );
     assert_eq!(r.status, 200, "{}", r.text());
+}
+
+/// A second checkpoint of `real`'s scroll and size, signed with `mesh`'s own key, whose root
+/// differs in its last digit: what a mesh showing a split view signs.
+fn forge(mesh: &Mesh, real: &serde_json::Value) -> serde_json::Value {
+    let root = real["root"].as_str().unwrap();
+    let last = if root.ends_with('0') { "1" } else { "0" };
+    let other = format!("{}{last}", &root[..root.len() - 1]);
+    let text = serde_json::json!({
+        "type": "scroll_checkpoint", "mesh_id": mesh.id, "scroll": real["scroll"],
+        "tree_size": real["tree_size"], "root": other, "timestamp": AT,
+    })
+    .to_string();
+    let Value::Object(mut o) = json::parse_record(text.as_bytes(), &Limits::default()).unwrap()
+    else {
+        panic!("an object")
+    };
+    record::sign_record(&mut o, Kind::ScrollCheckpoint, &mesh.secret());
+    serde_json::from_slice(&Value::Object(o).to_canonical()).unwrap()
+}
+
+/// Polls `done` every 50 ms, for up to 20 s (a background thread's work, not its speed).
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..400 {
+        if done() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn set_clock(mesh: &Mesh, secs: u64) {
+    std::fs::write(&mesh.clock, secs.to_string()).unwrap();
 }
 
 fn ok(r: Reply) -> serde_json::Value {
@@ -363,21 +414,7 @@ fn a_split_view_is_caught_and_its_evidence_verifies_with_vm_verify() {
 
     // Berlin (its own key) signs a second checkpoint of size 12 with another root and
     // notifies Dublin of it.
-    let root = real["root"].as_str().unwrap();
-    let last = if root.ends_with('0') { "1" } else { "0" };
-    let other = format!("{}{last}", &root[..root.len() - 1]);
-    let text = serde_json::json!({
-        "type": "scroll_checkpoint", "mesh_id": berlin.id, "scroll": "Compliance",
-        "tree_size": 12, "root": other, "timestamp": AT,
-    })
-    .to_string();
-    let Value::Object(mut o) = json::parse_record(text.as_bytes(), &Limits::default()).unwrap()
-    else {
-        panic!()
-    };
-    record::sign_record(&mut o, Kind::ScrollCheckpoint, &berlin.secret());
-    let forged: serde_json::Value =
-        serde_json::from_slice(&Value::Object(o).to_canonical()).unwrap();
+    let forged = forge(&berlin, &real);
     let body = serde_json::json!({ "checkpoint": forged }).to_string();
     let r = berlin.signed(
         &dublin,
@@ -480,6 +517,29 @@ fn a_level_1_peer_is_observed_without_samples() {
     // Only what the agreement shares (public scrolls: a proposal names only those).
     let r = dublin.witness(&berlin, "Guardian");
     assert_eq!(r.status, 403, "{}", r.text());
+    // A private scroll: no proposal can name it, and the federation endpoints do not serve it
+    // even to a partner's signed request.
+    let r = berlin.post(
+        "/admin/scrolls",
+        serde_json::json!({ "name": "Internal", "public": false }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    berlin.grow_scroll("Internal", 0, 3);
+    let r = dublin.post(
+        "/admin/federation/proposals",
+        serde_json::json!({ "target": berlin.id, "trust_level": 1, "scrolls": ["Internal"] }),
+    );
+    assert!(r.status >= 400, "{}", r.text());
+    let r = dublin.signed(
+        &berlin,
+        "GET",
+        "/federation/receipts/Internal",
+        b"",
+        "priv-1",
+    );
+    assert_eq!(r.status, 404, "{}", r.text());
+    let r = dublin.witness(&berlin, "Internal");
+    assert_eq!(r.status, 403, "{}", r.text());
 
     // The operator's tool: a round now, then the history.
     berlin.grow(9, 3);
@@ -539,44 +599,205 @@ fn a_signed_checkpoint_is_announced_and_witnessed_without_asking() {
 }
 
 #[test]
-fn a_witness_killed_mid_round_neither_loses_nor_duplicates_its_state() {
-    let dir = TempDir::new("witness-crash");
+fn a_witness_killed_with_sigkill_mid_round_neither_loses_nor_duplicates_its_state() {
+    let dir = TempDir::new("witness-kill");
     let (mut dublin, berlin) = pair(&dir, 2);
     berlin.grow(0, 10);
 
-    // Killed before the commit: nothing stored, nothing sent.
-    dublin.restart_with(&[("VM_NODE_TEST_WITNESS", "crash-before-commit")]);
-    let r = dublin.admin().post(
-        "/admin/federation/witness",
-        serde_json::json!({ "mesh": berlin.id, "scroll": "Compliance" })
-            .to_string()
-            .as_bytes(),
-    );
-    assert!(r.is_err() || r.unwrap().status >= 500);
-    dublin.restart_with(&[]);
-    assert_eq!(dublin.witnesses().len(), 0);
-    assert_eq!(berlin.witnesses().len(), 0);
-
-    // Killed after the commit: the receipt and the accepted size are both there, once.
-    dublin.restart_with(&[("VM_NODE_TEST_WITNESS", "crash-after-commit")]);
-    let r = dublin.admin().post(
-        "/admin/federation/witness",
-        serde_json::json!({ "mesh": berlin.id, "scroll": "Compliance" })
-            .to_string()
-            .as_bytes(),
-    );
-    assert!(r.is_err() || r.unwrap().status >= 500);
-    dublin.restart_with(&[]);
-    let list = dublin.witnesses();
-    assert_eq!(list.len(), 1, "{list:?}");
-    assert_eq!(list[0]["receipt"]["tree_size"], 10);
-    assert_eq!(list[0]["delivered"], false);
-    // The next round starts from the accepted size 10 (same checkpoint: verified, size 10).
+    // The round stops just before, then just after its commit; the test kills the process
+    // there with SIGKILL. Before: nothing stored, nothing sent. After: the receipt and the
+    // accepted checkpoint both, once, the receipt marked not delivered.
+    for (hook, stored) in [("pause-before-commit", 0), ("pause-after-commit", 1)] {
+        let mark = dir.0.join(format!("{hook}.mark"));
+        dublin.restart_with(&[
+            ("VM_NODE_TEST_WITNESS", hook),
+            ("VM_NODE_TEST_WITNESS_MARK", mark.to_str().unwrap()),
+        ]);
+        let (url, token) = (dublin.url.clone(), dublin.token.clone());
+        let body = serde_json::json!({ "mesh": berlin.id, "scroll": "Compliance" }).to_string();
+        let call = std::thread::spawn(move || {
+            Client::new(&url)
+                .with_token(token)
+                .with_retries(0)
+                .post("/admin/federation/witness", body.as_bytes())
+        });
+        wait_until("the round to pause", || mark.exists());
+        dublin.stop(); // Child::kill: SIGKILL
+        let answer = call.join().unwrap();
+        assert!(answer.is_err(), "{hook}: the killed round answered");
+        dublin.restart_with(&[]);
+        let list = dublin.witnesses();
+        assert_eq!(list.len(), stored, "{hook}: {list:?}");
+        assert_eq!(berlin.witnesses().len(), 0, "{hook}");
+        if stored == 1 {
+            assert_eq!(list[0]["receipt"]["tree_size"], 10);
+            assert_eq!(list[0]["delivered"], false);
+            let (_, health) = vm_federation(&dublin, &["health", "--all-peers"]);
+            assert_eq!(health["witnessed"][0]["accepted_size"], 10, "{health}");
+        }
+    }
+    // The next round starts from the accepted size 10: a consistency proof to 14.
     berlin.grow(10, 4);
     let answer = ok(dublin.witness(&berlin, "Compliance"));
     assert_eq!(answer["receipt"]["verification_result"], "verified");
     assert_eq!(answer["accepted_size"], 14);
     assert_eq!(dublin.witnesses().len(), 2);
+}
+
+#[test]
+fn a_mesh_showing_two_partners_two_histories_is_caught_by_their_cross_check() {
+    let dir = TempDir::new("witness-three");
+    let (dublin, berlin) = pair(&dir, 2);
+    let paris = Mesh::init(&dir.0, "paris", &dublin.clock);
+    for (a, b) in [(&paris, &berlin), (&paris, &dublin)] {
+        a.discover(b);
+        b.discover(a);
+    }
+    agree_on(&dublin, &berlin, 2, &["Drills"]);
+    agree_on(&paris, &berlin, 1, &["Compliance", "Drills"]);
+    agree_on(&paris, &dublin, 1, &["Compliance"]);
+
+    // Honest, at different sizes: Paris accepted 7, Dublin checks 12 against it with a
+    // consistency proof Berlin serves, and verifies.
+    berlin.grow_scroll("Drills", 0, 7);
+    ok(paris.witness(&berlin, "Drills"));
+    berlin.grow_scroll("Drills", 7, 5);
+    let answer = ok(dublin.witness(&berlin, "Drills"));
+    assert_eq!(
+        answer["receipt"]["verification_result"], "verified",
+        "{answer}"
+    );
+    assert_eq!(answer["accepted_size"], 12);
+
+    // Berlin shows Paris (which observes: no samples) another checkpoint of size 12 than the
+    // one it serves Dublin. Neither sees a contradiction alone.
+    let real = berlin.grow(0, 12);
+    let forged = forge(&berlin, &real);
+    let body = serde_json::json!({ "checkpoint": forged }).to_string();
+    let r = berlin.signed(
+        &paris,
+        "POST",
+        "/federation/notify",
+        body.as_bytes(),
+        "split-p",
+    );
+    assert_eq!(ok(r)["receipt"]["verification_result"], "verified");
+
+    // Dublin's round asks Paris what it accepted: a split view, with Berlin's two signatures.
+    let answer = ok(dublin.witness(&berlin, "Compliance"));
+    let receipt = &answer["receipt"];
+    assert_eq!(receipt["verification_result"], "discrepancy", "{answer}");
+    assert_eq!(receipt["samples_checked"], 5);
+    assert_eq!(
+        answer["accepted_size"], 0,
+        "a contradicted checkpoint is not accepted"
+    );
+    let evidence = &receipt["discrepancies"][0];
+    assert_eq!(evidence["kind"], "split_view");
+    assert_eq!(evidence["reported_by"], paris.id.as_str());
+    let (status, out) = verify_evidence(&dir, evidence, &berlin);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("split_view"), "{out}");
+
+    // Berlin grows on its real history: Dublin's next round finds Paris's checkpoint at 12
+    // inconsistent with the one at 15 (Berlin cannot prove them consistent).
+    berlin.grow(12, 3);
+    let answer = ok(dublin.witness(&berlin, "Compliance"));
+    let receipt = &answer["receipt"];
+    assert_eq!(receipt["verification_result"], "discrepancy", "{answer}");
+    assert_eq!(receipt["discrepancies"][0]["kind"], "inconsistent");
+    let (status, out) = verify_evidence(&dir, &receipt["discrepancies"][0], &berlin);
+    assert_eq!(status, 0, "{out}");
+}
+
+#[test]
+fn rounds_run_on_the_agreements_verification_frequency() {
+    let dir = TempDir::new("witness-schedule");
+    let (mut dublin, berlin) = pair(&dir, 2);
+    berlin.grow(0, 6);
+    edit_config(
+        &dublin.data,
+        "scheduled_rounds = false",
+        "scheduled_rounds = true",
+    );
+    dublin.restart_with(&[]);
+    // The agreement says hourly and began at T0: nothing is due before T0 + 1 h (the
+    // scheduler looks every second; three looks).
+    set_clock(&dublin, T0 + 3_599);
+    std::thread::sleep(std::time::Duration::from_millis(3_200));
+    assert_eq!(dublin.witnesses().len(), 0);
+
+    set_clock(&dublin, T0 + 3_600);
+    wait_until("the first scheduled round", || {
+        dublin.witnesses().len() == 1
+    });
+    let first = &dublin.witnesses()[0]["receipt"];
+    assert_eq!(first["verification_result"], "verified", "{first}");
+    assert_eq!(first["tree_size"], 6);
+
+    // Half an hour on: not yet. An hour after the round: the next one, from size 6.
+    berlin.grow(6, 3);
+    set_clock(&dublin, T0 + 5_400);
+    std::thread::sleep(std::time::Duration::from_millis(3_200));
+    assert_eq!(dublin.witnesses().len(), 1);
+    set_clock(&dublin, T0 + 7_200);
+    wait_until("the second scheduled round", || {
+        dublin.witnesses().len() == 2
+    });
+    let (_, health) = vm_federation(&dublin, &["health", "--all-peers"]);
+    assert_eq!(health["witnessed"][0]["accepted_size"], 9, "{health}");
+    assert_eq!(berlin.witnesses().len(), 2, "both delivered");
+}
+
+#[test]
+fn a_stale_notification_is_refused_409_and_the_notifier_resynchronises() {
+    let dir = TempDir::new("witness-resync");
+    let (dublin, berlin) = pair(&dir, 2);
+    berlin.grow(0, 7);
+    berlin.grow(7, 5);
+    ok(dublin.witness(&berlin, "Compliance"));
+    berlin.grow(12, 3);
+
+    // Berlin notifies its checkpoint of size 7: Dublin is at 12 (409), so Berlin sends its
+    // latest (15), which Dublin verifies from 12.
+    let (status, v) = vm_federation(
+        &berlin,
+        &[
+            "notify",
+            "--mesh",
+            &dublin.id,
+            "--scroll",
+            "Compliance",
+            "--size",
+            "7",
+        ],
+    );
+    assert_eq!(status, 0, "{v}");
+    assert_eq!(v["resynced_from"], 12, "{v}");
+    assert_eq!(v["status"], 200);
+    assert_eq!(v["answer"]["receipt"]["verification_result"], "verified");
+    assert_eq!(v["answer"]["accepted_size"], 15);
+    assert_eq!(dublin.witnesses().len(), 2);
+
+    // Without a size: the latest, already accepted (verified again, no resync).
+    let (status, v) = vm_federation(
+        &berlin,
+        &["notify", "--mesh", &dublin.id, "--scroll", "Compliance"],
+    );
+    assert_eq!(status, 0, "{v}");
+    assert_eq!(v["resynced_from"], serde_json::Value::Null);
+    assert_eq!(v["answer"]["accepted_size"], 15);
+    // A size Berlin never signed, and a scroll not shared.
+    let r = berlin.post(
+        "/admin/federation/notify",
+        serde_json::json!({ "mesh": dublin.id, "scroll": "Compliance", "tree_size": 99 }),
+    );
+    assert_eq!(r.status, 404, "{}", r.text());
+    let r = berlin.post(
+        "/admin/federation/notify",
+        serde_json::json!({ "mesh": dublin.id, "scroll": "Drills" }),
+    );
+    assert_eq!(r.status, 403, "{}", r.text());
 }
 
 #[test]
@@ -645,4 +866,27 @@ fn a_level_3_cross_anchor_verifies_and_proves_the_peers_root_to_it() {
         &parsed,
     )
     .unwrap();
+
+    // Dublin's audit bundle of the scroll carries the cross-anchor; the auditor's vm-verify
+    // checks it under the agreement in the bundle and ties it to the bundle's checkpoint.
+    let bundle = dublin.admin().get("/scrolls/Compliance/bundle").unwrap();
+    assert_eq!(bundle.status, 200, "{}", bundle.text());
+    let v: serde_json::Value = serde_json::from_slice(&bundle.body).unwrap();
+    assert_eq!(v["cross_anchors"][0], anchor);
+    let b_file = dir.0.join("bundle.json");
+    std::fs::write(&b_file, &bundle.body).unwrap();
+    let out = Command::new(vm_verify())
+        .args(["--json", "bundle"])
+        .arg(&b_file)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&out.stdout)));
+    assert!(out.status.success(), "{report}");
+    let item = &report["report"]["sections"]["cross_anchors"][0];
+    assert_eq!(item["verdict"], "valid", "{item}");
+    assert_eq!(
+        item["details"]["anchored_checkpoints"][0], "scrolls[0].checkpoints[0]",
+        "{item}"
+    );
 }

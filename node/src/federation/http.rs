@@ -65,6 +65,7 @@ fn level_needed(method: &str, segments: &[&str]) -> Option<u64> {
         // A witness round needs observe (level 1) at least; what it checks grows with the
         // level (federation/witness.rs).
         ("POST", ["federation", "notify" | "witness"]) => Some(1),
+        ("GET", ["federation", "witnessed"]) => Some(1),
         ("GET", ["federation", "cross-anchors"]) => Some(3),
         _ => None,
     }
@@ -135,6 +136,9 @@ fn peer(node: &Node, r: &Request<'_>) -> Result<Option<Answer>> {
             }
             ("POST", ["federation", "notify"]) => {
                 json(200, &super::witness::notified(node, &auth, r.body)?)
+            }
+            ("GET", ["federation", "witnessed"]) => {
+                json(200, &super::gossip::serve(node, r.query)?)
             }
             ("GET", ["federation", "cross-anchors"]) => {
                 json(200, &super::anchor::for_peer(node, &auth)?)
@@ -237,6 +241,14 @@ struct WitnessInput {
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+struct NotifyInput {
+    mesh: String,
+    scroll: String,
+    tree_size: Option<u64>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RevokeInput {
     notice_days: u64,
     reason: Option<String>,
@@ -309,6 +321,13 @@ fn admin(node: &Node, r: &Request<'_>) -> Result<Option<Answer>> {
             json(
                 200,
                 &super::witness::round(node, &input.mesh, &input.scroll, None)?,
+            )
+        }
+        ("POST", ["admin", "federation", "notify"]) => {
+            let input: NotifyInput = body(r)?;
+            json(
+                200,
+                &super::notify::notify_now(node, &input.mesh, &input.scroll, input.tree_size)?,
             )
         }
         ("GET", ["admin", "federation", "witnesses"]) => {

@@ -12,9 +12,12 @@ use serde::Deserialize;
 
 pub mod anchor;
 pub mod demo;
+mod gossip;
 mod http;
 mod negotiate;
+pub mod notify;
 mod peers;
+pub mod schedule;
 pub mod signed;
 mod state;
 pub mod witness;
@@ -77,6 +80,10 @@ pub struct FederationConfig {
     /// Whether `serve` notifies the witnesses of a shared scroll of each checkpoint it signs.
     #[serde(default = "yes")]
     pub notify_peers: bool,
+    /// Whether `serve` runs a witness round of each shared scroll when none ran for the
+    /// agreement's `verification_frequency` (`federation::schedule`).
+    #[serde(default = "yes")]
+    pub scheduled_rounds: bool,
 }
 
 fn three_retries() -> u32 {
@@ -106,6 +113,7 @@ impl Default for FederationConfig {
             witness_retries: three_retries(),
             witness_backoff_ms: backoff_ms(),
             notify_peers: true,
+            scheduled_rounds: true,
         }
     }
 }

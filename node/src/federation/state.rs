@@ -73,6 +73,19 @@ impl Agreement {
         self.effective_at.map_or(true, |end| now < end)
     }
 
+    /// The agreed `terms` member `name` (`scrolls_shared`, `verification_frequency`, …).
+    pub fn term(&self, name: &str) -> serde_json::Value {
+        let v: serde_json::Value = serde_json::from_str(&self.agreement).unwrap_or_default();
+        v["terms"][name].clone()
+    }
+
+    /// Whether `terms.scrolls_shared` names `scroll`.
+    pub fn shares(&self, scroll: &str) -> bool {
+        self.term("scrolls_shared")
+            .as_array()
+            .is_some_and(|s| s.iter().any(|n| n == scroll))
+    }
+
     /// `active`, `revoking` (notice running) or `lapsed`.
     pub fn status(&self, now: u64) -> &'static str {
         match self.effective_at {

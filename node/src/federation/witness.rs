@@ -16,7 +16,7 @@ use vaultmesh_core::witness::{self, Contradiction, Sample, Verdict};
 
 use super::signed::{self, Authenticated};
 use super::state::{self, Agreement};
-use super::{peers, SCROLL};
+use super::{gossip, peers, schedule, SCROLL};
 use crate::node::{ApiError, Node, NodeCode, Result};
 use crate::util;
 
@@ -31,13 +31,23 @@ pub const RECEIPTS: &str = "federation.witness";
 pub static SERVE_BAD_PROOFS: std::sync::atomic::AtomicBool =
     std::sync::atomic::AtomicBool::new(false);
 
-/// Test hook: abort a round just before (1) or just after (2) its commit
-/// (`VM_NODE_TEST_WITNESS=crash-before-commit` / `crash-after-commit`, with `--test-clock` only).
-pub static CRASH: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+/// Test hook: a round stops just before (1) or just after (2) its commit, writes the file
+/// [`PAUSE_MARK`] names and waits there to be killed with SIGKILL
+/// (`VM_NODE_TEST_WITNESS=pause-before-commit` / `pause-after-commit` and
+/// `VM_NODE_TEST_WITNESS_MARK=FILE`, with `--test-clock` only).
+pub static PAUSE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
-fn crash_point(point: u8) {
-    if CRASH.load(std::sync::atomic::Ordering::Relaxed) == point {
-        std::process::abort();
+/// The file a paused round writes (see [`PAUSE`]).
+pub static PAUSE_MARK: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
+fn pause_point(point: u8) {
+    if PAUSE.load(std::sync::atomic::Ordering::Relaxed) == point {
+        if let Some(mark) = PAUSE_MARK.get() {
+            let _ = std::fs::write(mark, point.to_string());
+        }
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
     }
 }
 
@@ -73,7 +83,7 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
     ApiError::node(NodeCode::Internal, e.to_string())
 }
 
-fn parse(bytes: &[u8]) -> Result<Value<'_>> {
+pub(super) fn parse(bytes: &[u8]) -> Result<Value<'_>> {
     let limits = Limits {
         max_bytes: bytes.len().max(Limits::default().max_bytes),
         max_depth: Limits::default().max_depth + 4,
@@ -81,7 +91,7 @@ fn parse(bytes: &[u8]) -> Result<Value<'_>> {
     json::parse_record(bytes, &limits).map_err(|e| ApiError::core(400, e, None))
 }
 
-fn canonical(v: &serde_json::Value) -> Result<Vec<u8>> {
+pub(super) fn canonical(v: &serde_json::Value) -> Result<Vec<u8>> {
     let bytes = serde_json::to_vec(v).map_err(internal)?;
     json::canonicalize(&bytes, &Limits::default()).map_err(|e| ApiError::core(400, e, None))
 }
@@ -92,22 +102,16 @@ fn timestamp(secs: u64) -> String {
         .to_string()
 }
 
-fn accepted_key(peer: &str, scroll: &str) -> String {
+pub(super) fn accepted_key(peer: &str, scroll: &str) -> String {
     format!("{peer} {scroll}")
 }
 
 /// The agreement in force with `peer` that shares `scroll`, the highest level first.
-fn sharing_agreement(node: &Node, peer: &str, scroll: &str) -> Result<Agreement> {
+pub(super) fn sharing_agreement(node: &Node, peer: &str, scroll: &str) -> Result<Agreement> {
     let now = node.now();
     let mut found: Vec<Agreement> = state::all::<Agreement>(node, state::AGREEMENT)?
         .into_iter()
-        .filter(|a| a.peer == peer && a.in_force(now))
-        .filter(|a| {
-            let v: serde_json::Value = serde_json::from_str(&a.agreement).unwrap_or_default();
-            v["terms"]["scrolls_shared"]
-                .as_array()
-                .is_some_and(|s| s.iter().any(|n| n == scroll))
-        })
+        .filter(|a| a.peer == peer && a.in_force(now) && a.shares(scroll))
         .collect();
     found.sort_by_key(|a| std::cmp::Reverse(a.trust_level));
     found.into_iter().next().ok_or_else(|| {
@@ -119,11 +123,15 @@ fn sharing_agreement(node: &Node, peer: &str, scroll: &str) -> Result<Agreement>
 }
 
 /// What could not be checked, and why (a `failed` receipt).
-struct Failed(String);
+pub(super) struct Failed(pub(super) String);
 
 /// Calls the peer, retrying network failures with doubling backoff (`[federation]`
 /// `witness_retries`, `witness_backoff_ms`). Each attempt is a new signed request (new nonce).
-fn call_peer(node: &Node, url: &str, path: &str) -> std::result::Result<serde_json::Value, Failed> {
+pub(super) fn call_peer(
+    node: &Node,
+    url: &str,
+    path: &str,
+) -> std::result::Result<serde_json::Value, Failed> {
     let cfg = &node.config.federation;
     let mut wait = cfg.witness_backoff_ms;
     let mut attempt = 0;
@@ -176,7 +184,7 @@ fn failed<T>(what: impl std::fmt::Display) -> std::result::Result<T, Failed> {
     Err(Failed(what.to_string()))
 }
 
-fn json_of(bytes: &[u8]) -> serde_json::Value {
+pub(super) fn json_of(bytes: &[u8]) -> serde_json::Value {
     serde_json::from_slice(bytes).unwrap_or_default()
 }
 
@@ -385,10 +393,21 @@ pub fn round(
             cp,
             samples,
             method,
-        }) => {
-            new_accepted = Some(checkpoint);
-            (cp.root, cp.tree_size, method, "verified", samples, vec![])
-        }
+        }) => match gossip::cross_check(node, peer, &known.url, &ring, &cp, &checkpoint)? {
+            // What another partner accepted contradicts it: a split view, not accepted.
+            Some(found) => (
+                cp.root,
+                cp.tree_size,
+                method,
+                "discrepancy",
+                samples,
+                vec![found.evidence],
+            ),
+            None => {
+                new_accepted = Some(checkpoint);
+                (cp.root, cp.tree_size, method, "verified", samples, vec![])
+            }
+        },
         Ok(Outcome::Discrepancy {
             cp,
             evidence,
@@ -442,7 +461,7 @@ pub fn round(
         rows.push(state::put(ACCEPTED, &key_row, cp));
     }
     node.create_scroll(SCROLL, true)?;
-    crash_point(1);
+    pause_point(1);
     super::keep(
         node,
         std::slice::from_ref(&signed_bytes),
@@ -450,7 +469,8 @@ pub fn round(
         &own,
         &rows,
     )?;
-    crash_point(2);
+    pause_point(2);
+    schedule::ran(peer, scroll, node.now());
     drop(guard);
     // Delivery is best effort after the commit: the receipt stands whether the peer takes it.
     let delivered = matches!(
@@ -578,63 +598,6 @@ pub fn history(
         t(a).cmp(&t(b))
     });
     Ok(serde_json::json!({ "witnesses": list }))
-}
-
-/// Checkpoints signed by this node, waiting to be announced to witnesses (the notifier's
-/// queue; absent when no notifier runs).
-static SIGNED: std::sync::OnceLock<std::sync::mpsc::Sender<(String, Vec<u8>)>> =
-    std::sync::OnceLock::new();
-
-/// Called when this node signed a checkpoint of `scroll` (canonical `body`): queued for the
-/// notifier, so the append or checkpoint request never waits on a peer.
-pub fn checkpoint_signed(scroll: &str, body: &[u8]) {
-    if let Some(queue) = SIGNED.get() {
-        let _ = queue.send((scroll.to_string(), body.to_vec()));
-    }
-}
-
-/// Starts the notifier (`vm-node serve`, unless `[federation] notify_peers = false`): each
-/// checkpoint this node signs of a scroll an agreement in force shares is POSTed, best
-/// effort, to that peer's `/federation/notify`, whose witness runs its round on it.
-pub fn start_notifier(node: std::sync::Arc<Node>) {
-    let (send, receive) = std::sync::mpsc::channel::<(String, Vec<u8>)>();
-    if SIGNED.set(send).is_err() {
-        return;
-    }
-    std::thread::spawn(move || {
-        for (scroll, body) in receive {
-            if let Err(e) = notify_peers(&node, &scroll, &body) {
-                tracing::warn!(scroll, error = %e.message, "witness notification failed");
-            }
-        }
-    });
-}
-
-fn notify_peers(node: &Node, scroll: &str, checkpoint: &[u8]) -> Result<()> {
-    let now = node.now();
-    let mut peers_to_tell: Vec<String> = state::all::<Agreement>(node, state::AGREEMENT)?
-        .into_iter()
-        .filter(|a| a.in_force(now) && a.trust_level >= 1)
-        .filter(|a| {
-            let v: serde_json::Value = serde_json::from_str(&a.agreement).unwrap_or_default();
-            v["terms"]["scrolls_shared"]
-                .as_array()
-                .is_some_and(|s| s.iter().any(|n| n == scroll))
-        })
-        .map(|a| a.peer)
-        .collect();
-    peers_to_tell.sort();
-    peers_to_tell.dedup();
-    let body = canonical(&serde_json::json!({ "checkpoint": json_of(checkpoint) }))?;
-    for peer in peers_to_tell {
-        let known = peers::known(node, &peer)?;
-        match signed::call(node, &known.url, "POST", "/federation/notify", &body) {
-            Ok(r) if r.status == 200 => {}
-            Ok(r) => tracing::warn!(peer, status = r.status, "witness refused the notification"),
-            Err(e) => tracing::warn!(peer, error = %e.message, "witness unreachable"),
-        }
-    }
-    Ok(())
 }
 
 /// Per peer and scroll this node witnesses: the accepted size, the last round's result and
