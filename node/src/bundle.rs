@@ -14,6 +14,7 @@
 //!               "receipts": [{"record", "proof"}]}]}   from N's size (or 0) to the last
 //!               "witnesses": [verified witness receipts about these checkpoints] (when any)
 //!                                                     checkpoint, each proven against it
+//!  "cross_anchors": [cross-anchors this mesh signed over its root of the scroll] (when any)}
 //! ```
 //!
 //! Everything comes from the store with `O(log n)` reads per proof.
@@ -246,7 +247,15 @@ pub fn export_with_progress(
         out.extend_from_slice(b"],\"witnesses\":[");
         out.extend_from_slice(&witnesses.join(&b',')[..]);
     }
-    out.extend_from_slice(b"]}]}\n");
+    out.extend_from_slice(b"]}]");
+    // Cross-anchors this mesh signed over its root of the scroll (level 3; issue 12).
+    let anchors = crate::federation::anchor::bundle_records(reader.as_mut(), scroll)?;
+    if !anchors.is_empty() {
+        out.extend_from_slice(b",\"cross_anchors\":[");
+        out.extend_from_slice(&anchors.join(&b',')[..]);
+        out.push(b']');
+    }
+    out.extend_from_slice(b"}\n");
     progress(total, total);
     Ok(out)
 }

@@ -182,3 +182,21 @@ pub fn for_peer(node: &Node, auth: &Authenticated) -> Result<serde_json::Value> 
     }
     Ok(serde_json::json!({ "cross_anchors": list }))
 }
+
+/// The cross-anchors this mesh signed that commit to its root of `scroll` (canonical bytes),
+/// for the audit bundle's `cross_anchors` (the core verifies each with the agreement in the
+/// bundle and names the bundle's checkpoints whose roots it holds).
+pub fn bundle_records(
+    reader: &mut dyn crate::store::StoreRead,
+    scroll: &str,
+) -> std::result::Result<Vec<Vec<u8>>, String> {
+    let mut out = Vec::new();
+    for (_, bytes) in reader.states(CROSS_ANCHOR).map_err(|e| e.to_string())? {
+        let s: Stored = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+        let v: serde_json::Value = serde_json::from_str(&s.record).map_err(|e| e.to_string())?;
+        if v["anchoring_roots"].get(scroll).is_some() {
+            out.push(s.record.into_bytes());
+        }
+    }
+    Ok(out)
+}

@@ -1,8 +1,9 @@
 //! The demo's federation part (`vm-node demo`): two more meshes on loopback, `berlin` and
 //! `paris`; the demo mesh and each discover the other; the demo mesh proposes to Berlin,
 //! Berlin counters, the demo mesh accepts, and both sign one agreement; Paris proposes to the
-//! demo mesh, which rejects. The demo mesh then witnesses Berlin's Compliance scroll and signs
-//! a cross-anchor with it (level 3). The agreement is written for `vm-verify agreement` and lands in
+//! demo mesh, which rejects. The demo mesh then witnesses Berlin's Compliance scroll, signs
+//! a cross-anchor with it (level 3), and catches Berlin signing a second checkpoint of one
+//! size (a split view, with evidence `vm-verify evidence` confirms). The agreement is written for `vm-verify agreement` and lands in
 //! the exported bundle (`crate::bundle`).
 
 use std::path::Path;
@@ -74,12 +75,12 @@ pub fn run(
                 store: None,
             },
         )?;
-        let (_node, running) = crate::cli::start(&data, None)?;
+        let (node, running) = crate::cli::start(&data, None)?;
         let peer_url = format!("http://{}", running.addr);
         let client = Client::new(&peer_url).with_token(config::admin_token(&data)?);
-        peers.push((mesh_id, peer_url, client, running));
+        peers.push((mesh_id, peer_url, client, running, node));
     }
-    let [(berlin, berlin_url, b, berlin_running), (paris, paris_url, p, paris_running)] =
+    let [(berlin, berlin_url, b, berlin_running, berlin_node), (paris, paris_url, p, paris_running, _)] =
         <[_; 2]>::try_from(peers).map_err(|_| Fail::usage("two meshes"))?;
     let (mut b, mut p) = (b, p);
     say(format!(
@@ -151,7 +152,8 @@ pub fn run(
         verified.agreement_hash
     ));
 
-    witness_and_anchor(demo, &mut b, &berlin, &verified, say)?;
+    let checkpoint = witness_and_anchor(demo, &mut b, &berlin, &verified, say)?;
+    split_view_caught(&berlin_node, url, &checkpoint, files, say)?;
 
     let rejected = call(
         &mut p,
@@ -197,19 +199,20 @@ fn witness_and_anchor(
     berlin: &str,
     agreement: &federation::Agreement,
     say: &mut dyn FnMut(String),
-) -> Result<(), Fail> {
+) -> Result<serde_json::Value, Fail> {
     let receipts: Vec<Vec<u8>> = (0..12)
         .map(|i| crate::bench::compliance_receipt(i, &crate::util::now_text()))
         .collect();
     let batch: serde_json::Value = serde_json::from_slice(&crate::bench::array(&receipts))
         .map_err(|e| Fail::invalid(e.to_string()))?;
     call(b, "POST", "/admin/scrolls/Compliance/receipts", batch)?;
-    call(
+    let checkpoint = call(
         b,
         "POST",
         "/admin/scrolls/Compliance/checkpoints",
         serde_json::Value::Null,
-    )?;
+    )?["checkpoint"]
+        .clone();
     let round = call(
         demo,
         "POST",
@@ -244,6 +247,76 @@ fn witness_and_anchor(
         "anchor  cross-anchor demo -> berlin: combined root {} over both meshes' roots, verified with the core under the level-{} agreement",
         anchor["combined_root"].as_str().unwrap_or("?"),
         agreement.trust_level
+    ));
+    Ok(checkpoint)
+}
+
+/// A discrepancy caught: Berlin (its own key, as a mesh showing a split view would) signs a
+/// second checkpoint of the size the demo mesh witnessed, with another root, and notifies the
+/// demo mesh of it; the round ends `discrepancy`, whose evidence the core confirms from
+/// Berlin's two signatures alone. Written to `files/evidence.json` for `vm-verify evidence`.
+fn split_view_caught(
+    berlin: &crate::node::Node,
+    demo_url: &str,
+    real: &serde_json::Value,
+    files: &Path,
+    say: &mut dyn FnMut(String),
+) -> Result<(), Fail> {
+    use vaultmesh_core::json::Value;
+    use vaultmesh_core::record::{self, Kind};
+    let invalid = |e: &dyn std::fmt::Display| Fail::invalid(e.to_string());
+    let mut other = real.clone();
+    let root = real["root"].as_str().unwrap_or_default();
+    let flipped = if root.ends_with('0') { "1" } else { "0" };
+    other["root"] = format!("{}{flipped}", &root[..root.len().saturating_sub(1)]).into();
+    let text = json::canonicalize(other.to_string().as_bytes(), &Limits::default())
+        .map_err(|e| invalid(&e))?;
+    let Ok(Value::Object(mut object)) = json::parse_record(&text, &Limits::default()) else {
+        return Err(Fail::invalid("the checkpoint is not an object"));
+    };
+    record::sign_record(
+        &mut object,
+        Kind::ScrollCheckpoint,
+        berlin.federation_secret(),
+    );
+    let forged = Value::Object(object).to_canonical();
+    let body = format!("{{\"checkpoint\":{}}}", String::from_utf8_lossy(&forged));
+    let reply = super::signed::call(
+        berlin,
+        demo_url,
+        "POST",
+        "/federation/notify",
+        body.as_bytes(),
+    )
+    .map_err(|e| Fail::invalid(e.message))?;
+    let round = reply.json();
+    let r = &round["receipt"];
+    if reply.status != 200 || r["verification_result"] != "discrepancy" {
+        return Err(Fail::invalid(format!(
+            "the split view was not caught: {}",
+            reply.text()
+        )));
+    }
+    let evidence = &r["discrepancies"][0];
+    let bytes = json::canonicalize(evidence.to_string().as_bytes(), &Limits::default())
+        .map_err(|e| invalid(&e))?;
+    let value = json::parse_record(&bytes, &Limits::default()).map_err(|e| invalid(&e))?;
+    let mut ring = Keyring::new();
+    ring.insert(berlin.mesh_id.clone(), berlin.public_key);
+    let kind = vaultmesh_core::witness::verify_evidence(&value, &ring)
+        .map_err(|f| invalid(&f))?
+        .kind();
+    let file = files.join("evidence.json");
+    std::fs::write(&file, &bytes)?;
+    say(format!(
+        "catch   berlin signs a second checkpoint of size {} with another root and notifies demo: {} {} (accepted size stays {}); evidence confirmed by the core from berlin's two signatures: vm-verify evidence {} --key {}={}",
+        real["tree_size"],
+        r["witness_id"].as_str().unwrap_or("?"),
+        kind,
+        round["accepted_size"],
+        file.display(),
+        berlin.mesh_id,
+        berlin.public_key
     ));
     Ok(())
 }
