@@ -708,6 +708,16 @@ fn a_mesh_showing_two_partners_two_histories_is_caught_by_their_cross_check() {
     assert_eq!(receipt["discrepancies"][0]["kind"], "inconsistent");
     let (status, out) = verify_evidence(&dir, &receipt["discrepancies"][0], &berlin);
     assert_eq!(status, 0, "{out}");
+
+    // What a partner accepted is told only to a signed partner, and only when asked fully.
+    let r = Client::new(&paris.url)
+        .with_retries(0)
+        .get(&format!("/federation/witnessed?mesh={}&scroll=Compliance", berlin.id))
+        .unwrap();
+    assert_eq!(r.status, 401, "{}", r.text());
+    let r = dublin.signed(&paris, "GET", "/federation/witnessed", b"", "ask-1");
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("mesh=DID&scroll=NAME"), "{}", r.text());
 }
 
 #[test]

@@ -5,7 +5,9 @@
 //! judges ([`witness::judge`]); the signed `fed_witness_event` is appended to the Federation
 //! scroll in the transaction that moves the accepted checkpoint (C2SP tlog-witness: state is
 //! persisted before the answer), then POSTed to the peer's `/federation/witness`, which
-//! verifies and stores it too.
+//! verifies and stores it too. Before a checkpoint is accepted, the partners' accepted
+//! checkpoints are compared with it (`gossip.rs`); rounds start from an operator, a
+//! notification (`notify.rs`) or the schedule (`schedule.rs`).
 
 use vaultmesh_core::encoding::{timestamp::Timestamp, PublicKey};
 use vaultmesh_core::federation::{self, Checkpoint};
