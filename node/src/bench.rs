@@ -6,6 +6,8 @@
 //! over several connections, checkpoints, then asks for inclusion proofs at random indexes and
 //! reports appends per second, latency percentiles and the store's bytes per receipt.
 
+pub mod witness;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

@@ -712,7 +712,10 @@ fn a_mesh_showing_two_partners_two_histories_is_caught_by_their_cross_check() {
     // What a partner accepted is told only to a signed partner, and only when asked fully.
     let r = Client::new(&paris.url)
         .with_retries(0)
-        .get(&format!("/federation/witnessed?mesh={}&scroll=Compliance", berlin.id))
+        .get(&format!(
+            "/federation/witnessed?mesh={}&scroll=Compliance",
+            berlin.id
+        ))
         .unwrap();
     assert_eq!(r.status, 401, "{}", r.text());
     let r = dublin.signed(&paris, "GET", "/federation/witnessed", b"", "ask-1");

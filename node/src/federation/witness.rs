@@ -263,14 +263,21 @@ fn gather(
     } else {
         (Vec::new(), "consistency")
     };
+    // Every sample in one signed request (each request costs the peer a durable nonce).
     let mut served = Vec::with_capacity(indexes.len());
-    for &index in &indexes {
+    let answer = if indexes.is_empty() {
+        serde_json::Value::Null
+    } else {
+        let list: Vec<String> = indexes.iter().map(u64::to_string).collect();
         let path = format!(
-            "/federation/receipts/{scroll}?from={index}&count=1&tree_size={}",
+            "/federation/receipts/{scroll}?indexes={}&tree_size={}",
+            list.join(","),
             cp.tree_size
         );
-        let answer = call_peer(node, peer_url, &path)?;
-        let item = &answer["receipts"][0];
+        call_peer(node, peer_url, &path)?
+    };
+    for (i, &index) in indexes.iter().enumerate() {
+        let item = &answer["receipts"][i];
         if item["index"].as_u64() != Some(index) {
             return failed(format!("the peer did not serve receipt {index}"));
         }

@@ -95,11 +95,49 @@ impl<'a> Query<'a> {
     pub fn uint(&self, name: &str) -> Result<Option<u64>> {
         self.uint_in(name, 0, MAX)
     }
+
+    /// Parameter `name` as a comma-separated list of at most `max_len` integers, each in
+    /// `0..=max`; absent is `None`, an empty value or a longer list a 400.
+    pub fn uint_list(&self, name: &str, max_len: usize, max: u64) -> Result<Option<Vec<u64>>> {
+        let Some(text) = self.get(name) else {
+            return Ok(None);
+        };
+        let parts: Vec<&str> = text.split(',').collect();
+        if parts.len() > max_len {
+            return Err(QueryError(format!(
+                "{name} lists at most {max_len} integers, not {}",
+                parts.len()
+            )));
+        }
+        parts
+            .into_iter()
+            .map(|p| number(name, p, 0, max))
+            .collect::<Result<Vec<u64>>>()
+            .map(Some)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uint_lists_are_bounded_in_length_and_value() {
+        let q = Query::parse("indexes=3,0,17&none=&long=1,2,3");
+        assert_eq!(q.uint_list("indexes", 4, 20), Ok(Some(vec![3, 0, 17])));
+        assert_eq!(q.uint_list("absent", 4, 20), Ok(None));
+        assert!(q
+            .uint_list("indexes", 4, 10)
+            .unwrap_err()
+            .0
+            .contains("0..=10"));
+        assert!(q.uint_list("none", 4, 10).is_err());
+        assert!(q
+            .uint_list("long", 2, 10)
+            .unwrap_err()
+            .0
+            .contains("at most 2"));
+    }
 
     #[test]
     fn one_of_names_the_valid_values() {

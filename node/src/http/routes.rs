@@ -733,9 +733,10 @@ fn roots(node: &Node) -> Result<Reply> {
     )
 }
 
-/// `GET /federation/receipts/{scroll}?from=I&count=N` or `?sample=N`, each receipt with its
-/// inclusion proof against the named checkpoint (`checkpoint=SEQ` or `tree_size=N`; default
-/// the latest).
+/// `GET /federation/receipts/{scroll}?from=I&count=N`, `?indexes=I,J,…` (at most
+/// `witness::MAX_SAMPLES`, each below the checkpoint's size: a witness's samples in one
+/// request) or `?sample=N`, each receipt with its inclusion proof against the named checkpoint
+/// (`checkpoint=SEQ` or `tree_size=N`; default the latest).
 fn federation_receipts(node: &Node, name: &str, query: &Query<'_>) -> Result<Reply> {
     let scroll = node.scroll(name)?;
     if !scroll.public {
@@ -748,7 +749,20 @@ fn federation_receipts(node: &Node, name: &str, query: &Query<'_>) -> Result<Rep
         node.checkpoint_at(&scroll, checkpoint_at(query, "checkpoint", "tree_size")?)?;
     let size = checkpoint.tree_size;
     let max = node.config.limits.max_range;
-    let indexes: Vec<u64> = if let Some(n) = query.uint("sample")? {
+    let listed = query.uint_list(
+        "indexes",
+        vaultmesh_core::witness::MAX_SAMPLES,
+        size.saturating_sub(1),
+    )?;
+    let indexes: Vec<u64> = if let Some(listed) = listed {
+        if size == 0 {
+            return Err(ApiError::node(
+                NodeCode::BadRequest,
+                "indexes: the checkpoint is of the empty tree",
+            ));
+        }
+        listed
+    } else if let Some(n) = query.uint("sample")? {
         let n = n.min(max).min(size);
         let mut picked = std::collections::BTreeSet::new();
         while (picked.len() as u64) < n {
