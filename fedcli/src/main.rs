@@ -579,13 +579,15 @@ fn run(cli: &Cli) -> Result<(Value, String), Fail> {
         Command::Status => {
             let v = call(c, "GET", "/admin/federation/status", None)?;
             let text = format!(
-                "mesh {}  key {}\n  now {}\n  peers {}\n  proposals {}\n  agreements {}",
+                "mesh {}  key {}\n  now {}\n  peers {}\n  proposals {}\n  agreements {}\n  witness rounds {}, receipts received {}",
                 v["mesh_id"].as_str().unwrap_or("?"),
                 v["public_key"].as_str().unwrap_or("?"),
                 v["now"].as_str().unwrap_or("?"),
                 v["peers"],
                 v["proposals"],
                 v["agreements"],
+                v["witness"]["rounds"],
+                v["witness"]["received"],
             );
             (v, text)
         }

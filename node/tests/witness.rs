@@ -113,9 +113,14 @@ impl Mesh {
 
     /// A request signed as this mesh, sent to `to`.
     fn signed(&self, to: &Mesh, method: &str, path: &str, body: &[u8], nonce: &str) -> Reply {
+        let now: u64 = std::fs::read_to_string(&self.clock)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
         let params = request::Params {
-            created: T0,
-            expires: T0 + 300,
+            created: now,
+            expires: now + 300,
             nonce: nonce.into(),
             keyid: self.id.clone(),
         };
@@ -388,6 +393,15 @@ fn a_level_2_round_samples_receipts_and_both_meshes_store_the_receipt() {
     assert_eq!(summary.overall, "valid");
     let v: serde_json::Value = serde_json::from_slice(&bundle.body).unwrap();
     assert_eq!(v["scrolls"][0]["witnesses"].as_array().unwrap().len(), 2);
+
+    // `vm-federation status` counts them: Dublin ran two verified rounds, Berlin received two.
+    let (status, v) = vm_federation(&dublin, &["status"]);
+    assert_eq!(status, 0, "{v}");
+    assert_eq!(v["witness"]["rounds"]["verified"], 2, "{v}");
+    assert_eq!(v["witness"]["received"], 0, "{v}");
+    let (_, v) = vm_federation(&berlin, &["status"]);
+    assert_eq!(v["witness"]["received"], 2, "{v}");
+    assert_eq!(v["witness"]["rounds"]["verified"], 0, "{v}");
 
     // A scroll the agreement does not share is not witnessed.
     let r = dublin.witness(&berlin, "Drills");
@@ -760,6 +774,49 @@ fn rounds_run_on_the_agreements_verification_frequency() {
     let (_, health) = vm_federation(&dublin, &["health", "--all-peers"]);
     assert_eq!(health["witnessed"][0]["accepted_size"], 9, "{health}");
     assert_eq!(berlin.witnesses().len(), 2, "both delivered");
+}
+
+#[test]
+fn a_level_3_partner_is_witnessed_and_cross_anchored_on_schedule() {
+    let dir = TempDir::new("witness-anchor-schedule");
+    let (mut dublin, berlin) = pair(&dir, 3);
+    let theirs = berlin.grow(0, 6);
+    edit_config(
+        &dublin.data,
+        "scheduled_rounds = false",
+        "scheduled_rounds = true",
+    );
+    dublin.restart_with(&[]);
+    let anchors = || {
+        let r = berlin.signed(
+            &dublin,
+            "GET",
+            "/federation/cross-anchors",
+            b"",
+            &format!(
+                "poll-{}",
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos()
+            ),
+        );
+        ok(r)["cross_anchors"].as_array().unwrap().clone()
+    };
+    assert_eq!(anchors().len(), 0);
+    // An hour after the agreement: the round, then the cross-anchor over the root it accepted.
+    set_clock(&dublin, T0 + 3_600);
+    wait_until("the scheduled cross-anchor", || anchors().len() == 1);
+    let entry = &anchors()[0];
+    assert_eq!(
+        entry["cross_anchor"]["roots_included"]["Compliance"],
+        theirs["root"]
+    );
+    assert_eq!(entry["proofs"][0]["root"], theirs["root"]);
+    assert_eq!(dublin.witnesses().len(), 1);
+    // Not again within the hour.
+    std::thread::sleep(std::time::Duration::from_millis(2_200));
+    assert_eq!(anchors().len(), 1);
 }
 
 #[test]

@@ -359,6 +359,7 @@ fn admin(node: &Node, r: &Request<'_>) -> Result<Option<Answer>> {
                     "peers": peers.len(),
                     "proposals": { "proposed": count("proposed"), "countered": count("countered"), "agreed": count("agreed"), "rejected": count("rejected") },
                     "agreements": { "active": status("active"), "revoking": status("revoking"), "lapsed": status("lapsed") },
+                    "witness": super::witness::summary(node)?,
                 }),
             )
         }

@@ -3,8 +3,9 @@
 //! For each partner and each scroll their agreement shares and the partner offers
 //! (`scrolls_available` of its discovery record), a round runs when none has run for the
 //! agreement's `verification_frequency` (`witness::round_interval_secs`; the shortest when
-//! several agreements share the scroll). Time is the node's clock, so tests move it; the
-//! scheduler looks once per [`POLL`] of real time.
+//! several agreements share the scroll). With a partner at trust level ≥ 3 a cross-anchor is
+//! signed on the same frequency, after that look's rounds. Time is the node's clock, so tests
+//! move it; the scheduler looks once per [`POLL`] of real time.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -13,9 +14,9 @@ use std::time::Duration;
 use vaultmesh_core::encoding::timestamp::Timestamp;
 use vaultmesh_core::witness::{round_interval_secs, FREQUENCIES};
 
-use super::peers;
 use super::state::{self, Agreement};
 use super::witness::{self, Stored, RECEIPTS};
+use super::{anchor, peers};
 use crate::node::{Node, Result};
 
 /// How often the scheduler looks at the clock (real time).
@@ -56,14 +57,23 @@ fn stored_rounds(node: &Node) -> Result<HashMap<(String, String), u64>> {
             continue;
         }
         let v: serde_json::Value = serde_json::from_str(&s.receipt).unwrap_or_default();
-        let at = v["timestamp"]
-            .as_str()
-            .and_then(|t| Timestamp::parse(t).ok())
-            .map_or(0, |t| t.unix_seconds().max(0) as u64);
+        let at = seconds_of(&v["timestamp"]).unwrap_or(0);
         let slot = map.entry((s.witnessed_mesh, s.scroll)).or_insert(0);
         *slot = (*slot).max(at);
     }
     Ok(map)
+}
+
+fn seconds_of(v: &serde_json::Value) -> Option<u64> {
+    v.as_str()
+        .and_then(|t| Timestamp::parse(t).ok())
+        .map(|t| t.unix_seconds().max(0) as u64)
+}
+
+/// When an agreement was established (`now` if its record does not say).
+fn established_at(agreement: &Agreement, now: u64) -> u64 {
+    let record: serde_json::Value = serde_json::from_str(&agreement.agreement).unwrap_or_default();
+    seconds_of(&record["established_at"]).unwrap_or(now)
 }
 
 /// The interval of one agreement's `verification_frequency`.
@@ -93,11 +103,7 @@ fn due(node: &Node, now: u64) -> Result<Vec<(String, String)>> {
         };
         let offered: serde_json::Value = serde_json::from_str(&peer.discovery).unwrap_or_default();
         let interval = interval_of(&a);
-        let record: serde_json::Value = serde_json::from_str(&a.agreement).unwrap_or_default();
-        let established = record["established_at"]
-            .as_str()
-            .and_then(|t| Timestamp::parse(t).ok())
-            .map_or(now, |t| t.unix_seconds().max(0) as u64);
+        let established = established_at(&a, now);
         for scroll in offered["scrolls_available"]
             .as_array()
             .into_iter()
@@ -129,7 +135,42 @@ fn due(node: &Node, now: u64) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
-/// One look at the clock: every round due runs now, one after the other.
+/// When this node last signed a cross-anchor with each peer, node clock seconds (`None` until
+/// read from the stored cross-anchors).
+static LAST_ANCHOR: Mutex<Option<HashMap<String, u64>>> = Mutex::new(None);
+
+/// The level-3 peers a cross-anchor is due with: none signed for the agreement's
+/// `verification_frequency` (or since it was established). Marks them as anchored now.
+fn anchors_due(node: &Node, now: u64) -> Result<Vec<String>> {
+    let mut last = LAST_ANCHOR.lock().unwrap_or_else(|p| p.into_inner());
+    if last.is_none() {
+        let mut map: HashMap<String, u64> = HashMap::new();
+        for s in state::all::<anchor::Stored>(node, anchor::CROSS_ANCHOR)? {
+            let v: serde_json::Value = serde_json::from_str(&s.record).unwrap_or_default();
+            let at = seconds_of(&v["timestamp"]).unwrap_or(0);
+            let slot = map.entry(s.anchored_mesh).or_insert(0);
+            *slot = (*slot).max(at);
+        }
+        *last = Some(map);
+    }
+    let map = last.get_or_insert_with(HashMap::new);
+    let mut due = Vec::new();
+    for a in state::all::<Agreement>(node, state::AGREEMENT)? {
+        if !a.in_force(now) || a.trust_level < 3 || due.contains(&a.peer) {
+            continue;
+        }
+        let since = *map.get(&a.peer).unwrap_or(&established_at(&a, now));
+        if now >= since.saturating_add(interval_of(&a)) {
+            map.insert(a.peer.clone(), now);
+            due.push(a.peer);
+        }
+    }
+    due.sort();
+    Ok(due)
+}
+
+/// One look at the clock: every round due runs now, one after the other, then every
+/// cross-anchor due (issue 12 item 6: level ≥ 3, over the roots just witnessed) is signed.
 fn tick(node: &Node) -> Result<()> {
     let now = node.now();
     for (peer, scroll) in due(node, now)? {
@@ -141,6 +182,16 @@ fn tick(node: &Node) -> Result<()> {
                 ran(&peer, &scroll, now);
                 tracing::warn!(peer, scroll, error = %e.message, "scheduled witness round refused");
             }
+        }
+    }
+    for peer in anchors_due(node, now)? {
+        match anchor::sign(node, &peer) {
+            Ok(v) => {
+                tracing::info!(peer, combined_root = %v["combined_root"], "scheduled cross-anchor")
+            }
+            // Nothing witnessed of the peer yet (EMPTY_ROOTS_INCLUDED), or no agreement any
+            // more: again an interval on.
+            Err(e) => tracing::warn!(peer, error = %e.message, "scheduled cross-anchor refused"),
         }
     }
     Ok(())

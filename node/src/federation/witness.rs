@@ -609,6 +609,28 @@ pub fn history(
     Ok(serde_json::json!({ "witnesses": list }))
 }
 
+/// For `vm-federation status`: the rounds this node ran, by result, and the receipts partners
+/// delivered about this mesh's scrolls.
+pub fn summary(node: &Node) -> Result<serde_json::Value> {
+    let (mut verified, mut discrepancy, mut failed, mut received) = (0u64, 0u64, 0u64, 0u64);
+    for s in state::all::<Stored>(node, RECEIPTS)? {
+        if s.witnessing_mesh != node.mesh_id {
+            received += 1;
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(&s.receipt).unwrap_or_default();
+        match v["verification_result"].as_str() {
+            Some("verified") => verified += 1,
+            Some("discrepancy") => discrepancy += 1,
+            _ => failed += 1,
+        }
+    }
+    Ok(serde_json::json!({
+        "rounds": { "verified": verified, "discrepancy": discrepancy, "failed": failed },
+        "received": received,
+    }))
+}
+
 /// Per peer and scroll this node witnesses: the accepted size, the last round's result and
 /// time, the last `verified` round's time, and the rounds that failed or found a discrepancy
 /// since (`vm-federation health --all-peers`). Lag is the node's clock minus the last verified
