@@ -528,13 +528,7 @@ const DEMO_STEPS: u64 = 27 + crate::governance::demo::STEPS;
 
 /// `vm-node demo`: a demo mesh in a temporary directory, end to end.
 pub fn demo(args: &DemoArgs, json: bool) -> Result<(), Fail> {
-    let base = match &args.dir {
-        Some(d) => d.clone(),
-        None => std::env::temp_dir().join(format!(
-            "vaultmesh-demo-{}",
-            util::hex(&util::random::<4>()?)
-        )),
-    };
+    let base = util::dir_or_temp(args.dir.as_deref(), "vaultmesh-demo")?;
     let data = base.join("node");
     // Under --json the steps are not printed; one summary object is, at the end. On a
     // terminal a bar counts the steps below the lines (printed with the bar suspended).

@@ -34,6 +34,18 @@ pub fn random<const N: usize>() -> std::io::Result<[u8; N]> {
     Ok(out)
 }
 
+/// `dir` if given, else a new path `PREFIX-XXXXXXXX` under the system's temporary directory
+/// (not created; the demo and benches make their meshes in it).
+pub fn dir_or_temp(
+    dir: Option<&std::path::Path>,
+    prefix: &str,
+) -> std::io::Result<std::path::PathBuf> {
+    match dir {
+        Some(d) => Ok(d.to_path_buf()),
+        None => Ok(std::env::temp_dir().join(format!("{prefix}-{}", hex(&random::<4>()?)))),
+    }
+}
+
 /// The current time, whole seconds, UTC.
 pub fn now() -> Timestamp {
     let secs = SystemTime::now()

@@ -124,7 +124,9 @@ impl Mesh {
             nonce: nonce.into(),
             keyid: self.id.clone(),
         };
-        let h = request::sign(&self.secret(), method, path, body, &params);
+        // `@path` is the path without the query (RFC 9421 §2.2.6), as the node signs it.
+        let signed_path = path.split('?').next().unwrap();
+        let h = request::sign(&self.secret(), method, signed_path, body, &params);
         Client::new(&to.url)
             .with_retries(0)
             .request_with(
@@ -393,6 +395,27 @@ fn a_level_2_round_samples_receipts_and_both_meshes_store_the_receipt() {
     assert_eq!(summary.overall, "valid");
     let v: serde_json::Value = serde_json::from_slice(&bundle.body).unwrap();
     assert_eq!(v["scrolls"][0]["witnesses"].as_array().unwrap().len(), 2);
+
+    // Samples are asked for in one bounded list: more than 64, or an index past the size, is
+    // refused.
+    let many: Vec<String> = (0..65).map(|i| (i % 35).to_string()).collect();
+    let path = format!("/federation/receipts/Compliance?indexes={}", many.join(","));
+    let r = dublin.signed(&berlin, "GET", &path, b"", "many-1");
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("at most 64"), "{}", r.text());
+    let path = "/federation/receipts/Compliance?indexes=3,35&tree_size=35";
+    let r = dublin.signed(&berlin, "GET", path, b"", "past-1");
+    assert_eq!(r.status, 400, "{}", r.text());
+    let r = dublin.signed(
+        &berlin,
+        "GET",
+        "/federation/receipts/Compliance?indexes=34,0",
+        b"",
+        "two-1",
+    );
+    let v = ok(r);
+    assert_eq!(v["receipts"][0]["index"], 34);
+    assert_eq!(v["receipts"][1]["index"], 0);
 
     // `vm-federation status` counts them: Dublin ran two verified rounds, Berlin received two.
     let (status, v) = vm_federation(&dublin, &["status"]);

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use super::{array, compliance_receipt, expect, percentile};
 use crate::cli::Fail;
 use crate::client::Client;
-use crate::config;
+use crate::federation::demo::{call, loopback_mesh, Loopback};
 use crate::util;
 
 /// `vm-node bench-witness`.
@@ -37,45 +37,14 @@ pub struct WitnessBenchArgs {
     pub dir: Option<std::path::PathBuf>,
 }
 
-/// One mesh of the bench: its admin client and server.
-struct Mesh {
-    id: String,
-    url: String,
-    client: Client,
-    running: crate::http::Running,
-}
-
-fn mesh(base: &Path, name: &str) -> Result<Mesh, Fail> {
-    let data = base.join(name);
+fn mesh(base: &Path, name: &str) -> Result<(String, Loopback), Fail> {
     let id = format!("did:vm:mesh:bench-{name}");
-    config::init(
-        &data,
-        &config::InitOptions {
-            mesh_id: &id,
-            listen: "127.0.0.1:0",
-            scrolls: vec!["Compliance".to_string()],
-            checkpoint_interval_secs: 0,
-            store: None,
-        },
-    )?;
-    let (_node, running) = crate::cli::start(&data, None)?;
-    let url = format!("http://{}", running.addr);
-    let client = Client::new(&url).with_token(config::admin_token(&data)?);
-    Ok(Mesh {
-        id,
-        url,
-        client,
-        running,
-    })
+    let m = loopback_mesh(&base.join(name), &id, vec!["Compliance".to_string()])?;
+    Ok((id, m))
 }
 
 fn post(c: &mut Client, path: &str, body: serde_json::Value) -> Result<serde_json::Value, Fail> {
-    let bytes = if body.is_null() {
-        Vec::new()
-    } else {
-        body.to_string().into_bytes()
-    };
-    expect(c.post(path, &bytes), path, &[200, 201])
+    call(c, "POST", path, body)
 }
 
 /// Appends receipts `from..to` to the peer's `Compliance` in batches of 1,000 and signs a
@@ -108,8 +77,8 @@ fn measure(
     log: &mut dyn FnMut(String),
 ) -> Result<(Vec<Duration>, f64), Fail> {
     let dir = base.join(format!("n{size}"));
-    let mut witness = mesh(&dir, "witness")?;
-    let mut peer = mesh(&dir, "peer")?;
+    let (_, mut witness) = mesh(&dir, "witness")?;
+    let (peer_id, mut peer) = mesh(&dir, "peer")?;
     post(
         &mut witness.client,
         "/admin/federation/discover",
@@ -123,7 +92,7 @@ fn measure(
     let proposal = post(
         &mut witness.client,
         "/admin/federation/proposals",
-        serde_json::json!({ "target": peer.id, "trust_level": 2, "scrolls": ["Compliance"],
+        serde_json::json!({ "target": peer_id, "trust_level": 2, "scrolls": ["Compliance"],
             "terms": { "verification_frequency": "hourly" } }),
     )?;
     let id = proposal["proposal_id"]
@@ -144,7 +113,7 @@ fn measure(
         post(
             c,
             "/admin/federation/witness",
-            serde_json::json!({ "mesh": peer.id, "scroll": "Compliance" }),
+            serde_json::json!({ "mesh": peer_id, "scroll": "Compliance" }),
         )
     };
     // The first round accepts the checkpoint (nothing to be consistent with): not timed.
@@ -172,13 +141,7 @@ fn measure(
 /// `vm-node bench-witness`: prints (or under `--json`, one object) p50 and p99 per size and
 /// the large-to-small ratios beside log2 of the sizes.
 pub fn run(args: &WitnessBenchArgs, json: bool) -> Result<(), Fail> {
-    let base = match &args.dir {
-        Some(d) => d.clone(),
-        None => std::env::temp_dir().join(format!(
-            "vaultmesh-bench-witness-{}",
-            util::hex(&util::random::<4>()?)
-        )),
-    };
+    let base = util::dir_or_temp(args.dir.as_deref(), "vaultmesh-bench-witness")?;
     let mut log = |line: String| {
         if !json {
             println!("{line}");

@@ -24,7 +24,44 @@ pub struct Outcome {
     pub agreement_file: std::path::PathBuf,
 }
 
-fn call(
+/// A mesh of the demo or a bench: initialised in its data directory and served on a loopback
+/// port in this process.
+pub struct Loopback {
+    /// The node.
+    pub node: std::sync::Arc<crate::node::Node>,
+    /// Its base URL.
+    pub url: String,
+    /// An admin client of it.
+    pub client: Client,
+    /// Its server (stop it when done).
+    pub running: crate::http::Running,
+}
+
+/// Initialises `data` for `mesh_id` with `scrolls` (no checkpoint interval) and serves it.
+pub fn loopback_mesh(data: &Path, mesh_id: &str, scrolls: Vec<String>) -> Result<Loopback, Fail> {
+    config::init(
+        data,
+        &config::InitOptions {
+            mesh_id,
+            listen: "127.0.0.1:0",
+            scrolls,
+            checkpoint_interval_secs: 0,
+            store: None,
+        },
+    )?;
+    let (node, running) = crate::cli::start(data, None)?;
+    let url = format!("http://{}", running.addr);
+    let client = Client::new(&url).with_token(config::admin_token(data)?);
+    Ok(Loopback {
+        node,
+        url,
+        client,
+        running,
+    })
+}
+
+/// One admin call: the JSON answer of a 2xx, else a failure naming the call and the status.
+pub fn call(
     c: &mut Client,
     method: &str,
     path: &str,
@@ -60,25 +97,13 @@ pub fn run(
 ) -> Result<Outcome, Fail> {
     let mut peers = Vec::new();
     for name in ["berlin", "paris"] {
-        let data = base.join(name);
         let mesh_id = format!("did:vm:mesh:{name}");
-        config::init(
-            &data,
-            &config::InitOptions {
-                mesh_id: &mesh_id,
-                listen: "127.0.0.1:0",
-                scrolls: config::DEFAULT_SCROLLS
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect(),
-                checkpoint_interval_secs: 0,
-                store: None,
-            },
-        )?;
-        let (node, running) = crate::cli::start(&data, None)?;
-        let peer_url = format!("http://{}", running.addr);
-        let client = Client::new(&peer_url).with_token(config::admin_token(&data)?);
-        peers.push((mesh_id, peer_url, client, running, node));
+        let scrolls = config::DEFAULT_SCROLLS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let m = loopback_mesh(&base.join(name), &mesh_id, scrolls)?;
+        peers.push((mesh_id, m.url, m.client, m.running, m.node));
     }
     let [(berlin, berlin_url, b, berlin_running, berlin_node), (paris, paris_url, p, paris_running, _)] =
         <[_; 2]>::try_from(peers).map_err(|_| Fail::usage("two meshes"))?;

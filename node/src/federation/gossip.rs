@@ -14,7 +14,7 @@
 use vaultmesh_core::federation::{self, Checkpoint};
 use vaultmesh_core::merkle::ConsistencyProof;
 use vaultmesh_core::record::Keyring;
-use vaultmesh_core::witness::{self, Contradiction, Verdict};
+use vaultmesh_core::witness::{self, Verdict};
 
 use super::state::{self, Agreement};
 use super::witness::{accepted_key, call_peer, canonical, json_of, parse, ACCEPTED};
@@ -48,18 +48,12 @@ pub fn serve(node: &Node, query: &str) -> Result<serde_json::Value> {
     }))
 }
 
-/// A contradiction found with what a partner accepted, and its evidence.
-pub struct Found {
-    /// The evidence (docs/SPEC.md §7.9), with `reported_by` the partner that held the other
-    /// checkpoint.
-    pub evidence: serde_json::Value,
-}
-
 /// Asks this node's other partners (agreements in force, any level) for the checkpoint of
 /// `mesh`'s `scroll` they accepted last, and compares each with `ours` (verified, canonical
 /// `ours_bytes`). `mesh_url` and `ring` are the witnessed mesh's address and key. A partner that
 /// does not answer, or answers with something that does not verify, is skipped (logged): it is
-/// no evidence against the witnessed mesh.
+/// no evidence against the witnessed mesh. Answers the evidence of the first contradiction
+/// (docs/SPEC.md §7.9), with `reported_by` the partner that held the other checkpoint.
 pub fn cross_check(
     node: &Node,
     mesh: &str,
@@ -67,7 +61,7 @@ pub fn cross_check(
     ring: &Keyring,
     ours: &Checkpoint,
     ours_bytes: &[u8],
-) -> Result<Option<Found>> {
+) -> Result<Option<serde_json::Value>> {
     let now = node.now();
     let mut partners: Vec<String> = state::all::<Agreement>(node, state::AGREEMENT)?
         .into_iter()
@@ -113,17 +107,21 @@ pub fn cross_check(
                 continue;
             }
         };
-        if let Some(found) = compare(node, mesh_url, &theirs, &theirs_bytes, ours, ours_bytes) {
-            let mut evidence = found.evidence;
+        if let Some(mut evidence) =
+            compare(node, mesh_url, &theirs, &theirs_bytes, ours, ours_bytes)
+        {
             evidence["reported_by"] = partner.as_str().into();
-            return Ok(Some(Found { evidence }));
+            return Ok(Some(evidence));
         }
     }
     Ok(None)
 }
 
-/// Compares two verified checkpoints of one scroll; the older (smaller) comes first in the
-/// evidence, as `witness::verify_evidence` reads it.
+/// Compares two verified checkpoints of one scroll with the core's judgement
+/// (`witness::judge`, the older as the accepted one); when their sizes differ and the older is
+/// not empty, with the consistency proof the witnessed mesh serves between them (none served:
+/// nothing to compare). The older comes first in the evidence, as `witness::verify_evidence`
+/// reads it.
 fn compare(
     node: &Node,
     mesh_url: &str,
@@ -131,34 +129,35 @@ fn compare(
     theirs_bytes: &[u8],
     ours: &Checkpoint,
     ours_bytes: &[u8],
-) -> Option<Found> {
+) -> Option<serde_json::Value> {
     let ((old, old_bytes), (new, new_bytes)) = if theirs.tree_size <= ours.tree_size {
         ((theirs, theirs_bytes), (ours, ours_bytes))
     } else {
         ((ours, ours_bytes), (theirs, theirs_bytes))
     };
-    let pair = serde_json::json!([json_of(old_bytes), json_of(new_bytes)]);
-    if old.tree_size == new.tree_size || old.tree_size == 0 {
-        let kind = Contradiction::SplitView.kind();
-        return (old.root != new.root && old.tree_size == new.tree_size).then(|| Found {
-            evidence: serde_json::json!({ "kind": kind, "checkpoints": pair }),
-        });
+    let (proof, proof_json) = if old.tree_size > 0 && old.tree_size < new.tree_size {
+        let path = format!(
+            "/scrolls/{}/proof/consistency?from_size={}&to_size={}",
+            new.scroll, old.tree_size, new.tree_size
+        );
+        let served = call_peer(node, mesh_url, &path).ok()?["proof"].clone();
+        let bytes = canonical(&served).ok()?;
+        let proof = ConsistencyProof::from_value(&parse(&bytes).ok()?).ok()?;
+        (Some(proof), served)
+    } else {
+        (None, serde_json::Value::Null)
+    };
+    let Ok(Verdict::Discrepancy(contradiction)) =
+        witness::judge(Some(old), new, proof.as_ref(), &[])
+    else {
+        return None;
+    };
+    let mut evidence = serde_json::json!({
+        "kind": contradiction.kind(),
+        "checkpoints": [json_of(old_bytes), json_of(new_bytes)],
+    });
+    if proof.is_some() {
+        evidence["consistency_proof"] = proof_json;
     }
-    let path = format!(
-        "/scrolls/{}/proof/consistency?from_size={}&to_size={}",
-        new.scroll, old.tree_size, new.tree_size
-    );
-    let served = call_peer(node, mesh_url, &path).ok()?;
-    let proof_json = served["proof"].clone();
-    let proof = canonical(&proof_json)
-        .ok()
-        .and_then(|b| ConsistencyProof::from_value(&parse(&b).ok()?).ok())?;
-    match witness::judge(Some(old), new, Some(&proof), &[]) {
-        Ok(Verdict::Discrepancy(contradiction)) => Some(Found {
-            evidence: serde_json::json!({
-                "kind": contradiction.kind(), "checkpoints": pair, "consistency_proof": proof_json,
-            }),
-        }),
-        _ => None,
-    }
+    Some(evidence)
 }

@@ -404,13 +404,13 @@ pub fn round(
             method,
         }) => match gossip::cross_check(node, peer, &known.url, &ring, &cp, &checkpoint)? {
             // What another partner accepted contradicts it: a split view, not accepted.
-            Some(found) => (
+            Some(evidence) => (
                 cp.root,
                 cp.tree_size,
                 method,
                 "discrepancy",
                 samples,
-                vec![found.evidence],
+                vec![evidence],
             ),
             None => {
                 new_accepted = Some(checkpoint);
